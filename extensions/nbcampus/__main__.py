@@ -1,0 +1,3 @@
+from .apps.main import main
+
+main()

@@ -1,0 +1,1 @@
+"""The ``nbcampus`` command line: one traitlets Application per subcommand."""

@@ -1,0 +1,47 @@
+"""The in-memory course: a validated course file plus the folder it came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Course:
+    """A course whose folder passed ``nbcampus course check``."""
+
+    path: Path
+    data: dict[str, Any]
+
+    @property
+    def id(self) -> str:
+        return self.data["id"]
+
+    @property
+    def title(self) -> str:
+        return self.data["title"]
+
+    @property
+    def format(self) -> str:
+        return self.data["format"]
+
+    @property
+    def modules(self) -> list[dict[str, Any]]:
+        return self.data["modules"]
+
+    @property
+    def instructors(self) -> set[str]:
+        return {person["username"] for person in self.data["instructors"]}
+
+    @property
+    def staff(self) -> set[str]:
+        """Instructors and teaching assistants: the people who may grade this course."""
+        return self.instructors | set(self.data.get("tas", []))
+
+    def lesson_files(self) -> list[Path]:
+        """Lesson files in module order, relative to the course folder."""
+        return [Path(lesson["file"]) for module in self.modules for lesson in module.get("lessons", [])]
+
+    def assignment_ids(self) -> list[str]:
+        return [a["id"] for module in self.modules for a in module.get("assignments", [])]

@@ -1,0 +1,1 @@
+"""The hub side of nbcampus: settings, authenticator, spawner and learner workspaces."""

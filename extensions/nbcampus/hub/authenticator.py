@@ -1,0 +1,52 @@
+"""Accounts: sign-up and login with NativeAuthenticator, plus accounts seeded from a file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import bcrypt
+from nativeauthenticator import NativeAuthenticator
+from nativeauthenticator.orm import UserInfo
+from traitlets import Unicode
+
+from .login import CampusLoginHandler
+
+
+class CampusAuthenticator(NativeAuthenticator):
+    """NativeAuthenticator (open sign-up for open courses) that also creates seeded accounts.
+
+    The accounts file is a JSON list of ``{"username": ..., "password": ...}``; missing accounts
+    are created, authorised, at hub start. Existing accounts are left alone, so a learner who
+    changed their password keeps it.
+    """
+
+    accounts_file = Unicode("", help="JSON list of accounts to create at start-up.").tag(config=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.accounts_file and Path(self.accounts_file).is_file():
+            self.seed_accounts(json.loads(Path(self.accounts_file).read_text()))
+
+    def seed_accounts(self, accounts: list[dict[str, str]]) -> list[str]:
+        """Create the accounts that do not exist yet; return the names created."""
+        created = []
+        for account in accounts:
+            username = self.normalize_username(account["username"])
+            if self.user_exists(username):
+                continue
+            if not self.validate_username(username) or len(account["password"]) < self.minimum_password_length:
+                raise ValueError(f"{self.accounts_file}: account {username!r} has an invalid name or a short password")
+            hashed = bcrypt.hashpw(account["password"].encode(), bcrypt.gensalt())
+            self.db.add(UserInfo(username=username, password=hashed, is_authorized=True))
+            created.append(username)
+        if created:
+            self.db.commit()
+            self.log.info("Created accounts: %s", ", ".join(created))
+        return created
+
+    def get_handlers(self, app):
+        return [
+            (path, CampusLoginHandler if path == r"/login" else handler)
+            for path, handler in super().get_handlers(app)
+        ]

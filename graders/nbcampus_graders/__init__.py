@@ -1,0 +1,1 @@
+"""nbcampus grading engine (nbgrader integration, sandbox, queue workers)."""
