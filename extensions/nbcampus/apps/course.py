@@ -13,7 +13,9 @@ class CourseCheckApp(Application):
     """Validate course folders: schema, referenced files, nbgrader markup, quiz keys."""
 
     name = "nbcampus-course-check"
-    description = "Check course folders. Prints each error with its file and line; exit status 1 on errors."
+    description = (
+        "Check course folders. Prints each error with its file and line; exit status 1 on errors."
+    )
     examples = "nbcampus course check courses/python-data courses/*"
 
     def start(self) -> None:

@@ -46,11 +46,14 @@ def prepare_demo(settings: CampusSettings) -> list[dict[str, str]]:
         accounts = json.loads(accounts_file.read_text())
     else:
         accounts = [
-            {"role": role, "username": name, "password": secrets.token_urlsafe(9)} for role, name in DEMO_ACCOUNTS
+            {"role": role, "username": name, "password": secrets.token_urlsafe(9)}
+            for role, name in DEMO_ACCOUNTS
         ]
         _write_private(accounts_file, accounts)
     catalog, _ = load_catalog(settings.courses_dir)
-    enrolments = {user: [c for c in courses if c in catalog] for user, courses in DEMO_ENROLMENTS.items()}
+    enrolments = {
+        user: [c for c in courses if c in catalog] for user, courses in DEMO_ENROLMENTS.items()
+    }
     _write_private(Path(settings.enrolments_file), enrolments)
     return accounts
 
@@ -68,11 +71,16 @@ class DemoApp(Application):
             print(problem, file=sys.stderr)
         accounts = prepare_demo(settings)
         url = f"http://{settings.ip}:{settings.port}/"
-        print(f"\nnbcampus demo school: {url}  ({len(catalog)} courses: {', '.join(sorted(catalog))})")
+        print(
+            f"\nnbcampus demo school: {url}  ({len(catalog)} courses: {', '.join(sorted(catalog))})"
+        )
         print(f"{'role':<11} {'username':<11} password")
         for account in accounts:
             print(f"{account['role']:<11} {account['username']:<11} {account['password']}")
-        print("Learners can also sign up at " + url + "hub/signup. Ctrl-C stops the school.\n", flush=True)
+        print(
+            "Learners can also sign up at " + url + "hub/signup. Ctrl-C stops the school.\n",
+            flush=True,
+        )
         config = str(Path(settings.root_dir) / "hub_config" / "jupyterhub_config.py")
         os.chdir(settings.state_dir)
         os.execv(sys.executable, [sys.executable, "-m", "nbcampus.hub", "-f", config])

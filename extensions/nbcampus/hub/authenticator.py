@@ -21,7 +21,9 @@ class CampusAuthenticator(NativeAuthenticator):
     changed their password keeps it.
     """
 
-    accounts_file = Unicode("", help="JSON list of accounts to create at start-up.").tag(config=True)
+    accounts_file = Unicode("", help="JSON list of accounts to create at start-up.").tag(
+        config=True
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -35,8 +37,13 @@ class CampusAuthenticator(NativeAuthenticator):
             username = self.normalize_username(account["username"])
             if self.user_exists(username):
                 continue
-            if not self.validate_username(username) or len(account["password"]) < self.minimum_password_length:
-                raise ValueError(f"{self.accounts_file}: account {username!r} has an invalid name or a short password")
+            if (
+                not self.validate_username(username)
+                or len(account["password"]) < self.minimum_password_length
+            ):
+                raise ValueError(
+                    f"{self.accounts_file}: account {username!r} has an invalid name or a short password"
+                )
             hashed = bcrypt.hashpw(account["password"].encode(), bcrypt.gensalt())
             self.db.add(UserInfo(username=username, password=hashed, is_authorized=True))
             created.append(username)

@@ -8,12 +8,12 @@ login error. Without this adapter every login answers 500.
 from __future__ import annotations
 
 from nativeauthenticator.handlers import LoginHandler as NativeLoginHandler
-from tornado.httputil import url_concat
 from tornado.escape import url_escape
+from tornado.httputil import url_concat
 
 
 class _NoTimer:
-    def start(self) -> "_NoTimer":
+    def start(self) -> _NoTimer:
         return self
 
     def stop(self, send: bool = True) -> None:

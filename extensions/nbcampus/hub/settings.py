@@ -18,7 +18,9 @@ def _root() -> Path:
 class CampusSettings(Configurable):
     """Where nbcampus keeps its state and courses, and how the hub is reached."""
 
-    root_dir = Unicode(help="The nbcampus checkout (hub_config/, courses/). From NBCAMPUS_ROOT.").tag(config=True)
+    root_dir = Unicode(
+        help="The nbcampus checkout (hub_config/, courses/). From NBCAMPUS_ROOT."
+    ).tag(config=True)
 
     @default("root_dir")
     def _default_root_dir(self) -> str:
@@ -32,7 +34,9 @@ class CampusSettings(Configurable):
     def _default_state_dir(self) -> str:
         return os.environ.get("NBCAMPUS_STATE_DIR") or str(Path(self.root_dir) / "var")
 
-    courses_dir = Unicode(help="The course folders. From NBCAMPUS_COURSES_DIR, else <root>/courses.").tag(config=True)
+    courses_dir = Unicode(
+        help="The course folders. From NBCAMPUS_COURSES_DIR, else <root>/courses."
+    ).tag(config=True)
 
     @default("courses_dir")
     def _default_courses_dir(self) -> str:
@@ -40,29 +44,33 @@ class CampusSettings(Configurable):
 
     ip = Unicode("127.0.0.1", help="Address the public proxy listens on.").tag(config=True)
 
-    port = Integer(help="Public port of the school. From NBCAMPUS_PORT, else 8000.").tag(config=True)
+    port = Integer(help="Public port of the school. From NBCAMPUS_PORT, else 8000.").tag(
+        config=True
+    )
 
     @default("port")
     def _default_port(self) -> int:
         return int(os.environ.get("NBCAMPUS_PORT", "8000"))
 
-    hub_port = Integer(help="Port of the hub's own API (loopback). From NBCAMPUS_HUB_PORT, else 8081.").tag(config=True)
+    hub_port = Integer(
+        help="Port of the hub's own API (loopback). From NBCAMPUS_HUB_PORT, else 8081."
+    ).tag(config=True)
 
     @default("hub_port")
     def _default_hub_port(self) -> int:
         return int(os.environ.get("NBCAMPUS_HUB_PORT", "8081"))
 
-    proxy_api_port = Integer(help="Port of the proxy's REST API (loopback). From NBCAMPUS_PROXY_API_PORT, else 8001.").tag(
-        config=True
-    )
+    proxy_api_port = Integer(
+        help="Port of the proxy's REST API (loopback). From NBCAMPUS_PROXY_API_PORT, else 8001."
+    ).tag(config=True)
 
     @default("proxy_api_port")
     def _default_proxy_api_port(self) -> int:
         return int(os.environ.get("NBCAMPUS_PROXY_API_PORT", "8001"))
 
-    proxy_command = List(Unicode(), help="Command of configurable-http-proxy; the checkout's npm copy first.").tag(
-        config=True
-    )
+    proxy_command = List(
+        Unicode(), help="Command of configurable-http-proxy; the checkout's npm copy first."
+    ).tag(config=True)
 
     @default("proxy_command")
     def _default_proxy_command(self) -> list[str]:
@@ -89,9 +97,9 @@ class CampusSettings(Configurable):
     def _default_enrolments_file(self) -> str:
         return str(Path(self.state_dir) / "enrolments.json")
 
-    allow_root = Bool(help="Let learner servers run as root (needed when the hub itself runs as root).").tag(
-        config=True
-    )
+    allow_root = Bool(
+        help="Let learner servers run as root (needed when the hub itself runs as root)."
+    ).tag(config=True)
 
     @default("allow_root")
     def _default_allow_root(self) -> bool:

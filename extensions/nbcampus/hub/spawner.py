@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import time
 from pathlib import Path
 
 from jupyterhub.spawner import SimpleLocalProcessSpawner
@@ -21,7 +23,9 @@ class CampusSpawner(SimpleLocalProcessSpawner):
 
     courses_dir = Unicode("", help="Folder of the course folders.").tag(config=True)
     enrolments_file = Unicode("", help="JSON: username -> enrolled course ids.").tag(config=True)
-    learner_config_dir = Unicode("", help="Jupyter config directory applied to learners' servers.").tag(config=True)
+    learner_config_dir = Unicode(
+        "", help="Jupyter config directory applied to learners' servers."
+    ).tag(config=True)
 
     def _catalog(self):
         if not self.courses_dir:
@@ -38,18 +42,43 @@ class CampusSpawner(SimpleLocalProcessSpawner):
     async def start(self):
         catalog = self._catalog()
         self._staff = self.is_staff(catalog)
-        enrolled = read_enrolments(self.enrolments_file).get(self.user.name, []) if self.enrolments_file else []
+        enrolled = (
+            read_enrolments(self.enrolments_file).get(self.user.name, [])
+            if self.enrolments_file
+            else []
+        )
         home = Path(self.home_dir)
         home.mkdir(parents=True, exist_ok=True)
         courses = [catalog[course_id] for course_id in enrolled if course_id in catalog]
         written = provision_workspace(home, courses)
         if written:
             self.log.info("Gave %s %d lesson file(s)", self.user.name, len(written))
-        return await super().start()
+        ip, port = await super().start()
+        await self._wait_until_listening(ip, port)
+        return ip, port
+
+    async def _wait_until_listening(self, ip: str, port: int) -> None:
+        """Return once the server accepts connections (or has died, or http_timeout passed).
+
+        JupyterHub then checks the server with exponential back-off (0.2 s, 0.4 s, 0.8 s, ...),
+        which adds up to 1.6 s to a 2.5 s start; polling every 50 ms here lets its first
+        check succeed. The hub still does its own check and its own timeout handling.
+        """
+        deadline = time.monotonic() + self.http_timeout
+        while time.monotonic() < deadline and self.proc is not None and self.proc.poll() is None:
+            try:
+                _, writer = await asyncio.open_connection(ip or "127.0.0.1", port)
+            except OSError:
+                await asyncio.sleep(0.05)
+            else:
+                writer.close()
+                return
 
     def get_env(self):
         env = super().get_env()
         if self.learner_config_dir and not getattr(self, "_staff", False):
-            paths = [self.learner_config_dir] + [p for p in env.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep) if p]
+            paths = [self.learner_config_dir] + [
+                p for p in env.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep) if p
+            ]
             env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(paths)
         return env

@@ -1,0 +1,44 @@
+"""Shared fixtures.
+
+- ``school``: a real JupyterHub started from hub_config/jupyterhub_config.py in a subprocess, with
+  the demo courses, demo accounts and state in a temporary folder; real learner servers spawn.
+- ``output_dir``: a folder under test-output/ for a test's screenshots and logs.
+- ``free_port``: a free TCP port on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from nbcampus.testing import School, free_port, start_hub, stop_hub
+
+ROOT = Path(__file__).resolve().parents[1]
+OUTPUT = ROOT / "test-output"
+
+
+@pytest.fixture(name="free_port")
+def _free_port_fixture() -> int:
+    return free_port()
+
+
+@pytest.fixture
+def output_dir(request) -> Path:
+    path = OUTPUT / request.node.name.replace("/", "_").replace("[", "-").replace("]", "")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.fixture(scope="session")
+def school(tmp_path_factory) -> School:
+    from nbcampus.apps.demo import prepare_demo
+    from nbcampus.hub.settings import CampusSettings
+
+    state_dir = tmp_path_factory.mktemp("school-state")
+    settings = CampusSettings(state_dir=str(state_dir))
+    accounts = prepare_demo(settings)
+    OUTPUT.mkdir(exist_ok=True)
+    log_path = OUTPUT / "school-hub.log"
+    process, url = start_hub(state_dir, log_path)
+    yield School(url, state_dir, {a["username"]: a["password"] for a in accounts}, log_path)
+    stop_hub(process)

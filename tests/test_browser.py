@@ -1,0 +1,59 @@
+"""A learner in a real browser: Playwright drives Debian's chromium against the demo school."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.hub]
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-background-networking", "--disable-gpu"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not shutil.which(CHROMIUM):
+        pytest.fail(
+            f"{CHROMIUM} is missing: install Debian's chromium ('sudo apt-get install chromium')"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def test_learner_logs_in_and_opens_week1_lesson(school, browser, output_dir):
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    try:
+        page.goto(f"{school.url}hub/login")
+        page.fill("#username_input", "learner3")
+        page.fill("#password_input", school.passwords["learner3"])
+        page.click("#login_submit")
+        page.wait_for_url("**/user/learner3/lab**", timeout=120_000)
+
+        browser_items = page.locator(".jp-DirListing-item")
+        course = browser_items.filter(has_text="python-data")
+        course.wait_for(timeout=60_000)
+        page.screenshot(path=str(output_dir / "1-lab-home.png"))
+        course.dblclick()
+        browser_items.filter(has_text="lessons").dblclick()
+        lesson = browser_items.filter(has_text="week1-python-basics.ipynb")
+        lesson.wait_for(timeout=30_000)
+        lesson.dblclick()
+
+        notebook = page.locator(".jp-NotebookPanel").first
+        notebook.wait_for(timeout=60_000)
+        tab = page.locator(".lm-TabBar-tab", has_text="week1-python-basics.ipynb")
+        tab.wait_for(timeout=30_000)
+        page.locator(".jp-NotebookPanel .jp-Cell").first.wait_for(timeout=60_000)
+        page.screenshot(path=str(output_dir / "2-week1-lesson.png"))
+        assert page.locator(".jp-NotebookPanel .jp-Cell").count() >= 5
+    except Exception:
+        page.screenshot(path=str(output_dir / "failure.png"))
+        raise
+    finally:
+        page.close()
