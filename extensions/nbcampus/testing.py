@@ -59,6 +59,25 @@ class School:
         self.sessions.append(session)
         return session
 
+    def token(self, username: str, scopes: list[str] | None = None) -> str:
+        """A hub API token of ``username`` (all their scopes unless ``scopes`` narrows them)."""
+        session = self.login(username)
+        body = {"note": "nbcampus tests"} | ({"scopes": scopes} if scopes is not None else {})
+        r = session.post(
+            f"{self.url}hub/api/users/{username}/tokens",
+            json=body,
+            headers={"X-XSRFToken": session.cookies.get("_xsrf", path="/hub/")},
+        )
+        r.raise_for_status()
+        return r.json()["token"]
+
+    def api(self, token: str | None, method: str, path: str, **kwargs) -> requests.Response:
+        """Call the nbcampus service API (``path`` relative to /services/nbcampus/api/)."""
+        headers = kwargs.pop("headers", {})
+        if token:
+            headers["Authorization"] = f"token {token}"
+        return requests.request(method, f"{self.url}services/nbcampus/api/{path}", headers=headers, timeout=60, **kwargs)
+
     def start_server(self, session: requests.Session, username: str, timeout: float = 90) -> None:
         """Spawn the user's server (as the home page's start button does) and wait for JupyterLab."""
         session.get(f"{self.url}hub/spawn/{username}")

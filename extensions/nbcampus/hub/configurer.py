@@ -11,12 +11,58 @@ from pathlib import Path
 
 from traitlets.config import Config
 
+from ..course.loader import load_catalog
+from ..course.model import Course
+from ..service.scopes import ADMIN, LEARN, course_scope, custom_scopes
 from .settings import CampusSettings
 
+SERVICE = "nbcampus"
+ACCESS_SERVICE = f"access:services!service={SERVICE}"
 
-def configure_hub(c: Config, settings: CampusSettings) -> Config:
-    """Apply ``settings`` to the hub config ``c`` and return it."""
+
+def campus_roles(courses: dict[str, Course], settings: CampusSettings) -> list[dict]:
+    """Least-privilege roles: every user learns; staff get their own courses' scopes only."""
+    roles = [
+        {"name": "user", "scopes": ["self", ACCESS_SERVICE, LEARN]},
+        {"name": "nbcampus-admin", "scopes": [ADMIN, ACCESS_SERVICE], "users": sorted(settings.admin_users)},
+        # the service reads who a caller is and their groups (COOC rule), nothing more
+        {"name": "nbcampus-service", "scopes": ["read:users:name", "read:users:groups"], "services": [SERVICE]},
+    ]
+    managers: dict[str, list[str]] = {}
+    for username, course_ids in settings.training_managers.items():
+        for course_id in course_ids:
+            managers.setdefault(course_id, []).append(username)
+    for course in courses.values():
+        members = {
+            "instructor": (course_scope("teach", course.id), sorted(course.instructors)),
+            "ta": (course_scope("grade", course.id), sorted(set(course.data.get("tas", [])))),
+            "manager": (course_scope("report", course.id), sorted(managers.get(course.id, []))),
+        }
+        for kind, (scope, users) in members.items():
+            if users:
+                roles.append({"name": f"nbcampus-{kind}-{course.id}", "scopes": [scope], "users": users})
+    return roles
+
+
+def token_scopes(courses: dict[str, Course]) -> list[str]:
+    """Scopes a learner server's token and the service's OAuth tokens may carry (the hub keeps
+    only those the user holds)."""
+    return [
+        "read:users:groups!user",
+        ACCESS_SERVICE,
+        *sorted(custom_scopes(courses)),
+    ]
+
+
+def configure_hub(c: Config, settings: CampusSettings, courses: dict[str, Course] | None = None) -> Config:
+    """Apply ``settings`` to the hub config ``c`` and return it.
+
+    ``courses`` (by default the valid folders of ``settings.courses_dir``) give the per-course
+    scopes and the staff roles.
+    """
     state = Path(settings.state_dir)
+    if courses is None:
+        courses, _ = load_catalog(settings.courses_dir)
 
     c.JupyterHub.bind_url = f"http://{settings.ip}:{settings.port}"
     c.JupyterHub.hub_ip = "127.0.0.1"
@@ -54,4 +100,23 @@ def configure_hub(c: Config, settings: CampusSettings) -> Config:
     c.CampusSpawner.courses_dir = settings.courses_dir
     c.CampusSpawner.enrolments_file = settings.enrolments_file
     c.CampusSpawner.learner_config_dir = settings.singleuser_config_dir
+    c.Spawner.server_token_scopes = ["users:activity!user", "access:servers!server", *token_scopes(courses)]
+
+    # The nbcampus service: the school's source of truth, started and stopped by the hub.
+    c.JupyterHub.custom_scopes = custom_scopes(courses)
+    c.JupyterHub.load_roles = campus_roles(courses, settings)
+    c.JupyterHub.services = [
+        {
+            "name": SERVICE,
+            "url": f"http://127.0.0.1:{settings.service_port}",
+            "command": [sys.executable, "-m", "nbcampus.service"],
+            "environment": {
+                "NBCAMPUS_STATE_DIR": str(state),
+                "NBCAMPUS_COURSES_DIR": settings.courses_dir,
+                "NBCAMPUS_DB_URL": settings.db_url,
+            },
+            "oauth_no_confirm": True,
+            "oauth_client_allowed_scopes": token_scopes(courses),
+        }
+    ]
     return c

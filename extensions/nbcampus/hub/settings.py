@@ -105,6 +105,28 @@ class CampusSettings(Configurable):
     def _default_allow_root(self) -> bool:
         return os.geteuid() == 0
 
+    service_port = Integer(help="Port of the nbcampus service (loopback). From NBCAMPUS_SERVICE_PORT, else 10101.").tag(
+        config=True
+    )
+
+    @default("service_port")
+    def _default_service_port(self) -> int:
+        return int(os.environ.get("NBCAMPUS_SERVICE_PORT", "10101"))
+
+    db_url = Unicode(
+        help="SQLAlchemy URL of the service database (e.g. postgresql+psycopg://...). From NBCAMPUS_DB_URL, "
+        "else SQLite in the state dir."
+    ).tag(config=True)
+
+    @default("db_url")
+    def _default_db_url(self) -> str:
+        return os.environ.get("NBCAMPUS_DB_URL") or f"sqlite:///{Path(self.state_dir) / 'nbcampus.sqlite'}"
+
+    training_managers = Dict(
+        value_trait=List(Unicode()),
+        help="Training managers: username -> course ids whose reports they may read.",
+    ).tag(config=True)
+
     extra_env = Dict(help="Extra environment variables for learner servers.").tag(config=True)
 
     @property

@@ -1,0 +1,140 @@
+"""The nbcampus service application: settings, routes, start-up."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import secrets
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import urlparse
+
+from jupyterhub.services.auth import HubOAuth, HubOAuthCallbackHandler
+from jupyterhub.utils import url_path_join
+from tornado import web
+from traitlets import Integer, Unicode, default
+from traitlets.config import Application
+
+from .. import __version__
+from ..startup import skip_slow_imports
+from .catalog import sync_catalog
+from .db import Database, upgrade
+from .handlers.catalog import CatalogHandler, CourseHandler
+from .handlers.deadlines import DeadlinesHandler, OverrideHandler
+from .handlers.enrolments import (
+    AuditHandler,
+    EnrolmentHandler,
+    EnrolmentsHandler,
+    MyEnrolmentsHandler,
+    RosterHandler,
+)
+from .handlers.meta import OpenAPIHandler, RootHandler, SyncHandler
+
+#: (path template as in the OpenAPI document, handler)
+ROUTES: list[tuple[str, type[web.RequestHandler]]] = [
+    ("/api/", RootHandler),
+    ("/api/openapi.json", OpenAPIHandler),
+    ("/api/courses", CatalogHandler),
+    ("/api/courses/{course}", CourseHandler),
+    ("/api/courses/{course}/enrolments", EnrolmentsHandler),
+    ("/api/courses/{course}/enrolments/{username}", EnrolmentHandler),
+    ("/api/courses/{course}/roster", RosterHandler),
+    ("/api/courses/{course}/deadlines", DeadlinesHandler),
+    ("/api/courses/{course}/deadlines/{item}", OverrideHandler),
+    ("/api/courses/{course}/audit", AuditHandler),
+    ("/api/me/enrolments", MyEnrolmentsHandler),
+    ("/api/admin/sync", SyncHandler),
+]
+
+
+def route_regex(template: str) -> str:
+    """``/api/courses/{course}`` -> a Tornado pattern with one group per parameter."""
+    return re.sub(r"\{(\w+)\}", r"([^/]+)", template) + "$"
+
+
+class CampusService(Application):
+    """The nbcampus hub service: catalog, enrolment, cohorts, deadlines."""
+
+    name = "nbcampus-service"
+    version = __version__
+    description = "Run the nbcampus service (started by JupyterHub as a managed service)."
+
+    db_url = Unicode(help="SQLAlchemy URL of the service database. From NBCAMPUS_DB_URL, else SQLite in the state dir.").tag(
+        config=True
+    )
+
+    @default("db_url")
+    def _default_db_url(self) -> str:
+        return os.environ.get("NBCAMPUS_DB_URL") or f"sqlite:///{Path(self.state_dir) / 'nbcampus.sqlite'}"
+
+    state_dir = Unicode(help="State folder. From NBCAMPUS_STATE_DIR.").tag(config=True)
+
+    @default("state_dir")
+    def _default_state_dir(self) -> str:
+        return os.environ.get("NBCAMPUS_STATE_DIR", os.path.abspath("var"))
+
+    courses_dir = Unicode(help="Course folders to publish at start. From NBCAMPUS_COURSES_DIR.").tag(config=True)
+
+    @default("courses_dir")
+    def _default_courses_dir(self) -> str:
+        return os.environ.get("NBCAMPUS_COURSES_DIR", "")
+
+    base_url = Unicode(help="URL prefix of the service. From JUPYTERHUB_SERVICE_PREFIX.").tag(config=True)
+
+    @default("base_url")
+    def _default_base_url(self) -> str:
+        return os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/services/nbcampus/")
+
+    ip = Unicode("127.0.0.1", help="Address to listen on.").tag(config=True)
+
+    port = Integer(help="Port to listen on. From JUPYTERHUB_SERVICE_URL.").tag(config=True)
+
+    @default("port")
+    def _default_port(self) -> int:
+        return urlparse(os.environ.get("JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:10101")).port or 10101
+
+    db_threads = Integer(8, help="Threads running database work off the event loop.").tag(config=True)
+
+    def initialize(self, argv=None) -> None:
+        super().initialize(argv)
+        Path(self.state_dir).mkdir(parents=True, exist_ok=True)
+        upgrade(self.db_url)
+        self.db = Database(self.db_url)
+        self.executor = ThreadPoolExecutor(self.db_threads, thread_name_prefix="nbcampus-db")
+        if self.courses_dir:
+            report = sync_catalog(self.db, self.courses_dir)
+            self.log.info("Catalog: published %s, unchanged %s", report.published, report.unchanged)
+            for course_id, problems in report.rejected.items():
+                for problem in problems:
+                    self.log.error("Course %s kept at its previous version: %s", course_id, problem)
+
+    def cookie_secret(self) -> bytes:
+        """The OAuth cookie signing secret: made once, kept in the state dir with mode 600."""
+        path = Path(self.state_dir) / "nbcampus_cookie_secret"
+        if not path.exists():
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_hex(32))
+        return path.read_text().strip().encode()
+
+    def make_app(self) -> web.Application:
+        # one HubOAuth shared by the API handlers and the OAuth callback (HubAuthenticated.instance())
+        HubOAuth.instance(cache_max_age=60)
+        handlers = [(url_path_join(self.base_url, route_regex(t)), h) for t, h in ROUTES]
+        handlers.append((url_path_join(self.base_url, "oauth_callback"), HubOAuthCallbackHandler))
+        return web.Application(handlers, campus=self, xsrf_cookies=False, cookie_secret=self.cookie_secret())
+
+    def start(self) -> None:
+        async def serve():
+            app = self.make_app()
+            app.listen(self.port, self.ip, xheaders=True)
+            self.log.info("nbcampus service listening on http://%s:%s%s", self.ip, self.port, self.base_url)
+            await asyncio.Event().wait()
+
+        asyncio.run(serve())
+
+
+def main() -> None:
+    skip_slow_imports()
+    CampusService.launch_instance()

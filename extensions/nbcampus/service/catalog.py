@@ -1,0 +1,103 @@
+"""Publish course folders into the service database.
+
+A folder that passes ``nbcampus course check`` replaces the stored version of its course; one that
+fails leaves the previous version live and its problems are reported (with file and line).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..course.loader import COURSE_FILE, load_course
+from ..course.loader import CourseFileError
+from ..course.model import Course
+from ..course.problem import Problem
+from .models import AuditEvent, Cohort, CourseRecord, RosterEntry
+
+SELF_PACED = "self-paced"
+
+
+@dataclass
+class SyncReport:
+    published: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    rejected: dict[str, list[Problem]] = field(default_factory=dict)
+
+
+def _hash(course: Course) -> str:
+    return hashlib.sha256(json.dumps(course.data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _day_start(day: str) -> datetime:
+    return datetime.combine(datetime.fromisoformat(day).date(), time.min, tzinfo=UTC)
+
+
+def publish_course(session: Session, course: Course, actor: str = "system") -> bool:
+    """Store ``course`` (already checked); return False when nothing changed."""
+    digest = _hash(course)
+    record = session.get(CourseRecord, course.id, with_for_update=True)
+    if record is not None and record.source_hash == digest and record.active:
+        return False
+    enrolment = course.data["enrolment"]
+    if record is None:
+        record = CourseRecord(id=course.id)
+        session.add(record)
+    record.title = course.title
+    record.format = course.format
+    record.pedagogy = course.data["pedagogy"]
+    record.seat_cap = enrolment.get("seat_cap")
+    record.waitlist = bool(enrolment.get("waitlist", False))
+    record.data = course.data
+    record.source_hash = digest
+    record.active = True
+    session.flush()
+
+    existing = {c.name: c for c in session.scalars(select(Cohort).where(Cohort.course_id == course.id))}
+    pacing = course.data["pacing"]
+    runs = pacing.get("runs", []) if pacing["mode"] == "cohort" else []
+    wanted = {run["id"]: (_day_start(run["start"]), _day_start(run["end"])) for run in runs}
+    if pacing["mode"] == "self-paced":
+        wanted[SELF_PACED] = (None, None)
+    for name, (starts, ends) in wanted.items():
+        cohort = existing.get(name) or Cohort(course_id=course.id, name=name)
+        cohort.starts_at, cohort.ends_at = starts, ends
+        session.add(cohort)
+
+    roster = enrolment.get("roster")
+    if roster:
+        listed = set()
+        with (course.path / roster).open(newline="", encoding="utf-8") as f:
+            for row in csv.DictReader(f):
+                name = (row.get("username") or "").strip()
+                if name:
+                    listed.add(name)
+        known = set(session.scalars(select(RosterEntry.username).where(RosterEntry.course_id == course.id)))
+        for name in sorted(listed - known):
+            session.add(RosterEntry(course_id=course.id, username=name, added_by=f"{COURSE_FILE}:{roster}"))
+    session.add(AuditEvent(actor=actor, action="course.publish", course_id=course.id, details={"hash": digest}))
+    return True
+
+
+def sync_catalog(db, courses_dir: str | Path, actor: str = "system") -> SyncReport:
+    """Publish every course folder under ``courses_dir``; each in its own transaction."""
+    report = SyncReport()
+    for folder in sorted(Path(courses_dir).iterdir()):
+        if not (folder / COURSE_FILE).is_file():
+            continue
+        try:
+            course = load_course(folder)
+        except CourseFileError as e:
+            report.rejected[folder.name] = e.problems
+            continue
+        with db.session() as session:
+            changed = publish_course(session, course, actor)
+        (report.published if changed else report.unchanged).append(course.id)
+    return report

@@ -1,0 +1,43 @@
+"""Service information, the OpenAPI document and admin actions."""
+
+from __future__ import annotations
+
+import asyncio
+
+from ... import __version__
+from ..catalog import sync_catalog
+from ..openapi import openapi_document
+from ..scopes import ADMIN
+from .base import APIHandler
+
+
+class RootHandler(APIHandler):
+    async def get(self) -> None:
+        """GET /api/: version and who is asking."""
+        self.write_json({"service": "nbcampus", "version": __version__, "username": self.username})
+
+
+class OpenAPIHandler(APIHandler):
+    public = True
+
+    async def get(self) -> None:
+        """GET /api/openapi.json: the API description."""
+        self.write_json(openapi_document(self.campus.base_url.rstrip("/")))
+
+
+class SyncHandler(APIHandler):
+    async def post(self) -> None:
+        """POST /api/admin/sync: publish the course folders again."""
+        if not (self.permissions and self.permissions.admin):
+            from tornado import web
+
+            raise web.HTTPError(403, f"only admins ({ADMIN}) may publish the catalog")
+        loop = asyncio.get_running_loop()
+        report = await loop.run_in_executor(self.campus.executor, sync_catalog, self.db, self.campus.courses_dir, self.username)
+        self.write_json(
+            {
+                "published": report.published,
+                "unchanged": report.unchanged,
+                "rejected": {k: [str(p) for p in v] for k, v in report.rejected.items()},
+            }
+        )

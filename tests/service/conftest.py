@@ -1,0 +1,128 @@
+"""Fixtures for the service: a database on SQLite and on PostgreSQL, and course folders.
+
+- ``database``: a migrated service database; every test using it runs twice, on SQLite (a file
+  in tmp_path) and on PostgreSQL (a fresh schema in the ``test`` database at 127.0.0.1:5432).
+- ``make_course``: writes a valid course folder (lesson, nbgrader exercise, quiz) from a few
+  settings and returns its path.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+from sqlalchemy import create_engine, text
+
+from nbcampus.service.db import Database, upgrade
+
+PG_URL = os.environ.get("NBCAMPUS_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'service.sqlite'}"
+        return
+    schema = f"nbc_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception as e:  # the suite needs PostgreSQL: say so plainly
+        pytest.fail(f"PostgreSQL at {PG_URL} is needed for the service tests: {e}")
+    yield f"{PG_URL}?options=-csearch_path%3D{schema}"
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture
+def database(database_url):
+    upgrade(database_url)
+    db = Database(database_url)
+    yield db
+    db.dispose()
+
+
+def _exercise_notebook() -> nbformat.NotebookNode:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("Write `double(x)`."),
+        nbformat.v4.new_code_cell(
+            "def double(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION",
+            metadata={"nbgrader": {"grade": False, "solution": True, "locked": False, "grade_id": "double",
+                                   "schema_version": 3}},
+        ),
+        nbformat.v4.new_code_cell(
+            "assert double(2) == 4\n### BEGIN HIDDEN TESTS\nassert double(-1) == -2\n### END HIDDEN TESTS",
+            metadata={"nbgrader": {"grade": True, "solution": False, "locked": True, "points": 2,
+                                   "grade_id": "test_double", "schema_version": 3}},
+        ),
+    ]
+    return nb
+
+
+def _quiz_notebook() -> nbformat.NotebookNode:
+    nb = nbformat.v4.new_notebook()
+    question = {"id": "q1", "type": "single", "points": 1, "options": ["1", "2"], "answer": 1}
+    nb.cells = [nbformat.v4.new_markdown_cell("What is 1 + 1?", metadata={"nbcampus": {"question": question}})]
+    return nb
+
+
+@pytest.fixture
+def make_course(tmp_path):
+    root = tmp_path / "courses"
+
+    def make(course_id: str, fmt: str = "mooc", enrolment: dict | None = None, pacing: dict | None = None,
+             roster: list[str] | None = None, **extra) -> Path:
+        folder = root / course_id
+        (folder / "lessons").mkdir(parents=True)
+        (folder / "source" / "ex1").mkdir(parents=True)
+        (folder / "quizzes").mkdir()
+        lesson = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Lesson 1")])
+        nbformat.write(lesson, folder / "lessons" / "lesson1.ipynb")
+        nbformat.write(_exercise_notebook(), folder / "source" / "ex1" / "ex1.ipynb")
+        nbformat.write(_quiz_notebook(), folder / "quizzes" / "quiz1.ipynb")
+        enrolment = enrolment or {"rule": "open"}
+        if roster is not None:
+            (folder / "roster.csv").write_text("username\n" + "".join(f"{u}\n" for u in roster))
+            enrolment = {**enrolment, "roster": "roster.csv"}
+        data = {
+            "id": course_id,
+            "title": f"Course {course_id}",
+            "format": fmt,
+            "pedagogy": "xmooc",
+            "description": "A test course.",
+            "hours_per_week": 2,
+            "duration_weeks": 2,
+            "instructors": [{"username": "teacher"}],
+            "enrolment": enrolment,
+            "tracks": {"audit": True, "verified": True},
+            "pacing": pacing or {"mode": "self-paced"},
+            "modules": [
+                {
+                    "id": "week1",
+                    "title": "Week 1",
+                    "week": 1,
+                    "lessons": [{"file": "lessons/lesson1.ipynb", "title": "Lesson 1"}],
+                    "assignments": [
+                        {"id": "ex1", "title": "Exercise 1", "points": 2, "due_offset_days": 7,
+                         "late_policy": {"grace_minutes": 10, "credit": [{"after_days": 0, "percent": 50}],
+                                         "hard_close_days": 3}}
+                    ],
+                    "quiz": {"file": "quizzes/quiz1.ipynb", "title": "Quiz 1", "due_offset_days": 7},
+                }
+            ],
+            "grading": {"weights": {"assignments": 0.7, "quizzes": 0.3}, "pass_score": 50},
+            "certificate": {"enabled": True, "min_score": 50, "verified_only": True},
+            **extra,
+        }
+        (folder / "course.yml").write_text(yaml.safe_dump(data, sort_keys=False))
+        return folder
+
+    make.root = root
+    return make
