@@ -11,10 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from nbcampus.testing import School, free_port, start_hub, stop_hub
+from nbcampus.testing import OUTPUT_DIR, School, free_port, start_hub, stop_hub
 
 ROOT = Path(__file__).resolve().parents[1]
-OUTPUT = ROOT / "test-output"
+OUTPUT = OUTPUT_DIR
 
 
 @pytest.fixture(name="free_port")

@@ -19,6 +19,7 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[2]
 HUB_CONFIG = ROOT / "hub_config" / "jupyterhub_config.py"
+OUTPUT_DIR = ROOT / "test-output"
 
 
 class LoginFailed(AssertionError):
@@ -76,7 +77,9 @@ class School:
         headers = kwargs.pop("headers", {})
         if token:
             headers["Authorization"] = f"token {token}"
-        return requests.request(method, f"{self.url}services/nbcampus/api/{path}", headers=headers, timeout=60, **kwargs)
+        return requests.request(
+            method, f"{self.url}services/nbcampus/api/{path}", headers=headers, timeout=60, **kwargs
+        )
 
     def start_server(self, session: requests.Session, username: str, timeout: float = 90) -> None:
         """Spawn the user's server (as the home page's start button does) and wait for JupyterLab."""
@@ -114,6 +117,7 @@ def start_hub(
         **(env_extra or {}),
     )
     env.pop("JUPYTERHUB_API_TOKEN", None)
+    log_path.parent.mkdir(parents=True, exist_ok=True)
     log = log_path.open("w")
     process = subprocess.Popen(
         command or [sys.executable, "-m", "nbcampus.hub", "-f", str(HUB_CONFIG)],

@@ -15,9 +15,8 @@ from pathlib import Path
 import nbformat
 import pytest
 import yaml
-from sqlalchemy import create_engine, text
-
 from nbcampus.service.db import Database, upgrade
+from sqlalchemy import create_engine, text
 
 PG_URL = os.environ.get("NBCAMPUS_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
@@ -54,13 +53,28 @@ def _exercise_notebook() -> nbformat.NotebookNode:
         nbformat.v4.new_markdown_cell("Write `double(x)`."),
         nbformat.v4.new_code_cell(
             "def double(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION",
-            metadata={"nbgrader": {"grade": False, "solution": True, "locked": False, "grade_id": "double",
-                                   "schema_version": 3}},
+            metadata={
+                "nbgrader": {
+                    "grade": False,
+                    "solution": True,
+                    "locked": False,
+                    "grade_id": "double",
+                    "schema_version": 3,
+                }
+            },
         ),
         nbformat.v4.new_code_cell(
             "assert double(2) == 4\n### BEGIN HIDDEN TESTS\nassert double(-1) == -2\n### END HIDDEN TESTS",
-            metadata={"nbgrader": {"grade": True, "solution": False, "locked": True, "points": 2,
-                                   "grade_id": "test_double", "schema_version": 3}},
+            metadata={
+                "nbgrader": {
+                    "grade": True,
+                    "solution": False,
+                    "locked": True,
+                    "points": 2,
+                    "grade_id": "test_double",
+                    "schema_version": 3,
+                }
+            },
         ),
     ]
     return nb
@@ -69,60 +83,84 @@ def _exercise_notebook() -> nbformat.NotebookNode:
 def _quiz_notebook() -> nbformat.NotebookNode:
     nb = nbformat.v4.new_notebook()
     question = {"id": "q1", "type": "single", "points": 1, "options": ["1", "2"], "answer": 1}
-    nb.cells = [nbformat.v4.new_markdown_cell("What is 1 + 1?", metadata={"nbcampus": {"question": question}})]
+    nb.cells = [
+        nbformat.v4.new_markdown_cell(
+            "What is 1 + 1?", metadata={"nbcampus": {"question": question}}
+        )
+    ]
     return nb
+
+
+def write_course(
+    root: Path,
+    course_id: str,
+    fmt: str = "mooc",
+    enrolment: dict | None = None,
+    pacing: dict | None = None,
+    roster: list[str] | None = None,
+    **extra,
+) -> Path:
+    """Write a valid course folder ``root/course_id`` and return it."""
+    folder = root / course_id
+    (folder / "lessons").mkdir(parents=True)
+    (folder / "source" / "ex1").mkdir(parents=True)
+    (folder / "quizzes").mkdir()
+    lesson = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Lesson 1")])
+    nbformat.write(lesson, folder / "lessons" / "lesson1.ipynb")
+    nbformat.write(_exercise_notebook(), folder / "source" / "ex1" / "ex1.ipynb")
+    nbformat.write(_quiz_notebook(), folder / "quizzes" / "quiz1.ipynb")
+    enrolment = enrolment or {"rule": "open"}
+    if roster is not None:
+        (folder / "roster.csv").write_text("username\n" + "".join(f"{u}\n" for u in roster))
+        enrolment = {**enrolment, "roster": "roster.csv"}
+    data = {
+        "id": course_id,
+        "title": f"Course {course_id}",
+        "format": fmt,
+        "pedagogy": "xmooc",
+        "description": "A test course.",
+        "hours_per_week": 2,
+        "duration_weeks": 2,
+        "instructors": [{"username": "teacher"}],
+        "enrolment": enrolment,
+        "tracks": {"audit": True, "verified": True},
+        "pacing": pacing or {"mode": "self-paced"},
+        "modules": [
+            {
+                "id": "week1",
+                "title": "Week 1",
+                "week": 1,
+                "lessons": [{"file": "lessons/lesson1.ipynb", "title": "Lesson 1"}],
+                "assignments": [
+                    {
+                        "id": "ex1",
+                        "title": "Exercise 1",
+                        "points": 2,
+                        "due_offset_days": 7,
+                        "late_policy": {
+                            "grace_minutes": 10,
+                            "credit": [{"after_days": 0, "percent": 50}],
+                            "hard_close_days": 3,
+                        },
+                    }
+                ],
+                "quiz": {"file": "quizzes/quiz1.ipynb", "title": "Quiz 1", "due_offset_days": 7},
+            }
+        ],
+        "grading": {"weights": {"assignments": 0.7, "quizzes": 0.3}, "pass_score": 50},
+        "certificate": {"enabled": True, "min_score": 50, "verified_only": True},
+        **extra,
+    }
+    (folder / "course.yml").write_text(yaml.safe_dump(data, sort_keys=False))
+    return folder
 
 
 @pytest.fixture
 def make_course(tmp_path):
     root = tmp_path / "courses"
 
-    def make(course_id: str, fmt: str = "mooc", enrolment: dict | None = None, pacing: dict | None = None,
-             roster: list[str] | None = None, **extra) -> Path:
-        folder = root / course_id
-        (folder / "lessons").mkdir(parents=True)
-        (folder / "source" / "ex1").mkdir(parents=True)
-        (folder / "quizzes").mkdir()
-        lesson = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Lesson 1")])
-        nbformat.write(lesson, folder / "lessons" / "lesson1.ipynb")
-        nbformat.write(_exercise_notebook(), folder / "source" / "ex1" / "ex1.ipynb")
-        nbformat.write(_quiz_notebook(), folder / "quizzes" / "quiz1.ipynb")
-        enrolment = enrolment or {"rule": "open"}
-        if roster is not None:
-            (folder / "roster.csv").write_text("username\n" + "".join(f"{u}\n" for u in roster))
-            enrolment = {**enrolment, "roster": "roster.csv"}
-        data = {
-            "id": course_id,
-            "title": f"Course {course_id}",
-            "format": fmt,
-            "pedagogy": "xmooc",
-            "description": "A test course.",
-            "hours_per_week": 2,
-            "duration_weeks": 2,
-            "instructors": [{"username": "teacher"}],
-            "enrolment": enrolment,
-            "tracks": {"audit": True, "verified": True},
-            "pacing": pacing or {"mode": "self-paced"},
-            "modules": [
-                {
-                    "id": "week1",
-                    "title": "Week 1",
-                    "week": 1,
-                    "lessons": [{"file": "lessons/lesson1.ipynb", "title": "Lesson 1"}],
-                    "assignments": [
-                        {"id": "ex1", "title": "Exercise 1", "points": 2, "due_offset_days": 7,
-                         "late_policy": {"grace_minutes": 10, "credit": [{"after_days": 0, "percent": 50}],
-                                         "hard_close_days": 3}}
-                    ],
-                    "quiz": {"file": "quizzes/quiz1.ipynb", "title": "Quiz 1", "due_offset_days": 7},
-                }
-            ],
-            "grading": {"weights": {"assignments": 0.7, "quizzes": 0.3}, "pass_score": 50},
-            "certificate": {"enabled": True, "min_score": 50, "verified_only": True},
-            **extra,
-        }
-        (folder / "course.yml").write_text(yaml.safe_dump(data, sort_keys=False))
-        return folder
+    def make(course_id: str, **kwargs) -> Path:
+        return write_course(root, course_id, **kwargs)
 
     make.root = root
     return make

@@ -6,13 +6,12 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
-
 from nbcampus.course.loader import load_course
 from nbcampus.service import enrolment as rules
 from nbcampus.service.catalog import publish_course, sync_catalog
 from nbcampus.service.errors import Conflict, Forbidden, NotFound
 from nbcampus.service.models import AuditEvent, Enrolment
+from sqlalchemy import func, select
 
 
 def publish(database, folder):
@@ -43,22 +42,39 @@ def test_unknown_course(database):
 
 
 def test_cooc_admits_its_organisation_only(database, make_course):
-    org = {"name": "Acme", "email_domains": ["acme.example"], "hub_groups": ["acme"], "partners": ["globex"]}
-    folder = make_course("acme-course", fmt="cooc", enrolment={"rule": "organisation", "organisation": org},
-                         branding={"organisation": "Acme"})
+    org = {
+        "name": "Acme",
+        "email_domains": ["acme.example"],
+        "hub_groups": ["acme"],
+        "partners": ["globex"],
+    }
+    folder = make_course(
+        "acme-course",
+        fmt="cooc",
+        enrolment={"rule": "organisation", "organisation": org},
+        branding={"organisation": "Acme"},
+    )
     publish(database, folder)
     with pytest.raises(Forbidden, match="open to Acme"):
         enrol(database, "acme-course", "outsider", email="someone@elsewhere.example")
     assert enrol(database, "acme-course", "ana", email="ana@acme.example")[0] == "enrolled"
-    assert enrol(database, "acme-course", "bo@ACME.example")[0] == "enrolled"  # username is the address
+    assert (
+        enrol(database, "acme-course", "bo@ACME.example")[0] == "enrolled"
+    )  # username is the address
     assert enrol(database, "acme-course", "cy", groups={"acme"})[0] == "enrolled"
     assert enrol(database, "acme-course", "di", groups={"globex"})[0] == "enrolled"  # partner
 
 
 def test_spoc_needs_code_or_roster_and_holds_its_cap(database, make_course):
     folder = make_course(
-        "small-spoc", fmt="spoc",
-        enrolment={"rule": "invite", "invite_codes": ["OPEN-SESAME"], "seat_cap": 2, "waitlist": False},
+        "small-spoc",
+        fmt="spoc",
+        enrolment={
+            "rule": "invite",
+            "invite_codes": ["OPEN-SESAME"],
+            "seat_cap": 2,
+            "waitlist": False,
+        },
         roster=["listed"],
     )
     publish(database, folder)
@@ -73,7 +89,9 @@ def test_spoc_needs_code_or_roster_and_holds_its_cap(database, make_course):
 
 
 def test_waitlist_and_promotion_when_a_seat_frees(database, make_course):
-    folder = make_course("circle", fmt="sooc", enrolment={"rule": "open", "seat_cap": 1, "waitlist": True})
+    folder = make_course(
+        "circle", fmt="sooc", enrolment={"rule": "open", "seat_cap": 1, "waitlist": True}
+    )
     publish(database, folder)
     assert enrol(database, "circle", "first")[0] == "enrolled"
     assert enrol(database, "circle", "second")[0] == "waitlisted"
@@ -102,25 +120,50 @@ def test_reenrol_keeps_personal_start(database, make_course):
 def test_cohort_runs_move_and_track_are_audited(database, make_course):
     today = datetime.now(UTC).date()
     runs = [
-        {"id": "old-run", "start": str(today - timedelta(days=60)), "end": str(today - timedelta(days=1))},
-        {"id": "now-run", "start": str(today - timedelta(days=3)), "end": str(today + timedelta(days=40))},
-        {"id": "next-run", "start": str(today + timedelta(days=50)), "end": str(today + timedelta(days=90))},
+        {
+            "id": "old-run",
+            "start": str(today - timedelta(days=60)),
+            "end": str(today - timedelta(days=1)),
+        },
+        {
+            "id": "now-run",
+            "start": str(today - timedelta(days=3)),
+            "end": str(today + timedelta(days=40)),
+        },
+        {
+            "id": "next-run",
+            "start": str(today + timedelta(days=50)),
+            "end": str(today + timedelta(days=90)),
+        },
     ]
     publish(database, make_course("runs", pacing={"mode": "cohort", "runs": runs}))
     assert enrol(database, "runs", "ana") == ("enrolled", "now-run")
     with database.session() as session:
-        rules.move(session, "runs", "ana", "next-run", actor="teacher", reason="asked to start later")
-        rules.set_track(session, "runs", "ana", "verified", actor="teacher", reason="paid at the desk")
+        rules.move(
+            session, "runs", "ana", "next-run", actor="teacher", reason="asked to start later"
+        )
+        rules.set_track(
+            session, "runs", "ana", "verified", actor="teacher", reason="paid at the desk"
+        )
         with pytest.raises(NotFound):
             rules.move(session, "runs", "ana", "no-such-run", actor="teacher", reason="x")
     with database.session() as session:
         e = session.scalar(select(Enrolment))
         assert (e.cohort.name, e.track) == ("next-run", "verified")
-        events = list(session.scalars(select(AuditEvent).where(AuditEvent.subject == "ana").order_by(AuditEvent.id)))
+        events = list(
+            session.scalars(
+                select(AuditEvent).where(AuditEvent.subject == "ana").order_by(AuditEvent.id)
+            )
+        )
         moved = [ev for ev in events if ev.action == "enrolment.moved"][0]
-        assert (moved.actor, moved.reason, moved.details) == ("teacher", "asked to start later",
-                                                              {"from": "now-run", "to": "next-run"})
-        assert any(ev.action == "enrolment.track" and ev.details["to"] == "verified" for ev in events)
+        assert (moved.actor, moved.reason, moved.details) == (
+            "teacher",
+            "asked to start later",
+            {"from": "now-run", "to": "next-run"},
+        )
+        assert any(
+            ev.action == "enrolment.track" and ev.details["to"] == "verified" for ev in events
+        )
 
 
 def test_invalid_course_keeps_previous_version(database, make_course):
@@ -137,7 +180,9 @@ def test_invalid_course_keeps_previous_version(database, make_course):
 
 @pytest.mark.parametrize("waitlist", [False, True])
 def test_seat_cap_holds_under_200_concurrent_requests(database, make_course, waitlist):
-    folder = make_course("race", fmt="sooc", enrolment={"rule": "open", "seat_cap": 25, "waitlist": waitlist})
+    folder = make_course(
+        "race", fmt="sooc", enrolment={"rule": "open", "seat_cap": 25, "waitlist": waitlist}
+    )
     publish(database, folder)
 
     def attempt(i):
@@ -149,8 +194,14 @@ def test_seat_cap_holds_under_200_concurrent_requests(database, make_course, wai
     with ThreadPoolExecutor(max_workers=16) as pool:
         outcomes = list(pool.map(attempt, range(200)))
     assert outcomes.count("enrolled") == 25
-    rest = "waitlisted" if waitlist else "refused: Course race is full (25 seats) and has no waiting list"
+    rest = (
+        "waitlisted"
+        if waitlist
+        else "refused: Course race is full (25 seats) and has no waiting list"
+    )
     assert outcomes.count(rest) == 175
     with database.session() as session:
-        count = session.scalar(select(func.count()).select_from(Enrolment).where(Enrolment.status == "enrolled"))
+        count = session.scalar(
+            select(func.count()).select_from(Enrolment).where(Enrolment.status == "enrolled")
+        )
         assert count == 25

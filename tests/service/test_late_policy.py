@@ -40,7 +40,12 @@ def test_hard_close_refuses():
 
 def test_no_policy_accepts_late_work_flagged():
     late = late_status(None, DUE, at(days=30))
-    assert (late.stage, late.accepted, late.credit_percent, late.closes_at) == ("late", True, 100, None)
+    assert (late.stage, late.accepted, late.credit_percent, late.closes_at) == (
+        "late",
+        True,
+        100,
+        None,
+    )
 
 
 def test_full_credit_before_the_first_step():

@@ -35,12 +35,16 @@ def read_course_file(path: Path) -> tuple[Any, LineMap]:
 
 
 def _where(path: tuple[Any, ...]) -> str:
-    return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else str(p)) for i, p in enumerate(path))
+    return "".join(
+        f"[{p}]" if isinstance(p, int) else (f".{p}" if i else str(p)) for i, p in enumerate(path)
+    )
 
 
 def _schema_problems(file: Path, data: Any, lines: LineMap) -> list[Problem]:
     problems = []
-    for error in sorted(_VALIDATOR.iter_errors(data), key=lambda e: lines.line_of(tuple(e.absolute_path))):
+    for error in sorted(
+        _VALIDATOR.iter_errors(data), key=lambda e: lines.line_of(tuple(e.absolute_path))
+    ):
         path = tuple(error.absolute_path)
         key = _where(path) or "the course file"
         if error.validator == "additionalProperties":
@@ -77,8 +81,11 @@ class _Semantics:
     def file_exists(self, path: tuple[Any, ...], relative: str) -> Path | None:
         target = self.folder / relative
         if not target.is_file():
-            self.add(path, f"{_where(path)}: file {relative!r} does not exist in the course folder",
-                     f"create {target} or correct the path")
+            self.add(
+                path,
+                f"{_where(path)}: file {relative!r} does not exist in the course folder",
+                f"create {target} or correct the path",
+            )
             return None
         return target
 
@@ -93,54 +100,88 @@ class _Semantics:
 
     def identity(self) -> None:
         if self.data["id"] != self.folder.name:
-            self.add(("id",), f"id {self.data['id']!r} differs from the folder name {self.folder.name!r}",
-                     f"rename the folder to {self.data['id']!r} or set id: {self.folder.name}")
+            self.add(
+                ("id",),
+                f"id {self.data['id']!r} differs from the folder name {self.folder.name!r}",
+                f"rename the folder to {self.data['id']!r} or set id: {self.folder.name}",
+            )
 
     def enrolment(self) -> None:
         fmt, enrolment = self.data["format"], self.data["enrolment"]
         rule, cap_needed = FORMAT_RULES[fmt]
         if enrolment["rule"] != rule:
-            self.add(("enrolment", "rule"), f"a {fmt} course needs enrolment rule {rule!r}, not {enrolment['rule']!r}",
-                     f"set enrolment.rule: {rule} or change the format")
+            self.add(
+                ("enrolment", "rule"),
+                f"a {fmt} course needs enrolment rule {rule!r}, not {enrolment['rule']!r}",
+                f"set enrolment.rule: {rule} or change the format",
+            )
         cap = enrolment.get("seat_cap")
         if cap_needed is True and cap is None:
-            self.add(("enrolment",), f"a {fmt} course needs a seat cap", "set enrolment.seat_cap to the number of seats")
+            self.add(
+                ("enrolment",),
+                f"a {fmt} course needs a seat cap",
+                "set enrolment.seat_cap to the number of seats",
+            )
         if cap_needed is False and cap is not None:
-            self.add(("enrolment", "seat_cap"), "a mooc is open to all and takes no seat cap",
-                     "remove seat_cap or make the course a sooc")
+            self.add(
+                ("enrolment", "seat_cap"),
+                "a mooc is open to all and takes no seat cap",
+                "remove seat_cap or make the course a sooc",
+            )
         if enrolment["rule"] == "organisation":
             org = enrolment.get("organisation") or {}
             if not (org.get("email_domains") or org.get("hub_groups") or org.get("partners")):
-                self.add(("enrolment", "organisation") if org else ("enrolment",),
-                         "an organisation enrolment rule needs email_domains, hub_groups or partners",
-                         "list who may enrol under enrolment.organisation")
+                self.add(
+                    ("enrolment", "organisation") if org else ("enrolment",),
+                    "an organisation enrolment rule needs email_domains, hub_groups or partners",
+                    "list who may enrol under enrolment.organisation",
+                )
         if enrolment["rule"] == "invite":
             if not (enrolment.get("invite_codes") or enrolment.get("roster")):
-                self.add(("enrolment",), "an invite enrolment rule needs invite_codes or a roster",
-                         "add enrolment.invite_codes or enrolment.roster: roster.csv")
+                self.add(
+                    ("enrolment",),
+                    "an invite enrolment rule needs invite_codes or a roster",
+                    "add enrolment.invite_codes or enrolment.roster: roster.csv",
+                )
         if enrolment.get("roster"):
             roster = self.file_exists(("enrolment", "roster"), enrolment["roster"])
             if roster is not None:
                 with roster.open(newline="", encoding="utf-8") as f:
                     header = next(csv.reader(f), [])
                 if "username" not in [h.strip() for h in header]:
-                    self.problems.append(Problem(roster, 1, "the roster has no 'username' column",
-                                                 "make the first line a header with a username column"))
+                    self.problems.append(
+                        Problem(
+                            roster,
+                            1,
+                            "the roster has no 'username' column",
+                            "make the first line a header with a username column",
+                        )
+                    )
 
     def pacing(self) -> None:
         pacing = self.data["pacing"]
         runs = pacing.get("runs", [])
         if pacing["mode"] == "cohort" and not runs:
-            self.add(("pacing",), "cohort pacing needs at least one run with start and end dates",
-                     "add pacing.runs: [{id: ..., start: YYYY-MM-DD, end: YYYY-MM-DD}]")
+            self.add(
+                ("pacing",),
+                "cohort pacing needs at least one run with start and end dates",
+                "add pacing.runs: [{id: ..., start: YYYY-MM-DD, end: YYYY-MM-DD}]",
+            )
         seen: set[str] = set()
         for i, run in enumerate(runs):
             if run["id"] in seen:
-                self.add(("pacing", "runs", i, "id"), f"run id {run['id']!r} is used twice", "give each run its own id")
+                self.add(
+                    ("pacing", "runs", i, "id"),
+                    f"run id {run['id']!r} is used twice",
+                    "give each run its own id",
+                )
             seen.add(run["id"])
             if date.fromisoformat(run["end"]) <= date.fromisoformat(run["start"]):
-                self.add(("pacing", "runs", i, "end"), f"run {run['id']!r} ends on or before it starts",
-                         "make end later than start")
+                self.add(
+                    ("pacing", "runs", i, "end"),
+                    f"run {run['id']!r} ends on or before it starts",
+                    "make end later than start",
+                )
 
     def modules(self) -> None:
         module_ids: set[str] = set()
@@ -150,15 +191,26 @@ class _Semantics:
         for m, module in enumerate(self.data["modules"]):
             where = ("modules", m)
             if module["id"] in module_ids:
-                self.add(where + ("id",), f"module id {module['id']!r} is used twice", "give each module its own id")
+                self.add(
+                    where + ("id",),
+                    f"module id {module['id']!r} is used twice",
+                    "give each module its own id",
+                )
             module_ids.add(module["id"])
             if module["week"] < last_week:
-                self.add(where + ("week",), f"module {module['id']!r} (week {module['week']}) comes after week {last_week}",
-                         "list modules in week order")
+                self.add(
+                    where + ("week",),
+                    f"module {module['id']!r} (week {module['week']}) comes after week {last_week}",
+                    "list modules in week order",
+                )
             last_week = max(last_week, module["week"])
             if module["week"] > duration:
-                self.add(where + ("week",), f"module {module['id']!r} is in week {module['week']} "
-                         f"but the course lasts {duration} weeks", "raise duration_weeks or move the module")
+                self.add(
+                    where + ("week",),
+                    f"module {module['id']!r} is in week {module['week']} "
+                    f"but the course lasts {duration} weeks",
+                    "raise duration_weeks or move the module",
+                )
             for i, lesson in enumerate(module.get("lessons", [])):
                 target = self.file_exists(where + ("lessons", i, "file"), lesson["file"])
                 if target is not None and target.suffix == ".ipynb":
@@ -166,16 +218,22 @@ class _Semantics:
             for i, assignment in enumerate(module.get("assignments", [])):
                 path = where + ("assignments", i)
                 if assignment["id"] in assignment_ids:
-                    self.add(path + ("id",), f"assignment id {assignment['id']!r} is used twice",
-                             "give each assignment its own id: it names the nbgrader assignment")
+                    self.add(
+                        path + ("id",),
+                        f"assignment id {assignment['id']!r} is used twice",
+                        "give each assignment its own id: it names the nbgrader assignment",
+                    )
                 assignment_ids.add(assignment["id"])
                 self.late_policy(path, assignment)
                 problems, total = check_exercise_folder(self.folder / "source" / assignment["id"])
                 self.problems.extend(problems)
                 if not problems and abs(total - assignment["points"]) > 1e-9:
-                    self.add(path + ("points",), f"assignment {assignment['id']!r} declares {assignment['points']:g} "
-                             f"points but its notebooks' tests add up to {total:g}",
-                             f"set points: {total:g} or change the points of the graded cells")
+                    self.add(
+                        path + ("points",),
+                        f"assignment {assignment['id']!r} declares {assignment['points']:g} "
+                        f"points but its notebooks' tests add up to {total:g}",
+                        f"set points: {total:g} or change the points of the graded cells",
+                    )
             if "quiz" in module:
                 target = self.file_exists(where + ("quiz", "file"), module["quiz"]["file"])
                 if target is not None:
@@ -183,8 +241,11 @@ class _Semantics:
         required = self.data["certificate"].get("required_modules", [])
         for i, module_id in enumerate(required):
             if module_id not in module_ids:
-                self.add(("certificate", "required_modules", i), f"required module {module_id!r} does not exist",
-                         "use the id of a module of this course")
+                self.add(
+                    ("certificate", "required_modules", i),
+                    f"required module {module_id!r} does not exist",
+                    "use the id of a module of this course",
+                )
 
     def late_policy(self, path: tuple[Any, ...], assignment: dict[str, Any]) -> None:
         policy = assignment.get("late_policy")
@@ -193,32 +254,53 @@ class _Semantics:
         last_day, last_percent = -1.0, 101.0
         for i, step in enumerate(policy.get("credit", [])):
             if step["after_days"] <= last_day or step["percent"] > last_percent:
-                self.add(path + ("late_policy", "credit", i), "late credit steps must come later and give no more credit "
-                         "than the one before", "order the steps by after_days with falling percent")
+                self.add(
+                    path + ("late_policy", "credit", i),
+                    "late credit steps must come later and give no more credit than the one before",
+                    "order the steps by after_days with falling percent",
+                )
             last_day, last_percent = step["after_days"], step["percent"]
         close = policy.get("hard_close_days")
         if close is not None and close < last_day:
-            self.add(path + ("late_policy", "hard_close_days"), "the hard close comes before the last late-credit step",
-                     "move hard_close_days after the last credit step")
+            self.add(
+                path + ("late_policy", "hard_close_days"),
+                "the hard close comes before the last late-credit step",
+                "move hard_close_days after the last credit step",
+            )
 
     def grading(self) -> None:
         weights = self.data["grading"]["weights"]
         if abs(weights["assignments"] + weights["quizzes"] - 1) > 1e-6:
-            self.add(("grading", "weights"), "grading weights must add up to 1",
-                     f"they add up to {weights['assignments'] + weights['quizzes']:g}")
+            self.add(
+                ("grading", "weights"),
+                "grading weights must add up to 1",
+                f"they add up to {weights['assignments'] + weights['quizzes']:g}",
+            )
         has_quiz = any("quiz" in m for m in self.data["modules"])
         if weights["quizzes"] > 0 and not has_quiz:
-            self.add(("grading", "weights", "quizzes"), "quizzes carry weight but no module has a quiz",
-                     "set the quizzes weight to 0 or add a quiz")
+            self.add(
+                ("grading", "weights", "quizzes"),
+                "quizzes carry weight but no module has a quiz",
+                "set the quizzes weight to 0 or add a quiz",
+            )
         certificate = self.data["certificate"]
-        if certificate.get("verified_only") and not self.data.get("tracks", {}).get("verified", False):
-            self.add(("certificate", "verified_only"), "the certificate needs the verified track, which is off",
-                     "set tracks.verified: true or verified_only: false")
+        if certificate.get("verified_only") and not self.data.get("tracks", {}).get(
+            "verified", False
+        ):
+            self.add(
+                ("certificate", "verified_only"),
+                "the certificate needs the verified track, which is off",
+                "set tracks.verified: true or verified_only: false",
+            )
 
     def branding(self) -> None:
         branding = self.data.get("branding")
         if self.data["format"] == "cooc" and not branding:
-            self.add((), "a cooc course carries its company's branding", "add branding: {organisation, logo, colors}")
+            self.add(
+                (),
+                "a cooc course carries its company's branding",
+                "add branding: {organisation, logo, colors}",
+            )
         if branding and branding.get("logo"):
             self.file_exists(("branding", "logo"), branding["logo"])
 
@@ -228,20 +310,39 @@ def check_course(folder: str | Path) -> list[Problem]:
     folder = Path(folder)
     file = folder / "course.yml"
     if not folder.is_dir():
-        return [Problem(folder, 0, "no such course folder", "give the path of a folder holding course.yml")]
+        return [
+            Problem(
+                folder, 0, "no such course folder", "give the path of a folder holding course.yml"
+            )
+        ]
     if not file.is_file():
-        return [Problem(file, 0, "the course file is missing", "create course.yml (see docs/course-format.md)")]
+        return [
+            Problem(
+                file,
+                0,
+                "the course file is missing",
+                "create course.yml (see docs/course-format.md)",
+            )
+        ]
     try:
         data, lines = read_course_file(file)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         problem = getattr(e, "problem", None) or str(e)
-        return [Problem(file, mark.line + 1 if mark else 0, f"YAML syntax: {problem}",
-                        "fix the indentation or quoting at this line")]
+        return [
+            Problem(
+                file,
+                mark.line + 1 if mark else 0,
+                f"YAML syntax: {problem}",
+                "fix the indentation or quoting at this line",
+            )
+        ]
     except UnicodeDecodeError:
         return [Problem(file, 0, "the course file is not UTF-8 text", "save it as UTF-8")]
-    problems = [Problem(file, line, f"key {_where(path)!r} is written twice", "keep one of them")
-                for path, line in lines.duplicates]
+    problems = [
+        Problem(file, line, f"key {_where(path)!r} is written twice", "keep one of them")
+        for path, line in lines.duplicates
+    ]
     problems += _schema_problems(file, data, lines)
     if problems:
         return problems

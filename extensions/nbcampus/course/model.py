@@ -41,7 +41,9 @@ class Course:
 
     def lesson_files(self) -> list[Path]:
         """Lesson files in module order, relative to the course folder."""
-        return [Path(lesson["file"]) for module in self.modules for lesson in module.get("lessons", [])]
+        return [
+            Path(lesson["file"]) for module in self.modules for lesson in module.get("lessons", [])
+        ]
 
     def assignment_ids(self) -> list[str]:
         return [a["id"] for module in self.modules for a in module.get("assignments", [])]

@@ -26,31 +26,53 @@ class _Notebook:
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as e:
-            self.problems.append(Problem(path, 0, f"cannot read the notebook: {e}", "save it as UTF-8 JSON"))
+            self.problems.append(
+                Problem(path, 0, f"cannot read the notebook: {e}", "save it as UTF-8 JSON")
+            )
             return
         try:
             raw = json.loads(text)
         except json.JSONDecodeError as e:
-            self.problems.append(Problem(path, e.lineno, f"not valid JSON: {e.msg}", "fix the JSON or re-save it from Jupyter"))
+            self.problems.append(
+                Problem(
+                    path,
+                    e.lineno,
+                    f"not valid JSON: {e.msg}",
+                    "fix the JSON or re-save it from Jupyter",
+                )
+            )
             return
         if not isinstance(raw, dict) or raw.get("nbformat") != 4:
-            self.problems.append(Problem(path, 1, f"nbformat {raw.get('nbformat') if isinstance(raw, dict) else '?'} "
-                                 "is not supported", "save the notebook with Jupyter (nbformat 4)"))
+            self.problems.append(
+                Problem(
+                    path,
+                    1,
+                    f"nbformat {raw.get('nbformat') if isinstance(raw, dict) else '?'} "
+                    "is not supported",
+                    "save the notebook with Jupyter (nbformat 4)",
+                )
+            )
             return
         try:
             self.nb = nbformat.reads(text, as_version=4)
             nbformat.validate(self.nb)
         except nbformat.ValidationError as e:
-            self.problems.append(Problem(path, 1, f"invalid notebook: {e.message}", "re-save it from Jupyter"))
+            self.problems.append(
+                Problem(path, 1, f"invalid notebook: {e.message}", "re-save it from Jupyter")
+            )
             self.nb = None
             return
-        self._cell_lines = [i + 1 for i, line in enumerate(text.splitlines()) if '"cell_type"' in line]
+        self._cell_lines = [
+            i + 1 for i, line in enumerate(text.splitlines()) if '"cell_type"' in line
+        ]
 
     def line(self, index: int) -> int:
         return self._cell_lines[index] if index < len(self._cell_lines) else 1
 
     def add(self, index: int, message: str, hint: str = "") -> None:
-        self.problems.append(Problem(self.path, self.line(index), f"cell {index + 1}: {message}", hint))
+        self.problems.append(
+            Problem(self.path, self.line(index), f"cell {index + 1}: {message}", hint)
+        )
 
 
 def _nbgrader(cell: Any) -> dict[str, Any]:
@@ -66,52 +88,92 @@ def check_exercise_notebook(path: Path) -> tuple[list[Problem], float]:
     seen: dict[str, int] = {}
     for index, cell in enumerate(notebook.nb.cells):
         meta = _nbgrader(cell)
-        if not (meta.get("grade") or meta.get("solution") or meta.get("task") or meta.get("locked")):
+        if not (
+            meta.get("grade") or meta.get("solution") or meta.get("task") or meta.get("locked")
+        ):
             continue
         grade_id = meta.get("grade_id")
         if not grade_id:
-            notebook.add(index, "nbgrader cell without a grade_id", "give the cell a unique ID in the Create Assignment toolbar")
+            notebook.add(
+                index,
+                "nbgrader cell without a grade_id",
+                "give the cell a unique ID in the Create Assignment toolbar",
+            )
         elif grade_id in seen:
-            notebook.add(index, f"grade_id {grade_id!r} is also used by cell {seen[grade_id] + 1}",
-                         "give every graded cell its own grade_id")
+            notebook.add(
+                index,
+                f"grade_id {grade_id!r} is also used by cell {seen[grade_id] + 1}",
+                "give every graded cell its own grade_id",
+            )
         else:
             seen[grade_id] = index
         source = cell.source
         if meta.get("grade") or meta.get("task"):
             points = meta.get("points")
             if not isinstance(points, (int, float)) or isinstance(points, bool) or points <= 0:
-                notebook.add(index, f"graded cell {grade_id!r} has no positive points", "set points on the cell")
+                notebook.add(
+                    index,
+                    f"graded cell {grade_id!r} has no positive points",
+                    "set points on the cell",
+                )
             else:
                 total += points
         if meta.get("solution"):
             solutions += 1
-            if cell.cell_type == "code" and not (BEGIN_SOLUTION in source and END_SOLUTION in source):
-                notebook.add(index, f"solution cell {grade_id!r} holds no solution between "
-                             f"'{BEGIN_SOLUTION}' and '{END_SOLUTION}'",
-                             "write the instructor's solution between the markers: this is the source version")
+            if cell.cell_type == "code" and not (
+                BEGIN_SOLUTION in source and END_SOLUTION in source
+            ):
+                notebook.add(
+                    index,
+                    f"solution cell {grade_id!r} holds no solution between "
+                    f"'{BEGIN_SOLUTION}' and '{END_SOLUTION}'",
+                    "write the instructor's solution between the markers: this is the source version",
+                )
             elif cell.cell_type == "markdown" and not source.strip():
-                notebook.add(index, f"written-answer cell {grade_id!r} is empty", "write a model answer")
+                notebook.add(
+                    index, f"written-answer cell {grade_id!r} is empty", "write a model answer"
+                )
         if meta.get("grade") and not meta.get("solution") and cell.cell_type == "code":
             tests += 1
             if source.count(BEGIN_HIDDEN) != source.count(END_HIDDEN):
-                notebook.add(index, "hidden test markers do not pair up", f"close '{BEGIN_HIDDEN}' with '{END_HIDDEN}'")
+                notebook.add(
+                    index,
+                    "hidden test markers do not pair up",
+                    f"close '{BEGIN_HIDDEN}' with '{END_HIDDEN}'",
+                )
         if source.count(BEGIN_SOLUTION) != source.count(END_SOLUTION):
-            notebook.add(index, "solution markers do not pair up", f"close '{BEGIN_SOLUTION}' with '{END_SOLUTION}'")
+            notebook.add(
+                index,
+                "solution markers do not pair up",
+                f"close '{BEGIN_SOLUTION}' with '{END_SOLUTION}'",
+            )
     if not solutions:
-        notebook.problems.append(Problem(path, 1, "no solution cell", "mark the answer cells as solutions"))
+        notebook.problems.append(
+            Problem(path, 1, "no solution cell", "mark the answer cells as solutions")
+        )
     if not tests and solutions:
-        notebook.problems.append(Problem(path, 1, "no autograder test cell", "add a graded test cell with points"))
+        notebook.problems.append(
+            Problem(path, 1, "no autograder test cell", "add a graded test cell with points")
+        )
     return notebook.problems, total
 
 
 def check_exercise_folder(folder: Path) -> tuple[list[Problem], float]:
     """Problems in an nbgrader source assignment folder and the total points of its notebooks."""
     if not folder.is_dir():
-        return [Problem(folder, 0, "the assignment's source folder does not exist",
-                        "put the nbgrader source notebooks in source/<assignment id>/")], 0.0
+        return [
+            Problem(
+                folder,
+                0,
+                "the assignment's source folder does not exist",
+                "put the nbgrader source notebooks in source/<assignment id>/",
+            )
+        ], 0.0
     notebooks = sorted(folder.glob("*.ipynb"))
     if not notebooks:
-        return [Problem(folder, 0, "the assignment has no notebook", "add the nbgrader source notebook")], 0.0
+        return [
+            Problem(folder, 0, "the assignment has no notebook", "add the nbgrader source notebook")
+        ], 0.0
     problems: list[Problem] = []
     total = 0.0
     for path in notebooks:
@@ -128,9 +190,17 @@ def check_lesson(path: Path) -> list[Problem]:
         return notebook.problems
     for index, cell in enumerate(notebook.nb.cells):
         meta = _nbgrader(cell)
-        if BEGIN_SOLUTION in cell.source or BEGIN_HIDDEN in cell.source or meta.get("grade") or meta.get("solution"):
-            notebook.add(index, "a lesson holds nbgrader solution or test markup and would leak it to learners",
-                         "move graded work into source/<assignment>/")
+        if (
+            BEGIN_SOLUTION in cell.source
+            or BEGIN_HIDDEN in cell.source
+            or meta.get("grade")
+            or meta.get("solution")
+        ):
+            notebook.add(
+                index,
+                "a lesson holds nbgrader solution or test markup and would leak it to learners",
+                "move graded work into source/<assignment>/",
+            )
     return notebook.problems
 
 
@@ -147,12 +217,20 @@ def _question_problem(q: dict[str, Any]) -> str | None:
     answer = q.get("answer")
     if kind in ("single", "multiple"):
         options = q.get("options")
-        if not isinstance(options, list) or len(options) < 2 or not all(isinstance(o, str) for o in options):
+        if (
+            not isinstance(options, list)
+            or len(options) < 2
+            or not all(isinstance(o, str) for o in options)
+        ):
             return "a choice question needs at least two text options"
         valid = range(len(options))
         if kind == "single" and not (isinstance(answer, int) and answer in valid):
             return f"answer must be the index of one option (0..{len(options) - 1})"
-        if kind == "multiple" and not (isinstance(answer, list) and answer and all(isinstance(a, int) and a in valid for a in answer)):
+        if kind == "multiple" and not (
+            isinstance(answer, list)
+            and answer
+            and all(isinstance(a, int) and a in valid for a in answer)
+        ):
             return f"answer must be a list of option indexes (0..{len(options) - 1})"
     elif kind == "numeric":
         if not isinstance(answer, (int, float)) or isinstance(answer, bool):
@@ -190,16 +268,37 @@ def check_quiz(path: Path) -> list[Problem]:
             continue
         count += 1
         if not isinstance(question, dict):
-            notebook.add(index, "metadata.nbcampus.question must be an object", "see docs/course-format.md")
+            notebook.add(
+                index, "metadata.nbcampus.question must be an object", "see docs/course-format.md"
+            )
             continue
         problem = _question_problem(question)
         if problem:
-            notebook.add(index, f"question {question.get('id')!r}: {problem}", "see the quiz table in docs/course-format.md")
+            notebook.add(
+                index,
+                f"question {question.get('id')!r}: {problem}",
+                "see the quiz table in docs/course-format.md",
+            )
         elif question["id"] in seen:
-            notebook.add(index, f"question id {question['id']!r} is used twice", "give each question its own id")
+            notebook.add(
+                index,
+                f"question id {question['id']!r} is used twice",
+                "give each question its own id",
+            )
         seen.add(question.get("id"))
         if cell.cell_type != "markdown" or not cell.source.strip():
-            notebook.add(index, "a question cell must be a markdown cell holding the prompt", "write the question text")
+            notebook.add(
+                index,
+                "a question cell must be a markdown cell holding the prompt",
+                "write the question text",
+            )
     if not count:
-        notebook.problems.append(Problem(path, 1, "the quiz has no question", "add markdown cells with metadata.nbcampus.question"))
+        notebook.problems.append(
+            Problem(
+                path,
+                1,
+                "the quiz has no question",
+                "add markdown cells with metadata.nbcampus.question",
+            )
+        )
     return notebook.problems

@@ -51,7 +51,11 @@ ASSIGNMENT = _object(
 )
 
 LESSON = _object(
-    {"file": _RELPATH, "title": {"type": "string", "minLength": 1}, "kind": {"enum": ["notebook", "video", "text"]}},
+    {
+        "file": _RELPATH,
+        "title": {"type": "string", "minLength": 1},
+        "kind": {"enum": ["notebook", "video", "text"]},
+    },
     ["file", "title"],
 )
 
@@ -81,7 +85,10 @@ MODULE = _object(
 ORGANISATION = _object(
     {
         "name": {"type": "string", "minLength": 1},
-        "email_domains": {"type": "array", "items": {"type": "string", "pattern": r"^[a-z0-9.-]+\.[a-z]{2,}$"}},
+        "email_domains": {
+            "type": "array",
+            "items": {"type": "string", "pattern": r"^[a-z0-9.-]+\.[a-z]{2,}$"},
+        },
         "hub_groups": {"type": "array", "items": {"type": "string", "minLength": 1}},
         "partners": {"type": "array", "items": {"type": "string", "minLength": 1}},
     },

@@ -24,9 +24,17 @@ def campus_roles(courses: dict[str, Course], settings: CampusSettings) -> list[d
     """Least-privilege roles: every user learns; staff get their own courses' scopes only."""
     roles = [
         {"name": "user", "scopes": ["self", ACCESS_SERVICE, LEARN]},
-        {"name": "nbcampus-admin", "scopes": [ADMIN, ACCESS_SERVICE], "users": sorted(settings.admin_users)},
+        {
+            "name": "nbcampus-admin",
+            "scopes": [ADMIN, ACCESS_SERVICE],
+            "users": sorted(settings.admin_users),
+        },
         # the service reads who a caller is and their groups (COOC rule), nothing more
-        {"name": "nbcampus-service", "scopes": ["read:users:name", "read:users:groups"], "services": [SERVICE]},
+        {
+            "name": "nbcampus-service",
+            "scopes": ["read:users:name", "read:users:groups"],
+            "services": [SERVICE],
+        },
     ]
     managers: dict[str, list[str]] = {}
     for username, course_ids in settings.training_managers.items():
@@ -40,7 +48,9 @@ def campus_roles(courses: dict[str, Course], settings: CampusSettings) -> list[d
         }
         for kind, (scope, users) in members.items():
             if users:
-                roles.append({"name": f"nbcampus-{kind}-{course.id}", "scopes": [scope], "users": users})
+                roles.append(
+                    {"name": f"nbcampus-{kind}-{course.id}", "scopes": [scope], "users": users}
+                )
     return roles
 
 
@@ -54,7 +64,9 @@ def token_scopes(courses: dict[str, Course]) -> list[str]:
     ]
 
 
-def configure_hub(c: Config, settings: CampusSettings, courses: dict[str, Course] | None = None) -> Config:
+def configure_hub(
+    c: Config, settings: CampusSettings, courses: dict[str, Course] | None = None
+) -> Config:
     """Apply ``settings`` to the hub config ``c`` and return it.
 
     ``courses`` (by default the valid folders of ``settings.courses_dir``) give the per-course
@@ -100,7 +112,11 @@ def configure_hub(c: Config, settings: CampusSettings, courses: dict[str, Course
     c.CampusSpawner.courses_dir = settings.courses_dir
     c.CampusSpawner.enrolments_file = settings.enrolments_file
     c.CampusSpawner.learner_config_dir = settings.singleuser_config_dir
-    c.Spawner.server_token_scopes = ["users:activity!user", "access:servers!server", *token_scopes(courses)]
+    c.Spawner.server_token_scopes = [
+        "users:activity!user",
+        "access:servers!server",
+        *token_scopes(courses),
+    ]
 
     # The nbcampus service: the school's source of truth, started and stopped by the hub.
     c.JupyterHub.custom_scopes = custom_scopes(courses)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -105,9 +106,9 @@ class CampusSettings(Configurable):
     def _default_allow_root(self) -> bool:
         return os.geteuid() == 0
 
-    service_port = Integer(help="Port of the nbcampus service (loopback). From NBCAMPUS_SERVICE_PORT, else 10101.").tag(
-        config=True
-    )
+    service_port = Integer(
+        help="Port of the nbcampus service (loopback). From NBCAMPUS_SERVICE_PORT, else 10101."
+    ).tag(config=True)
 
     @default("service_port")
     def _default_service_port(self) -> int:
@@ -120,12 +121,20 @@ class CampusSettings(Configurable):
 
     @default("db_url")
     def _default_db_url(self) -> str:
-        return os.environ.get("NBCAMPUS_DB_URL") or f"sqlite:///{Path(self.state_dir) / 'nbcampus.sqlite'}"
+        return (
+            os.environ.get("NBCAMPUS_DB_URL")
+            or f"sqlite:///{Path(self.state_dir) / 'nbcampus.sqlite'}"
+        )
 
     training_managers = Dict(
         value_trait=List(Unicode()),
-        help="Training managers: username -> course ids whose reports they may read.",
+        help="Training managers: username -> course ids whose reports they may read. "
+        'From NBCAMPUS_TRAINING_MANAGERS (JSON, e.g. {"maria": ["acme-secure-coding"]}).',
     ).tag(config=True)
+
+    @default("training_managers")
+    def _default_training_managers(self) -> dict[str, list[str]]:
+        return json.loads(os.environ.get("NBCAMPUS_TRAINING_MANAGERS") or "{}")
 
     extra_env = Dict(help="Extra environment variables for learner servers.").tag(config=True)
 

@@ -60,13 +60,16 @@ class CampusService(Application):
     version = __version__
     description = "Run the nbcampus service (started by JupyterHub as a managed service)."
 
-    db_url = Unicode(help="SQLAlchemy URL of the service database. From NBCAMPUS_DB_URL, else SQLite in the state dir.").tag(
-        config=True
-    )
+    db_url = Unicode(
+        help="SQLAlchemy URL of the service database. From NBCAMPUS_DB_URL, else SQLite in the state dir."
+    ).tag(config=True)
 
     @default("db_url")
     def _default_db_url(self) -> str:
-        return os.environ.get("NBCAMPUS_DB_URL") or f"sqlite:///{Path(self.state_dir) / 'nbcampus.sqlite'}"
+        return (
+            os.environ.get("NBCAMPUS_DB_URL")
+            or f"sqlite:///{Path(self.state_dir) / 'nbcampus.sqlite'}"
+        )
 
     state_dir = Unicode(help="State folder. From NBCAMPUS_STATE_DIR.").tag(config=True)
 
@@ -74,13 +77,17 @@ class CampusService(Application):
     def _default_state_dir(self) -> str:
         return os.environ.get("NBCAMPUS_STATE_DIR", os.path.abspath("var"))
 
-    courses_dir = Unicode(help="Course folders to publish at start. From NBCAMPUS_COURSES_DIR.").tag(config=True)
+    courses_dir = Unicode(
+        help="Course folders to publish at start. From NBCAMPUS_COURSES_DIR."
+    ).tag(config=True)
 
     @default("courses_dir")
     def _default_courses_dir(self) -> str:
         return os.environ.get("NBCAMPUS_COURSES_DIR", "")
 
-    base_url = Unicode(help="URL prefix of the service. From JUPYTERHUB_SERVICE_PREFIX.").tag(config=True)
+    base_url = Unicode(help="URL prefix of the service. From JUPYTERHUB_SERVICE_PREFIX.").tag(
+        config=True
+    )
 
     @default("base_url")
     def _default_base_url(self) -> str:
@@ -92,9 +99,14 @@ class CampusService(Application):
 
     @default("port")
     def _default_port(self) -> int:
-        return urlparse(os.environ.get("JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:10101")).port or 10101
+        return (
+            urlparse(os.environ.get("JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:10101")).port
+            or 10101
+        )
 
-    db_threads = Integer(8, help="Threads running database work off the event loop.").tag(config=True)
+    db_threads = Integer(8, help="Threads running database work off the event loop.").tag(
+        config=True
+    )
 
     def initialize(self, argv=None) -> None:
         super().initialize(argv)
@@ -123,13 +135,17 @@ class CampusService(Application):
         HubOAuth.instance(cache_max_age=60)
         handlers = [(url_path_join(self.base_url, route_regex(t)), h) for t, h in ROUTES]
         handlers.append((url_path_join(self.base_url, "oauth_callback"), HubOAuthCallbackHandler))
-        return web.Application(handlers, campus=self, xsrf_cookies=False, cookie_secret=self.cookie_secret())
+        return web.Application(
+            handlers, campus=self, xsrf_cookies=False, cookie_secret=self.cookie_secret()
+        )
 
     def start(self) -> None:
         async def serve():
             app = self.make_app()
             app.listen(self.port, self.ip, xheaders=True)
-            self.log.info("nbcampus service listening on http://%s:%s%s", self.ip, self.port, self.base_url)
+            self.log.info(
+                "nbcampus service listening on http://%s:%s%s", self.ip, self.port, self.base_url
+            )
             await asyncio.Event().wait()
 
         asyncio.run(serve())

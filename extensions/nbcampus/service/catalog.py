@@ -16,8 +16,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..course.loader import COURSE_FILE, load_course
-from ..course.loader import CourseFileError
+from ..course.loader import COURSE_FILE, CourseFileError, load_course
 from ..course.model import Course
 from ..course.problem import Problem
 from .models import AuditEvent, Cohort, CourseRecord, RosterEntry
@@ -60,7 +59,9 @@ def publish_course(session: Session, course: Course, actor: str = "system") -> b
     record.active = True
     session.flush()
 
-    existing = {c.name: c for c in session.scalars(select(Cohort).where(Cohort.course_id == course.id))}
+    existing = {
+        c.name: c for c in session.scalars(select(Cohort).where(Cohort.course_id == course.id))
+    }
     pacing = course.data["pacing"]
     runs = pacing.get("runs", []) if pacing["mode"] == "cohort" else []
     wanted = {run["id"]: (_day_start(run["start"]), _day_start(run["end"])) for run in runs}
@@ -79,10 +80,18 @@ def publish_course(session: Session, course: Course, actor: str = "system") -> b
                 name = (row.get("username") or "").strip()
                 if name:
                     listed.add(name)
-        known = set(session.scalars(select(RosterEntry.username).where(RosterEntry.course_id == course.id)))
+        known = set(
+            session.scalars(select(RosterEntry.username).where(RosterEntry.course_id == course.id))
+        )
         for name in sorted(listed - known):
-            session.add(RosterEntry(course_id=course.id, username=name, added_by=f"{COURSE_FILE}:{roster}"))
-    session.add(AuditEvent(actor=actor, action="course.publish", course_id=course.id, details={"hash": digest}))
+            session.add(
+                RosterEntry(course_id=course.id, username=name, added_by=f"{COURSE_FILE}:{roster}")
+            )
+    session.add(
+        AuditEvent(
+            actor=actor, action="course.publish", course_id=course.id, details={"hash": digest}
+        )
+    )
     return True
 
 

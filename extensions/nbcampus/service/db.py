@@ -19,7 +19,9 @@ def make_engine(url: str) -> Engine:
     the write lock when they begin (BEGIN IMMEDIATE), so a read-then-write such as a seat check
     cannot interleave with another writer."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, pool_size=8)
+        engine = create_engine(
+            url, connect_args={"timeout": 30, "check_same_thread": False}, pool_size=8
+        )
 
         @event.listens_for(engine, "connect")
         def _sqlite_connect(dbapi_connection, _record):

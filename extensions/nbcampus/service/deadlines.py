@@ -61,20 +61,31 @@ def course_items(course_data: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return items
 
 
-def default_due(course_data: dict[str, Any], enrolment: Enrolment, item: dict[str, Any]) -> datetime:
+def default_due(
+    course_data: dict[str, Any], enrolment: Enrolment, item: dict[str, Any]
+) -> datetime:
     cohort = enrolment.cohort
-    start = cohort.starts_at if cohort is not None and cohort.starts_at is not None else enrolment.personal_start
+    start = (
+        cohort.starts_at
+        if cohort is not None and cohort.starts_at is not None
+        else enrolment.personal_start
+    )
     return start + timedelta(days=item["due_offset_days"])
 
 
-def resolve_deadlines(session: Session, course_data: dict[str, Any], enrolment: Enrolment) -> dict[str, Deadline]:
+def resolve_deadlines(
+    session: Session, course_data: dict[str, Any], enrolment: Enrolment
+) -> dict[str, Deadline]:
     """Every dated item of the course for this learner."""
     items = course_items(course_data)
     overrides = session.scalars(
         select(DeadlineOverride)
         .where(
             DeadlineOverride.course_id == enrolment.course_id,
-            or_(DeadlineOverride.username == enrolment.username, DeadlineOverride.cohort_id == enrolment.cohort_id),
+            or_(
+                DeadlineOverride.username == enrolment.username,
+                DeadlineOverride.cohort_id == enrolment.cohort_id,
+            ),
         )
         .order_by(DeadlineOverride.granted_at, DeadlineOverride.id)
     )
@@ -88,9 +99,13 @@ def resolve_deadlines(session: Session, course_data: dict[str, Any], enrolment: 
         override = chosen.get("extension") or chosen.get("cohort")
         if override is not None:
             source = "extension" if override.username is not None else "cohort"
-            deadlines[item_id] = Deadline(item_id, override.due_at, source, override.granted_by, override.reason)
+            deadlines[item_id] = Deadline(
+                item_id, override.due_at, source, override.granted_by, override.reason
+            )
         else:
-            deadlines[item_id] = Deadline(item_id, default_due(course_data, enrolment, item), "course")
+            deadlines[item_id] = Deadline(
+                item_id, default_due(course_data, enrolment, item), "course"
+            )
     return deadlines
 
 

@@ -46,11 +46,15 @@ def get_course(session: Session, course_id: str, lock: bool = False) -> CourseRe
 
 def seats_taken(session: Session, course_id: str) -> int:
     return session.scalar(
-        select(func.count()).select_from(Enrolment).where(Enrolment.course_id == course_id, Enrolment.status == ENROLLED)
+        select(func.count())
+        .select_from(Enrolment)
+        .where(Enrolment.course_id == course_id, Enrolment.status == ENROLLED)
     )
 
 
-def check_admission(session: Session, course: CourseRecord, learner: Learner, code: str | None) -> None:
+def check_admission(
+    session: Session, course: CourseRecord, learner: Learner, code: str | None
+) -> None:
     """Raise Forbidden unless the course's enrolment rule admits ``learner``."""
     rule = course.data["enrolment"]
     if rule["rule"] == "organisation":
@@ -64,11 +68,15 @@ def check_admission(session: Session, course: CourseRecord, learner: Learner, co
             )
     elif rule["rule"] == "invite":
         if code:
-            if any(hmac.compare_digest(code.encode(), c.encode()) for c in rule.get("invite_codes", [])):
+            if any(
+                hmac.compare_digest(code.encode(), c.encode()) for c in rule.get("invite_codes", [])
+            ):
                 return
             raise Forbidden(f"the invite code for {course.title} is not valid")
         on_roster = session.scalar(
-            select(RosterEntry.id).where(RosterEntry.course_id == course.id, RosterEntry.username == learner.username)
+            select(RosterEntry.id).where(
+                RosterEntry.course_id == course.id, RosterEntry.username == learner.username
+            )
         )
         if on_roster is None:
             raise Forbidden(f"{course.title} is by invitation: enter your invite code")
@@ -80,14 +88,33 @@ def current_cohort(session: Session, course: CourseRecord, now: datetime) -> Coh
     for cohort in cohorts:
         if cohort.name == SELF_PACED:
             return cohort
-    open_runs = sorted((c for c in cohorts if c.ends_at and c.ends_at > now), key=lambda c: c.starts_at)
+    open_runs = sorted(
+        (c for c in cohorts if c.ends_at and c.ends_at > now), key=lambda c: c.starts_at
+    )
     if not open_runs:
         raise Conflict(f"{course.title} has no run open for enrolment")
     return open_runs[0]
 
 
-def _audit(session: Session, actor: str, action: str, course_id: str, subject: str, reason: str = "", **details) -> None:
-    session.add(AuditEvent(actor=actor, action=action, course_id=course_id, subject=subject, reason=reason, details=details))
+def _audit(
+    session: Session,
+    actor: str,
+    action: str,
+    course_id: str,
+    subject: str,
+    reason: str = "",
+    **details,
+) -> None:
+    session.add(
+        AuditEvent(
+            actor=actor,
+            action=action,
+            course_id=course_id,
+            subject=subject,
+            reason=reason,
+            details=details,
+        )
+    )
 
 
 def enrol(
@@ -109,7 +136,9 @@ def enrol(
     now = utcnow()
     course = get_course(session, course_id, lock=True)
     existing = session.scalar(
-        select(Enrolment).where(Enrolment.course_id == course_id, Enrolment.username == learner.username)
+        select(Enrolment).where(
+            Enrolment.course_id == course_id, Enrolment.username == learner.username
+        )
     )
     if existing is not None and existing.status in (ENROLLED, WAITLISTED):
         return existing
@@ -119,7 +148,9 @@ def enrol(
     status = ENROLLED
     if course.seat_cap is not None and seats_taken(session, course_id) >= course.seat_cap:
         if not course.waitlist:
-            raise Conflict(f"{course.title} is full ({course.seat_cap} seats) and has no waiting list")
+            raise Conflict(
+                f"{course.title} is full ({course.seat_cap} seats) and has no waiting list"
+            )
         status = WAITLISTED
     if existing is None:
         existing = Enrolment(
@@ -133,7 +164,15 @@ def enrol(
     existing.status = status
     existing.cohort_id = cohort.id
     session.flush()
-    _audit(session, actor, f"enrolment.{status}", course_id, learner.username, reason, cohort=cohort.name)
+    _audit(
+        session,
+        actor,
+        f"enrolment.{status}",
+        course_id,
+        learner.username,
+        reason,
+        cohort=cohort.name,
+    )
     return existing
 
 
@@ -146,7 +185,9 @@ def _find(session: Session, course_id: str, username: str) -> Enrolment:
     return enrolment
 
 
-def unenrol(session: Session, course_id: str, username: str, *, actor: str, reason: str = "") -> Enrolment:
+def unenrol(
+    session: Session, course_id: str, username: str, *, actor: str, reason: str = ""
+) -> Enrolment:
     """Unenrol; the first waitlisted learner takes the freed seat."""
     course = get_course(session, course_id, lock=True)
     enrolment = _find(session, course_id, username)
@@ -164,24 +205,40 @@ def unenrol(session: Session, course_id: str, username: str, *, actor: str, reas
         if nxt is not None and seats_taken(session, course_id) < course.seat_cap:
             nxt.status = ENROLLED
             nxt.personal_start = utcnow()
-            _audit(session, "system", "enrolment.promoted", course_id, nxt.username, "a seat was freed")
+            _audit(
+                session, "system", "enrolment.promoted", course_id, nxt.username, "a seat was freed"
+            )
     return enrolment
 
 
-def move(session: Session, course_id: str, username: str, cohort_name: str, *, actor: str, reason: str) -> Enrolment:
+def move(
+    session: Session, course_id: str, username: str, cohort_name: str, *, actor: str, reason: str
+) -> Enrolment:
     """Move a learner to another cohort of the same course."""
     get_course(session, course_id)
     enrolment = _find(session, course_id, username)
-    cohort = session.scalar(select(Cohort).where(Cohort.course_id == course_id, Cohort.name == cohort_name))
+    cohort = session.scalar(
+        select(Cohort).where(Cohort.course_id == course_id, Cohort.name == cohort_name)
+    )
     if cohort is None:
         raise NotFound(f"{course_id} has no cohort {cohort_name!r}")
     before = enrolment.cohort.name if enrolment.cohort else None
     enrolment.cohort_id = cohort.id
-    _audit(session, actor, "enrolment.moved", course_id, username, reason, **{"from": before, "to": cohort_name})
+    _audit(
+        session,
+        actor,
+        "enrolment.moved",
+        course_id,
+        username,
+        reason,
+        **{"from": before, "to": cohort_name},
+    )
     return enrolment
 
 
-def set_track(session: Session, course_id: str, username: str, track: str, *, actor: str, reason: str) -> Enrolment:
+def set_track(
+    session: Session, course_id: str, username: str, track: str, *, actor: str, reason: str
+) -> Enrolment:
     """Put a learner on the audit or the verified track (no payment handled here)."""
     if track not in (AUDIT_TRACK, VERIFIED_TRACK):
         raise Conflict(f"track must be {AUDIT_TRACK!r} or {VERIFIED_TRACK!r}", status=400)
@@ -191,16 +248,28 @@ def set_track(session: Session, course_id: str, username: str, track: str, *, ac
     enrolment = _find(session, course_id, username)
     before = enrolment.track
     enrolment.track = track
-    _audit(session, actor, "enrolment.track", course_id, username, reason, **{"from": before, "to": track})
+    _audit(
+        session,
+        actor,
+        "enrolment.track",
+        course_id,
+        username,
+        reason,
+        **{"from": before, "to": track},
+    )
     return enrolment
 
 
-def add_to_roster(session: Session, course_id: str, usernames: list[str], *, actor: str, reason: str) -> list[str]:
+def add_to_roster(
+    session: Session, course_id: str, usernames: list[str], *, actor: str, reason: str
+) -> list[str]:
     """Invite people to a SPOC by name; return the names newly added."""
     course = get_course(session, course_id)
     if course.data["enrolment"]["rule"] != "invite":
         raise Conflict(f"{course.title} does not enrol by invitation", status=400)
-    known = set(session.scalars(select(RosterEntry.username).where(RosterEntry.course_id == course_id)))
+    known = set(
+        session.scalars(select(RosterEntry.username).where(RosterEntry.course_id == course_id))
+    )
     added = sorted(set(usernames) - known)
     for name in added:
         session.add(RosterEntry(course_id=course_id, username=name, added_by=actor))

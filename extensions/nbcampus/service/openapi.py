@@ -6,16 +6,44 @@ from typing import Any
 
 from .. import __version__
 
-_ERROR = {"description": "refused, with a message", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+_ERROR = {
+    "description": "refused, with a message",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+}
 _JSON = {"content": {"application/json": {"schema": {"type": "object"}}}}
 
 
-def _op(summary: str, *, body: dict[str, Any] | None = None, ok: str = "200", params: list[str] = (), query: dict[str, str] | None = None) -> dict[str, Any]:
+def _op(
+    summary: str,
+    *,
+    body: dict[str, Any] | None = None,
+    ok: str = "200",
+    params: list[str] = (),
+    query: dict[str, str] | None = None,
+) -> dict[str, Any]:
     op: dict[str, Any] = {
         "summary": summary,
-        "parameters": [{"name": p, "in": "path", "required": True, "schema": {"type": "string"}} for p in params]
-        + [{"name": q, "in": "query", "required": False, "schema": {"type": "string"}, "description": d} for q, d in (query or {}).items()],
-        "responses": {ok: {"description": "success", **_JSON}, "400": _ERROR, "401": _ERROR, "403": _ERROR, "404": _ERROR},
+        "parameters": [
+            {"name": p, "in": "path", "required": True, "schema": {"type": "string"}}
+            for p in params
+        ]
+        + [
+            {
+                "name": q,
+                "in": "query",
+                "required": False,
+                "schema": {"type": "string"},
+                "description": d,
+            }
+            for q, d in (query or {}).items()
+        ],
+        "responses": {
+            ok: {"description": "success", **_JSON},
+            "400": _ERROR,
+            "401": _ERROR,
+            "403": _ERROR,
+            "404": _ERROR,
+        },
     }
     if body is not None:
         op["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
@@ -23,7 +51,12 @@ def _op(summary: str, *, body: dict[str, Any] | None = None, ok: str = "200", pa
 
 
 def _obj(properties: dict[str, Any], required: list[str] = ()) -> dict[str, Any]:
-    return {"type": "object", "properties": properties, "required": list(required), "additionalProperties": False}
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": list(required),
+        "additionalProperties": False,
+    }
 
 
 _S = {"type": "string"}
@@ -35,7 +68,11 @@ PATHS: dict[str, dict[str, Any]] = {
     "/api/courses": {"get": _op("The catalog: published courses with seats and my status")},
     "/api/courses/{course}": {"get": _op("One course", params=C)},
     "/api/courses/{course}/enrolments": {
-        "get": _op("Learners of the course (report scope)", params=C, query={"status": "enrolled, waitlisted or unenrolled"}),
+        "get": _op(
+            "Learners of the course (report scope)",
+            params=C,
+            query={"status": "enrolled, waitlisted or unenrolled"},
+        ),
         "post": _op(
             "Enrol myself (with an invite code for a SPOC), or as staff enrol someone",
             params=C,
@@ -45,31 +82,56 @@ PATHS: dict[str, dict[str, Any]] = {
     },
     "/api/courses/{course}/enrolments/{username}": {
         "get": _op("One enrolment with its deadlines", params=CU),
-        "delete": _op("Unenrol (myself, or as staff)", params=CU, query={"reason": "why, for the audit trail"}),
+        "delete": _op(
+            "Unenrol (myself, or as staff)", params=CU, query={"reason": "why, for the audit trail"}
+        ),
         "patch": _op(
             "Move a learner to another cohort or track (staff)",
             params=CU,
-            body=_obj({"cohort": _S, "track": {"enum": ["audit", "verified"]}, "reason": _S}, ["reason"]),
+            body=_obj(
+                {"cohort": _S, "track": {"enum": ["audit", "verified"]}, "reason": _S}, ["reason"]
+            ),
         ),
     },
     "/api/courses/{course}/roster": {
         "post": {
-            **_op("Invite people by name: a CSV with a username column (staff)", params=C, query={"reason": "why"}),
-            "requestBody": {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}},
+            **_op(
+                "Invite people by name: a CSV with a username column (staff)",
+                params=C,
+                query={"reason": "why"},
+            ),
+            "requestBody": {
+                "required": True,
+                "content": {"text/csv": {"schema": {"type": "string"}}},
+            },
         }
     },
     "/api/courses/{course}/deadlines": {
-        "get": _op("Due dates of a learner (default: me)", params=C, query={"username": "a learner (report scope)"})
+        "get": _op(
+            "Due dates of a learner (default: me)",
+            params=C,
+            query={"username": "a learner (report scope)"},
+        )
     },
     "/api/courses/{course}/deadlines/{item}": {
         "post": _op(
             "Override a due date for a learner (extension) or a cohort (staff)",
             params=CI,
             ok="201",
-            body=_obj({"due_at": {"type": "string", "format": "date-time"}, "username": _S, "cohort": _S, "reason": _S}, ["due_at", "reason"]),
+            body=_obj(
+                {
+                    "due_at": {"type": "string", "format": "date-time"},
+                    "username": _S,
+                    "cohort": _S,
+                    "reason": _S,
+                },
+                ["due_at", "reason"],
+            ),
         )
     },
-    "/api/courses/{course}/audit": {"get": _op("The course's audit trail (staff)", params=C, query={"limit": "at most 5000"})},
+    "/api/courses/{course}/audit": {
+        "get": _op("The course's audit trail (staff)", params=C, query={"limit": "at most 5000"})
+    },
     "/api/me/enrolments": {"get": _op("My courses, cohorts, tracks and deadlines")},
     "/api/admin/sync": {"post": _op("Publish the course folders again (admin)")},
 }
@@ -87,8 +149,12 @@ def openapi_document(server_url: str) -> dict[str, Any]:
         "servers": [{"url": server_url}],
         "paths": PATHS,
         "components": {
-            "schemas": {"Error": _obj({"status": {"type": "integer"}, "message": _S}, ["status", "message"])},
-            "securitySchemes": {"hubToken": {"type": "apiKey", "in": "header", "name": "Authorization"}},
+            "schemas": {
+                "Error": _obj({"status": {"type": "integer"}, "message": _S}, ["status", "message"])
+            },
+            "securitySchemes": {
+                "hubToken": {"type": "apiKey", "in": "header", "name": "Authorization"}
+            },
         },
         "security": [{"hubToken": []}],
     }

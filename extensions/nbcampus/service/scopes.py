@@ -64,6 +64,10 @@ class Permissions:
         found = set()
         for scope in self.scopes:
             parts = scope.split(":")
-            if len(parts) == 4 and parts[:2] == ["custom", "nbcampus"] and parts[2] in COURSE_ACTIONS:
+            if (
+                len(parts) == 4
+                and parts[:2] == ["custom", "nbcampus"]
+                and parts[2] in COURSE_ACTIONS
+            ):
                 found.add(parts[3])
         return found

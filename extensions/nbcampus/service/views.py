@@ -7,7 +7,9 @@ from typing import Any
 from .models import CourseRecord, Enrolment
 
 
-def public_course(course: CourseRecord, taken: int, include_private: bool = False) -> dict[str, Any]:
+def public_course(
+    course: CourseRecord, taken: int, include_private: bool = False
+) -> dict[str, Any]:
     """A course as the catalog shows it. Invite codes only to staff."""
     data = course.data
     enrolment = dict(data["enrolment"])

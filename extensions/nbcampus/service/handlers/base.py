@@ -37,7 +37,9 @@ class APIHandler(HubOAuthenticated, web.RequestHandler):
 
     async def prepare(self) -> None:
         if "token" in self.request.query_arguments:
-            raise web.HTTPError(400, "tokens in URLs are refused: send 'Authorization: token ...' instead")
+            raise web.HTTPError(
+                400, "tokens in URLs are refused: send 'Authorization: token ...' instead"
+            )
         self.permissions: Permissions | None = None
         model = await self.hub_auth.get_user(self, sync=False)
         if model:
@@ -45,12 +47,18 @@ class APIHandler(HubOAuthenticated, web.RequestHandler):
                 # the token must carry access to this service (access:services!service=nbcampus)
                 model = self.check_hub_user(model)
             except UserNotAllowed:
-                raise web.HTTPError(403, "this token has no access to the nbcampus service") from None
+                raise web.HTTPError(
+                    403, "this token has no access to the nbcampus service"
+                ) from None
         if model and model.get("kind", "user") == "user":
             self._hub_auth_user_cache = model
-            self.permissions = Permissions(model["name"], model.get("scopes", []), bool(model.get("admin")))
+            self.permissions = Permissions(
+                model["name"], model.get("scopes", []), bool(model.get("admin"))
+            )
         elif not self.public:
-            raise web.HTTPError(403 if model else 401, "log in to the hub (or send a hub API token) to use this API")
+            raise web.HTTPError(
+                403 if model else 401, "log in to the hub (or send a hub API token) to use this API"
+            )
 
     def get_current_user(self):
         return getattr(self, "_hub_auth_user_cache", None)

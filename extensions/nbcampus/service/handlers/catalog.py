@@ -24,11 +24,21 @@ class CatalogHandler(APIHandler):
                     .group_by(Enrolment.course_id)
                 ).all()
             )
-            mine = dict(session.execute(select(Enrolment.course_id, Enrolment.status).where(Enrolment.username == username)).all())
-            courses = session.scalars(select(CourseRecord).where(CourseRecord.active).order_by(CourseRecord.id))
+            mine = dict(
+                session.execute(
+                    select(Enrolment.course_id, Enrolment.status).where(
+                        Enrolment.username == username
+                    )
+                ).all()
+            )
+            courses = session.scalars(
+                select(CourseRecord).where(CourseRecord.active).order_by(CourseRecord.id)
+            )
             out = []
             for course in courses:
-                view = public_course(course, taken.get(course.id, 0), self.permissions.can("teach", course.id))
+                view = public_course(
+                    course, taken.get(course.id, 0), self.permissions.can("teach", course.id)
+                )
                 view["my_status"] = mine.get(course.id)
                 out.append(view)
             return out
@@ -42,6 +52,8 @@ class CourseHandler(APIHandler):
 
         def read(session):
             course = get_course(session, course_id)
-            return public_course(course, seats_taken(session, course_id), self.permissions.can("teach", course_id))
+            return public_course(
+                course, seats_taken(session, course_id), self.permissions.can("teach", course_id)
+            )
 
         self.write_json(await self.in_db(read))

@@ -24,7 +24,11 @@ class EnrolmentsHandler(APIHandler):
 
         def read(session):
             rules.get_course(session, course_id)
-            query = select(Enrolment).options(selectinload(Enrolment.cohort)).where(Enrolment.course_id == course_id)
+            query = (
+                select(Enrolment)
+                .options(selectinload(Enrolment.cohort))
+                .where(Enrolment.course_id == course_id)
+            )
             if status:
                 query = query.where(Enrolment.status == status)
             return [enrolment_view(e) for e in session.scalars(query.order_by(Enrolment.id))]
@@ -50,7 +54,15 @@ class EnrolmentsHandler(APIHandler):
         reason = str(body.get("reason", ""))
 
         def act(session):
-            enrolment = rules.enrol(session, course_id, learner, code=code, actor=self.username, admit=admit, reason=reason)
+            enrolment = rules.enrol(
+                session,
+                course_id,
+                learner,
+                code=code,
+                actor=self.username,
+                admit=admit,
+                reason=reason,
+            )
             return enrolment_view(enrolment)
 
         view = await self.in_db(act)
@@ -71,7 +83,9 @@ class EnrolmentHandler(APIHandler):
             course = rules.get_course(session, course_id)
             enrolment = rules._find(session, course_id, username)
             view = enrolment_view(enrolment)
-            view["deadlines"] = [d.as_json() for d in resolve_deadlines(session, course.data, enrolment).values()]
+            view["deadlines"] = [
+                d.as_json() for d in resolve_deadlines(session, course.data, enrolment).values()
+            ]
             return view
 
         self.write_json(await self.in_db(read))
@@ -82,7 +96,9 @@ class EnrolmentHandler(APIHandler):
         reason = self.get_argument("reason", "")
 
         def act(session):
-            return enrolment_view(rules.unenrol(session, course_id, username, actor=self.username, reason=reason))
+            return enrolment_view(
+                rules.unenrol(session, course_id, username, actor=self.username, reason=reason)
+            )
 
         self.write_json(await self.in_db(act))
 
@@ -100,9 +116,23 @@ class EnrolmentHandler(APIHandler):
         def act(session):
             enrolment = None
             if "cohort" in body:
-                enrolment = rules.move(session, course_id, username, str(body["cohort"]), actor=self.username, reason=reason)
+                enrolment = rules.move(
+                    session,
+                    course_id,
+                    username,
+                    str(body["cohort"]),
+                    actor=self.username,
+                    reason=reason,
+                )
             if "track" in body:
-                enrolment = rules.set_track(session, course_id, username, str(body["track"]), actor=self.username, reason=reason)
+                enrolment = rules.set_track(
+                    session,
+                    course_id,
+                    username,
+                    str(body["track"]),
+                    actor=self.username,
+                    reason=reason,
+                )
             return enrolment_view(enrolment)
 
         self.write_json(await self.in_db(act))
@@ -130,7 +160,9 @@ class RosterHandler(APIHandler):
         reason = self.get_argument("reason", "roster upload")
 
         def act(session):
-            return rules.add_to_roster(session, course_id, names, actor=self.username, reason=reason)
+            return rules.add_to_roster(
+                session, course_id, names, actor=self.username, reason=reason
+            )
 
         self.write_json({"added": await self.in_db(act)})
 
@@ -151,7 +183,9 @@ class MyEnrolmentsHandler(APIHandler):
                 course = rules.get_course(session, enrolment.course_id)
                 view = enrolment_view(enrolment)
                 view["title"] = course.title
-                view["deadlines"] = [d.as_json() for d in resolve_deadlines(session, course.data, enrolment).values()]
+                view["deadlines"] = [
+                    d.as_json() for d in resolve_deadlines(session, course.data, enrolment).values()
+                ]
                 out.append(view)
             return out
 
@@ -166,11 +200,20 @@ class AuditHandler(APIHandler):
 
         def read(session):
             events = session.scalars(
-                select(AuditEvent).where(AuditEvent.course_id == course_id).order_by(AuditEvent.id.desc()).limit(limit)
+                select(AuditEvent)
+                .where(AuditEvent.course_id == course_id)
+                .order_by(AuditEvent.id.desc())
+                .limit(limit)
             )
             return [
-                {"at": e.at.isoformat(), "actor": e.actor, "action": e.action, "subject": e.subject,
-                 "reason": e.reason, "details": e.details}
+                {
+                    "at": e.at.isoformat(),
+                    "actor": e.actor,
+                    "action": e.action,
+                    "subject": e.subject,
+                    "reason": e.reason,
+                    "details": e.details,
+                }
                 for e in events
             ]
 

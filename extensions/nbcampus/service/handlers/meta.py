@@ -33,7 +33,9 @@ class SyncHandler(APIHandler):
 
             raise web.HTTPError(403, f"only admins ({ADMIN}) may publish the catalog")
         loop = asyncio.get_running_loop()
-        report = await loop.run_in_executor(self.campus.executor, sync_catalog, self.db, self.campus.courses_dir, self.username)
+        report = await loop.run_in_executor(
+            self.campus.executor, sync_catalog, self.db, self.campus.courses_dir, self.username
+        )
         self.write_json(
             {
                 "published": report.published,

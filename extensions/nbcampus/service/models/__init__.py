@@ -6,4 +6,12 @@ from .catalog import Cohort, CourseRecord
 from .deadline import DeadlineOverride
 from .enrolment import Enrolment, RosterEntry
 
-__all__ = ["AuditEvent", "Base", "Cohort", "CourseRecord", "DeadlineOverride", "Enrolment", "RosterEntry"]
+__all__ = [
+    "AuditEvent",
+    "Base",
+    "Cohort",
+    "CourseRecord",
+    "DeadlineOverride",
+    "Enrolment",
+    "RosterEntry",
+]

@@ -27,7 +27,9 @@ class CourseRecord(Base):
     active: Mapped[bool] = mapped_column(default=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    cohorts: Mapped[list[Cohort]] = relationship(back_populates="course", order_by="Cohort.starts_at")
+    cohorts: Mapped[list[Cohort]] = relationship(
+        back_populates="course", order_by="Cohort.starts_at"
+    )
 
 
 class Cohort(Base):
