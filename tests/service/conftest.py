@@ -2,13 +2,17 @@
 
 - ``database``: a migrated service database; every test using it runs twice, on SQLite (a file
   in tmp_path) and on PostgreSQL (a fresh schema in the ``test`` database at 127.0.0.1:5432).
+- ``campus``: a real hub running the service on test courses (once on SQLite, once on
+  PostgreSQL), with hub tokens for admin, teacher, ta, manager and learners ana, bo, cy.
 - ``make_course``: writes a valid course folder (lesson, nbgrader exercise, quiz) from a few
   settings and returns its path.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import time
 import uuid
 from pathlib import Path
 
@@ -16,6 +20,7 @@ import nbformat
 import pytest
 import yaml
 from nbcampus.service.db import Database, upgrade
+from nbcampus.testing import OUTPUT_DIR, School, free_port, start_hub, stop_hub
 from sqlalchemy import create_engine, text
 
 PG_URL = os.environ.get("NBCAMPUS_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -98,6 +103,8 @@ def write_course(
     enrolment: dict | None = None,
     pacing: dict | None = None,
     roster: list[str] | None = None,
+    due_offset_days: float = 7,
+    hard_close_days: float = 3,
     **extra,
 ) -> Path:
     """Write a valid course folder ``root/course_id`` and return it."""
@@ -136,11 +143,11 @@ def write_course(
                         "id": "ex1",
                         "title": "Exercise 1",
                         "points": 2,
-                        "due_offset_days": 7,
+                        "due_offset_days": due_offset_days,
                         "late_policy": {
                             "grace_minutes": 10,
                             "credit": [{"after_days": 0, "percent": 50}],
-                            "hard_close_days": 3,
+                            "hard_close_days": hard_close_days,
                         },
                     }
                 ],
@@ -164,3 +171,59 @@ def make_course(tmp_path):
 
     make.root = root
     return make
+
+
+PASSWORD = "correct-horse-battery-9"
+PEOPLE = ["admin", "teacher", "ta", "manager", "ana", "bo", "cy"]
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def campus(request, tmp_path_factory):
+    state = tmp_path_factory.mktemp("campus")
+    courses = state / "courses"
+    write_course(courses, "open-mooc", tas=["ta"])
+    write_course(
+        courses,
+        "spoc",
+        fmt="spoc",
+        enrolment={
+            "rule": "invite",
+            "invite_codes": ["LET-ME-IN"],
+            "seat_cap": 25,
+            "waitlist": False,
+        },
+    )
+    write_course(courses, "other")
+    write_course(courses, "closed", due_offset_days=0, hard_close_days=0)
+    (state / "accounts.json").write_text(
+        json.dumps([{"username": u, "password": PASSWORD} for u in PEOPLE])
+    )
+    env = {
+        "NBCAMPUS_COURSES_DIR": str(courses),
+        "NBCAMPUS_SERVICE_PORT": str(free_port()),
+        "NBCAMPUS_TRAINING_MANAGERS": json.dumps({"manager": ["open-mooc"]}),
+    }
+    schema = None
+    if request.param == "postgresql":
+        schema = f"nbc_{uuid.uuid4().hex[:12]}"
+        with create_engine(PG_URL, isolation_level="AUTOCOMMIT").connect() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        env["NBCAMPUS_DB_URL"] = f"{PG_URL}?options=-csearch_path%3D{schema}"
+    log = OUTPUT_DIR / f"campus-hub-{request.param}.log"
+    process, url = start_hub(state, log, env_extra=env)
+    school = School(url, state, {u: PASSWORD for u in PEOPLE}, log)
+    deadline = time.monotonic() + 60
+    while school.api(None, "GET", "openapi.json").status_code != 200:
+        assert time.monotonic() < deadline, f"service not up; see {log}"
+        time.sleep(0.2)
+    school.tokens = {u: school.token(u) for u in PEOPLE}
+    yield school
+    stop_hub(process)
+    if schema:
+        with create_engine(PG_URL, isolation_level="AUTOCOMMIT").connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+
+
+def call(campus, who, method, path, **kwargs):
+    """Call the service API as ``who`` (a name from PEOPLE, or None for no token)."""
+    return campus.api(campus.tokens[who] if who else None, method, path, **kwargs)

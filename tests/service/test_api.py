@@ -6,9 +6,6 @@ SQLite and once on PostgreSQL.
 
 from __future__ import annotations
 
-import json
-import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
@@ -16,65 +13,10 @@ import pytest
 import requests
 from nbcampus.service.app import ROUTES
 from nbcampus.service.openapi import PATHS
-from nbcampus.testing import OUTPUT_DIR, School, free_port, start_hub, stop_hub
-from sqlalchemy import create_engine, text
 
-from .conftest import PG_URL, write_course
+from .conftest import call
 
 pytestmark = pytest.mark.hub
-
-PASSWORD = "correct-horse-battery-9"
-PEOPLE = ["admin", "teacher", "ta", "manager", "ana", "bo", "cy"]
-
-
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def campus(request, tmp_path_factory):
-    state = tmp_path_factory.mktemp("campus")
-    courses = state / "courses"
-    write_course(courses, "open-mooc", tas=["ta"])
-    write_course(
-        courses,
-        "spoc",
-        fmt="spoc",
-        enrolment={
-            "rule": "invite",
-            "invite_codes": ["LET-ME-IN"],
-            "seat_cap": 25,
-            "waitlist": False,
-        },
-    )
-    write_course(courses, "other")
-    (state / "accounts.json").write_text(
-        json.dumps([{"username": u, "password": PASSWORD} for u in PEOPLE])
-    )
-    env = {
-        "NBCAMPUS_COURSES_DIR": str(courses),
-        "NBCAMPUS_SERVICE_PORT": str(free_port()),
-        "NBCAMPUS_TRAINING_MANAGERS": json.dumps({"manager": ["open-mooc"]}),
-    }
-    schema = None
-    if request.param == "postgresql":
-        schema = f"nbc_{uuid.uuid4().hex[:12]}"
-        with create_engine(PG_URL, isolation_level="AUTOCOMMIT").connect() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        env["NBCAMPUS_DB_URL"] = f"{PG_URL}?options=-csearch_path%3D{schema}"
-    log = OUTPUT_DIR / f"campus-hub-{request.param}.log"
-    process, url = start_hub(state, log, env_extra=env)
-    school = School(url, state, {u: PASSWORD for u in PEOPLE}, log)
-    deadline = time.monotonic() + 60
-    while school.api(None, "GET", "openapi.json").status_code != 200:
-        assert time.monotonic() < deadline, f"service not up; see {log}"
-        time.sleep(0.2)
-    school.tokens = {u: school.token(u) for u in PEOPLE}
-    yield school
-    stop_hub(process)
-    if schema:
-        with create_engine(PG_URL, isolation_level="AUTOCOMMIT").connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-
-
-def call(campus, who, method, path, **kwargs):
-    return campus.api(campus.tokens[who] if who else None, method, path, **kwargs)
 
 
 def test_openapi_document_matches_the_routes():

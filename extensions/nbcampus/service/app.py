@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
 import secrets
@@ -18,7 +19,7 @@ from traitlets.config import Application
 
 from .. import __version__
 from ..startup import skip_slow_imports
-from .catalog import sync_catalog
+from .catalog import seed_enrolments, sync_catalog
 from .db import Database, upgrade
 from .handlers.catalog import CatalogHandler, CourseHandler
 from .handlers.deadlines import DeadlinesHandler, OverrideHandler
@@ -29,7 +30,16 @@ from .handlers.enrolments import (
     MyEnrolmentsHandler,
     RosterHandler,
 )
+from .handlers.exchange import (
+    AssignmentsHandler,
+    FeedbackHandler,
+    LessonsHandler,
+    ReleaseHandler,
+    SubmissionHandler,
+    SubmissionsHandler,
+)
 from .handlers.meta import OpenAPIHandler, RootHandler, SyncHandler
+from .storage import Limits
 
 #: (path template as in the OpenAPI document, handler)
 ROUTES: list[tuple[str, type[web.RequestHandler]]] = [
@@ -45,6 +55,12 @@ ROUTES: list[tuple[str, type[web.RequestHandler]]] = [
     ("/api/courses/{course}/audit", AuditHandler),
     ("/api/me/enrolments", MyEnrolmentsHandler),
     ("/api/admin/sync", SyncHandler),
+    ("/api/courses/{course}/lessons", LessonsHandler),
+    ("/api/exchange/assignments", AssignmentsHandler),
+    ("/api/exchange/courses/{course}/assignments/{assignment}/release", ReleaseHandler),
+    ("/api/exchange/courses/{course}/assignments/{assignment}/submissions", SubmissionsHandler),
+    ("/api/exchange/submissions/{submission}", SubmissionHandler),
+    ("/api/exchange/submissions/{submission}/feedback", FeedbackHandler),
 ]
 
 
@@ -104,6 +120,30 @@ class CampusService(Application):
             or 10101
         )
 
+    exchange_dir = Unicode(
+        help="Where releases, submissions and feedback are stored; <state>/exchange."
+    ).tag(config=True)
+
+    @default("exchange_dir")
+    def _default_exchange_dir(self) -> str:
+        return str(Path(self.state_dir) / "exchange")
+
+    max_upload_bytes = Integer(
+        20 * 1024 * 1024, help="Largest upload (compressed or not), in bytes."
+    ).tag(config=True)
+
+    seed_enrolments_file = Unicode(
+        help="JSON {username: [course ids]} enrolled at start (the demo's learners). From NBCAMPUS_SEED_ENROLMENTS."
+    ).tag(config=True)
+
+    @default("seed_enrolments_file")
+    def _default_seed_enrolments_file(self) -> str:
+        return os.environ.get("NBCAMPUS_SEED_ENROLMENTS", "")
+
+    @property
+    def limits(self) -> Limits:
+        return Limits(max_bytes=self.max_upload_bytes)
+
     db_threads = Integer(8, help="Threads running database work off the event loop.").tag(
         config=True
     )
@@ -114,12 +154,19 @@ class CampusService(Application):
         upgrade(self.db_url)
         self.db = Database(self.db_url)
         self.executor = ThreadPoolExecutor(self.db_threads, thread_name_prefix="nbcampus-db")
+        Path(self.exchange_dir).mkdir(parents=True, exist_ok=True)
         if self.courses_dir:
-            report = sync_catalog(self.db, self.courses_dir)
+            report = sync_catalog(self.db, self.courses_dir, exchange_dir=Path(self.exchange_dir))
             self.log.info("Catalog: published %s, unchanged %s", report.published, report.unchanged)
             for course_id, problems in report.rejected.items():
                 for problem in problems:
                     self.log.error("Course %s kept at its previous version: %s", course_id, problem)
+        if self.seed_enrolments_file and Path(self.seed_enrolments_file).is_file():
+            seeded = seed_enrolments(
+                self.db, json.loads(Path(self.seed_enrolments_file).read_text())
+            )
+            if seeded:
+                self.log.info("Enrolled from %s: %s", self.seed_enrolments_file, seeded)
 
     def cookie_secret(self) -> bytes:
         """The OAuth cookie signing secret: made once, kept in the state dir with mode 600."""
@@ -142,7 +189,7 @@ class CampusService(Application):
     def start(self) -> None:
         async def serve():
             app = self.make_app()
-            app.listen(self.port, self.ip, xheaders=True)
+            app.listen(self.port, self.ip, xheaders=True, max_body_size=2 * self.max_upload_bytes)
             self.log.info(
                 "nbcampus service listening on http://%s:%s%s", self.ip, self.port, self.base_url
             )

@@ -29,6 +29,7 @@ class SyncReport:
     published: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     rejected: dict[str, list[Problem]] = field(default_factory=dict)
+    released: dict[str, list[str]] = field(default_factory=dict)
 
 
 def _hash(course: Course) -> str:
@@ -95,8 +96,76 @@ def publish_course(session: Session, course: Course, actor: str = "system") -> b
     return True
 
 
-def sync_catalog(db, courses_dir: str | Path, actor: str = "system") -> SyncReport:
-    """Publish every course folder under ``courses_dir``; each in its own transaction."""
+def release_materials(db, course: Course, exchange_dir: Path) -> list[str]:
+    """Release the course's lessons and generated exercises whose sources changed.
+
+    An assignment an instructor released by hand (no source hash) is left as it is.
+    """
+    from . import exchange
+    from .models.exchange import LESSONS
+    from .release import generate_assignment, lesson_files, source_hash
+
+    done = []
+    wanted = {LESSONS: None}
+    wanted.update({assignment_id: None for assignment_id in course.assignment_ids()})
+    for item in wanted:
+        if item == LESSONS:
+            files = lesson_files(course)
+            digest = hashlib.sha256(
+                json.dumps(
+                    {k: hashlib.sha256(v).hexdigest() for k, v in files.items()}, sort_keys=True
+                ).encode()
+            ).hexdigest()
+        else:
+            files = None
+            digest = source_hash(course.path / "source" / item)
+        with db.session() as session:
+            current = exchange.current_release(session, course.id, item)
+            if current is not None and (
+                current.source_hash is None or current.source_hash == digest
+            ):
+                continue
+        if files is None:
+            files = generate_assignment(course, item)
+        with db.session() as session:
+            exchange.release(
+                session, exchange_dir, course.id, item, files, actor="system", source_hash=digest
+            )
+        done.append(item)
+    return done
+
+
+def seed_enrolments(db, enrolments: dict[str, list[str]]) -> list[str]:
+    """Enrol people by name (the demo's learners); already enrolled ones are left alone."""
+    from .enrolment import Learner, enrol
+    from .errors import CampusError
+
+    done = []
+    for username, course_ids in enrolments.items():
+        for course_id in course_ids:
+            try:
+                with db.session() as session:
+                    enrolment = enrol(
+                        session,
+                        course_id,
+                        Learner(username),
+                        actor="seed",
+                        admit=True,
+                        reason="seed file",
+                    )
+                    done.append(f"{username}:{course_id}:{enrolment.status}")
+            except CampusError as e:
+                done.append(f"{username}:{course_id}: {e.message}")
+    return done
+
+
+def sync_catalog(
+    db, courses_dir: str | Path, actor: str = "system", exchange_dir: Path | None = None
+) -> SyncReport:
+    """Publish every course folder under ``courses_dir``; each in its own transaction.
+
+    With ``exchange_dir``, lessons and exercises are released too (exercises made by nbgrader).
+    """
     report = SyncReport()
     for folder in sorted(Path(courses_dir).iterdir()):
         if not (folder / COURSE_FILE).is_file():
@@ -109,4 +178,6 @@ def sync_catalog(db, courses_dir: str | Path, actor: str = "system") -> SyncRepo
         with db.session() as session:
             changed = publish_course(session, course, actor)
         (report.published if changed else report.unchanged).append(course.id)
+        if exchange_dir is not None:
+            report.released[course.id] = release_materials(db, course, exchange_dir)
     return report

@@ -154,12 +154,12 @@ def late_status(policy: dict[str, Any] | None, due_at: datetime, at: datetime) -
     policy = policy or {}
     close_days = policy.get("hard_close_days")
     closes_at = due_at + timedelta(days=close_days) if close_days is not None else None
+    if closes_at is not None and at > closes_at:
+        return LateStatus("closed", 0.0, False, closes_at)
     if at <= due_at:
         return LateStatus("on-time", 100.0, True, closes_at)
     if at <= due_at + timedelta(minutes=policy.get("grace_minutes", 0)):
         return LateStatus("grace", 100.0, True, closes_at)
-    if closes_at is not None and at > closes_at:
-        return LateStatus("closed", 0.0, False, closes_at)
     percent = 100.0
     for step in policy.get("credit", []):
         if at > due_at + timedelta(days=step["after_days"]):

@@ -61,6 +61,21 @@ def _obj(properties: dict[str, Any], required: list[str] = ()) -> dict[str, Any]
 
 _S = {"type": "string"}
 C, CU, CI = ["course"], ["course", "username"], ["course", "item"]
+CA = ["course", "assignment"]
+_ZIP_BODY = {
+    "required": True,
+    "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}},
+}
+
+
+def _zip(op: dict[str, Any]) -> dict[str, Any]:
+    """An operation answering with a ZIP archive."""
+    op["responses"]["200"] = {
+        "description": "a ZIP archive",
+        "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}},
+    }
+    return op
+
 
 PATHS: dict[str, dict[str, Any]] = {
     "/api/": {"get": _op("Service version and the caller's name")},
@@ -133,7 +148,59 @@ PATHS: dict[str, dict[str, Any]] = {
         "get": _op("The course's audit trail (staff)", params=C, query={"limit": "at most 5000"})
     },
     "/api/me/enrolments": {"get": _op("My courses, cohorts, tracks and deadlines")},
-    "/api/admin/sync": {"post": _op("Publish the course folders again (admin)")},
+    "/api/admin/sync": {
+        "post": _op("Publish the course folders again and release changed material (admin)")
+    },
+    "/api/courses/{course}/lessons": {
+        "get": _zip(_op("The course's lesson files (enrolled or staff)", params=C))
+    },
+    "/api/exchange/assignments": {
+        "get": _op(
+            "Released assignments of my courses, with my submissions and feedback",
+            query={"course": "one course"},
+        )
+    },
+    "/api/exchange/courses/{course}/assignments/{assignment}/release": {
+        "get": _zip(_op("The current release of an assignment (enrolled or staff)", params=CA)),
+        "post": {
+            **_op("Release an assignment from a ZIP of its files (teach)", params=CA, ok="201"),
+            "requestBody": _ZIP_BODY,
+        },
+    },
+    "/api/exchange/courses/{course}/assignments/{assignment}/submissions": {
+        "get": _op(
+            "Submissions to grade (grade scope)",
+            params=CA,
+            query={"latest": "1: each learner's newest only"},
+        ),
+        "post": {
+            **_op(
+                "Submit: a new immutable attempt, timestamped by the server", params=CA, ok="201"
+            ),
+            "requestBody": _ZIP_BODY,
+        },
+    },
+    "/api/exchange/submissions/{submission}": {
+        "get": _zip(
+            _op(
+                "A submission's files with the server's timestamp.txt (owner or grader)",
+                params=["submission"],
+            )
+        )
+    },
+    "/api/exchange/submissions/{submission}/feedback": {
+        "get": _zip(
+            _op("Released feedback of a submission (owner or grader)", params=["submission"])
+        ),
+        "post": {
+            **_op(
+                "Release feedback files for a submission (grade scope)",
+                params=["submission"],
+                ok="201",
+            ),
+            "requestBody": _ZIP_BODY,
+        },
+    },
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 from ... import __version__
 from ..catalog import sync_catalog
@@ -33,13 +34,18 @@ class SyncHandler(APIHandler):
 
             raise web.HTTPError(403, f"only admins ({ADMIN}) may publish the catalog")
         loop = asyncio.get_running_loop()
+        campus = self.campus
         report = await loop.run_in_executor(
-            self.campus.executor, sync_catalog, self.db, self.campus.courses_dir, self.username
+            campus.executor,
+            lambda: sync_catalog(
+                self.db, campus.courses_dir, self.username, Path(campus.exchange_dir)
+            ),
         )
         self.write_json(
             {
                 "published": report.published,
                 "unchanged": report.unchanged,
+                "released": report.released,
                 "rejected": {k: [str(p) for p in v] for k, v in report.rejected.items()},
             }
         )

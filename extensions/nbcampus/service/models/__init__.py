@@ -5,6 +5,7 @@ from .base import Base
 from .catalog import Cohort, CourseRecord
 from .deadline import DeadlineOverride
 from .enrolment import Enrolment, RosterEntry
+from .exchange import Feedback, Release, Submission
 
 __all__ = [
     "AuditEvent",
@@ -13,5 +14,8 @@ __all__ = [
     "CourseRecord",
     "DeadlineOverride",
     "Enrolment",
+    "Feedback",
+    "Release",
     "RosterEntry",
+    "Submission",
 ]
