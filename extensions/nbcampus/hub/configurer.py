@@ -109,8 +109,9 @@ def configure_hub(
     c.Spawner.start_timeout = 120
     c.Spawner.environment = dict(settings.extra_env)
     c.SimpleLocalProcessSpawner.home_dir_template = str(state / "homes" / "{username}")
-    c.CampusSpawner.courses_dir = settings.courses_dir
-    c.CampusSpawner.enrolments_file = settings.enrolments_file
+    c.CampusSpawner.service_api_url = (
+        f"http://127.0.0.1:{settings.service_port}/services/{SERVICE}/api/"
+    )
     c.CampusSpawner.learner_config_dir = settings.singleuser_config_dir
     c.Spawner.server_token_scopes = [
         "users:activity!user",
@@ -130,6 +131,7 @@ def configure_hub(
                 "NBCAMPUS_STATE_DIR": str(state),
                 "NBCAMPUS_COURSES_DIR": settings.courses_dir,
                 "NBCAMPUS_DB_URL": settings.db_url,
+                "NBCAMPUS_SEED_ENROLMENTS": settings.enrolments_file,
             },
             "oauth_no_confirm": True,
             "oauth_client_allowed_scopes": token_scopes(courses),

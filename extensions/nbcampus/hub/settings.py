@@ -91,7 +91,7 @@ class CampusSettings(Configurable):
         return str(Path(self.state_dir) / "accounts.json")
 
     enrolments_file = Unicode(
-        help="JSON object: username -> list of course ids whose materials the learner's workspace gets."
+        help="JSON object: username -> course ids the service enrols at start (the demo's learners)."
     ).tag(config=True)
 
     @default("enrolments_file")

@@ -10,49 +10,41 @@ from pathlib import Path
 from jupyterhub.spawner import SimpleLocalProcessSpawner
 from traitlets import Unicode
 
-from ..course.loader import load_catalog
-from .workspace import provision_workspace, read_enrolments
+from .workspace import CourseMaterials
 
 
 class CampusSpawner(SimpleLocalProcessSpawner):
     """Start a JupyterLab server for a learner, with their courses' lessons in their home.
 
+    The lessons come from the nbcampus service (``service_api_url``), asked with the new
+    server's own token; the server gets ``NBCAMPUS_API_URL`` for nbgrader's HTTP exchange.
+
     Learners get ``learner_config_dir`` on their Jupyter config path, which turns off nbgrader's
     formgrader and its authoring plugins; course staff keep them.
     """
 
-    courses_dir = Unicode("", help="Folder of the course folders.").tag(config=True)
-    enrolments_file = Unicode("", help="JSON: username -> enrolled course ids.").tag(config=True)
+    service_api_url = Unicode(
+        "", help="The nbcampus service API, e.g. http://127.0.0.1:10101/services/nbcampus/api/."
+    ).tag(config=True)
     learner_config_dir = Unicode(
         "", help="Jupyter config directory applied to learners' servers."
     ).tag(config=True)
 
-    def _catalog(self):
-        if not self.courses_dir:
-            return {}
-        courses, problems = load_catalog(self.courses_dir)
-        for problem in problems:
-            self.log.warning("Course not served: %s", problem)
-        return courses
-
-    def is_staff(self, catalog) -> bool:
-        name = self.user.name
-        return self.user.admin or any(name in course.staff for course in catalog.values())
+    def is_staff(self) -> bool:
+        """Admins, instructors and TAs (their hub roles come from the course files)."""
+        roles = {role.name for role in getattr(self.user, "roles", [])}
+        return self.user.admin or any(
+            r.startswith(("nbcampus-instructor-", "nbcampus-ta-")) for r in roles
+        )
 
     async def start(self):
-        catalog = self._catalog()
-        self._staff = self.is_staff(catalog)
-        enrolled = (
-            read_enrolments(self.enrolments_file).get(self.user.name, [])
-            if self.enrolments_file
-            else []
-        )
+        self._staff = self.is_staff()
         home = Path(self.home_dir)
         home.mkdir(parents=True, exist_ok=True)
-        courses = [catalog[course_id] for course_id in enrolled if course_id in catalog]
-        written = provision_workspace(home, courses)
-        if written:
-            self.log.info("Gave %s %d lesson file(s)", self.user.name, len(written))
+        if self.service_api_url:
+            written = await CourseMaterials(self.service_api_url, self.api_token).provision(home)
+            if written:
+                self.log.info("Gave %s %d lesson file(s)", self.user.name, len(written))
         ip, port = await super().start()
         await self._wait_until_listening(ip, port)
         return ip, port
@@ -76,6 +68,8 @@ class CampusSpawner(SimpleLocalProcessSpawner):
 
     def get_env(self):
         env = super().get_env()
+        if self.service_api_url:
+            env["NBCAMPUS_API_URL"] = self.service_api_url
         if self.learner_config_dir and not getattr(self, "_staff", False):
             paths = [self.learner_config_dir] + [
                 p for p in env.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep) if p

@@ -1,52 +1,109 @@
 """A learner's workspace: the materials of the courses they are enrolled in.
 
-Lessons are copied into ``<home>/<course id>/`` on spawn. A file already there is never replaced,
-so a learner's edits survive a restart. Only lesson files are given out; exercise sources and
-quiz notebooks (which hold solutions and keys) never enter a learner's home.
+On spawn, the spawner asks the nbcampus service (with the new server's own token, so with the
+learner's identity and rights) which courses the learner is enrolled in, downloads each course's
+lessons through the exchange and unpacks them into ``<home>/<course id>/``. A file already there
+is never replaced, so a learner's edits survive a restart. Exercises arrive through nbgrader's
+Assignments panel (fetch), quizzes through the service: neither sources nor keys ever enter a
+learner's home.
 """
 
 from __future__ import annotations
 
+import asyncio
+import io
 import json
 import os
-import shutil
 import tempfile
+import time
+import zipfile
 from pathlib import Path
 
-from ..course.model import Course
+from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
+
+from ..service.storage import ArchiveError, safe_member_name
 
 
-def read_enrolments(path: str | Path) -> dict[str, list[str]]:
-    """username -> course ids, from a JSON file; a missing file means nobody is enrolled."""
-    path = Path(path)
-    if not path.is_file():
-        return {}
-    data = json.loads(path.read_text(encoding="utf-8"))
-    if not isinstance(data, dict) or not all(isinstance(v, list) for v in data.values()):
-        raise ValueError(f"{path}: expected an object mapping user names to lists of course ids")
-    return data
+class ServiceUnavailable(RuntimeError):
+    """The nbcampus service did not answer in time."""
 
 
-def _copy_atomically(source: Path, target: Path) -> None:
+def _write_new(target: Path, data: bytes) -> bool:
+    if target.exists():
+        return False
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".nbcampus-")
     try:
-        with os.fdopen(fd, "wb") as out, source.open("rb") as src:
-            shutil.copyfileobj(src, out)
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
         os.replace(tmp, target)
     except BaseException:
         os.unlink(tmp)
         raise
+    return True
 
 
-def provision_workspace(home: Path, courses: list[Course]) -> list[Path]:
-    """Copy the lessons of ``courses`` into ``home``; return the files newly written."""
+def unpack_new_files(archive: bytes, folder: Path) -> list[Path]:
+    """Write the archive's files under ``folder`` where none exists yet; refuse unsafe names."""
     written = []
-    for course in courses:
-        for relative in course.lesson_files():
-            target = home / course.id / relative
-            if target.exists():
+    with zipfile.ZipFile(io.BytesIO(archive)) as z:
+        for member in z.infolist():
+            if member.is_dir():
                 continue
-            _copy_atomically(course.path / relative, target)
-            written.append(target)
+            relative = safe_member_name(member.filename)
+            target = folder / relative
+            if _write_new(target, z.read(member)):
+                written.append(target)
     return written
+
+
+class CourseMaterials:
+    """Fetches a learner's course materials from the service's API."""
+
+    def __init__(self, api_url: str, token: str, timeout: float = 60):
+        self.api_url = api_url.rstrip("/") + "/"
+        self.token = token
+        self.timeout = timeout
+        self.http = AsyncHTTPClient()
+
+    async def _get(self, path: str) -> bytes:
+        deadline = time.monotonic() + self.timeout
+        while True:
+            request = HTTPRequest(
+                self.api_url + path,
+                headers={"Authorization": f"token {self.token}"},
+                request_timeout=30,
+            )
+            try:
+                return (await self.http.fetch(request)).body
+            except (ConnectionError, OSError) as e:  # service still starting
+                error = e
+            except HTTPClientError as e:
+                if e.code not in (502, 503, 599):
+                    raise
+                error = e
+            if time.monotonic() > deadline:
+                raise ServiceUnavailable(
+                    f"the nbcampus service at {self.api_url} did not answer: {error}"
+                )
+            await asyncio.sleep(0.5)
+
+    async def provision(self, home: Path) -> list[Path]:
+        """Unpack the lessons of every course the learner is enrolled in; return new files."""
+        enrolments = json.loads(await self._get("me/enrolments"))["enrolments"]
+        written: list[Path] = []
+        for enrolment in enrolments:
+            if enrolment["status"] != "enrolled":
+                continue
+            course_id = enrolment["course"]
+            try:
+                archive = await self._get(f"courses/{course_id}/lessons")
+            except HTTPClientError as e:
+                if e.code == 404:  # a course without lessons
+                    continue
+                raise
+            try:
+                written += unpack_new_files(archive, home / course_id)
+            except ArchiveError as e:
+                raise RuntimeError(f"lessons of {course_id}: {e.message}") from None
+        return written

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import re
 import secrets
@@ -75,6 +76,10 @@ class CampusService(Application):
     name = "nbcampus-service"
     version = __version__
     description = "Run the nbcampus service (started by JupyterHub as a managed service)."
+
+    @default("log_level")
+    def _default_log_level(self) -> int:
+        return logging.INFO
 
     db_url = Unicode(
         help="SQLAlchemy URL of the service database. From NBCAMPUS_DB_URL, else SQLite in the state dir."
