@@ -72,6 +72,16 @@ class School:
         r.raise_for_status()
         return r.json()["token"]
 
+    def user_token(self, username: str, admin_token: str) -> str:
+        """Create ``username`` on the hub if needed and return a token for them (admin powers)."""
+        headers = {"Authorization": f"token {admin_token}"}
+        requests.post(f"{self.url}hub/api/users/{username}", headers=headers, timeout=30)
+        r = requests.post(
+            f"{self.url}hub/api/users/{username}/tokens", json={}, headers=headers, timeout=30
+        )
+        r.raise_for_status()
+        return r.json()["token"]
+
     def api(self, token: str | None, method: str, path: str, **kwargs) -> requests.Response:
         """Call the nbcampus service API (``path`` relative to /services/nbcampus/api/)."""
         headers = kwargs.pop("headers", {})

@@ -5,8 +5,11 @@ from __future__ import annotations
 from traitlets.config import Application
 
 from .. import __version__
+from .catalog import CatalogApp, SyncApp
 from .course import CourseApp
+from .deadlines import ExtendApp
 from .demo import DemoApp
+from .enrolment import EnrolApp, MoveApp, RosterApp, UnenrolApp, VerifyApp
 
 
 class NBCampusApp(Application):
@@ -18,6 +21,14 @@ class NBCampusApp(Application):
     subcommands = {
         "course": (CourseApp, CourseApp.description),
         "demo": (DemoApp, DemoApp.description),
+        "catalog": (CatalogApp, CatalogApp.description),
+        "sync": (SyncApp, SyncApp.description),
+        "enrol": (EnrolApp, EnrolApp.description),
+        "unenrol": (UnenrolApp, UnenrolApp.description),
+        "move": (MoveApp, MoveApp.description),
+        "verify": (VerifyApp, VerifyApp.description),
+        "roster": (RosterApp, RosterApp.description),
+        "extend": (ExtendApp, ExtendApp.description),
     }
 
     def start(self) -> None:
