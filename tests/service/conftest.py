@@ -14,6 +14,7 @@ import json
 import os
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
@@ -177,9 +178,10 @@ PASSWORD = "correct-horse-battery-9"
 PEOPLE = ["admin", "teacher", "ta", "manager", "ana", "bo", "cy"]
 
 
-@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def campus(request, tmp_path_factory):
-    state = tmp_path_factory.mktemp("campus")
+@contextmanager
+def running_campus(state: Path, db_kind: str = "sqlite", name: str = "campus"):
+    """A hub with the service on the test courses; yields a School with ``tokens`` and
+    ``service_port``. The hub (and with it the service) stops on exit."""
     courses = state / "courses"
     write_course(courses, "open-mooc", tas=["ta"])
     write_course(
@@ -198,30 +200,41 @@ def campus(request, tmp_path_factory):
     (state / "accounts.json").write_text(
         json.dumps([{"username": u, "password": PASSWORD} for u in PEOPLE])
     )
+    service_port = free_port()
     env = {
         "NBCAMPUS_COURSES_DIR": str(courses),
-        "NBCAMPUS_SERVICE_PORT": str(free_port()),
+        "NBCAMPUS_SERVICE_PORT": str(service_port),
         "NBCAMPUS_TRAINING_MANAGERS": json.dumps({"manager": ["open-mooc"]}),
     }
     schema = None
-    if request.param == "postgresql":
+    if db_kind == "postgresql":
         schema = f"nbc_{uuid.uuid4().hex[:12]}"
         with create_engine(PG_URL, isolation_level="AUTOCOMMIT").connect() as conn:
             conn.execute(text(f'CREATE SCHEMA "{schema}"'))
         env["NBCAMPUS_DB_URL"] = f"{PG_URL}?options=-csearch_path%3D{schema}"
-    log = OUTPUT_DIR / f"campus-hub-{request.param}.log"
+    log = OUTPUT_DIR / f"{name}-hub-{db_kind}.log"
     process, url = start_hub(state, log, env_extra=env)
-    school = School(url, state, {u: PASSWORD for u in PEOPLE}, log)
-    deadline = time.monotonic() + 60
-    while school.api(None, "GET", "openapi.json").status_code != 200:
-        assert time.monotonic() < deadline, f"service not up; see {log}"
-        time.sleep(0.2)
-    school.tokens = {u: school.token(u) for u in PEOPLE}
-    yield school
-    stop_hub(process)
-    if schema:
-        with create_engine(PG_URL, isolation_level="AUTOCOMMIT").connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    try:
+        school = School(url, state, {u: PASSWORD for u in PEOPLE}, log)
+        school.service_port = service_port
+        school.db_url = env.get("NBCAMPUS_DB_URL", f"sqlite:///{state / 'nbcampus.sqlite'}")
+        deadline = time.monotonic() + 90
+        while school.api(None, "GET", "openapi.json").status_code != 200:
+            assert time.monotonic() < deadline, f"service not up; see {log}"
+            time.sleep(0.2)
+        school.tokens = {u: school.token(u) for u in PEOPLE}
+        yield school
+    finally:
+        stop_hub(process)
+        if schema:
+            with create_engine(PG_URL, isolation_level="AUTOCOMMIT").connect() as conn:
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def campus(request, tmp_path_factory):
+    with running_campus(tmp_path_factory.mktemp("campus"), request.param) as school:
+        yield school
 
 
 def call(campus, who, method, path, **kwargs):

@@ -32,7 +32,7 @@ class SyncApp(APIClientApp):
         for course, items in result["released"].items():
             if items:
                 print(f"released in {course}: {', '.join(items)}")
-        for course, problems in result["rejected"].items():
+        for problems in result["rejected"].values():
             for problem in problems:
                 print(problem)
         if result["rejected"]:
