@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from nbcampus.testing import OUTPUT_DIR, School, free_port, start_hub, stop_hub
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from traitlets.config import Config
+
 from nbcampus.hub.configurer import configure_hub
 from nbcampus.hub.settings import CampusSettings
-from traitlets.config import Config
 
 
 def _settings(tmp_path, **overrides) -> CampusSettings:

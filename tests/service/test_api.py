@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 import pytest
 import requests
+
 from nbcampus.service.app import ROUTES
 from nbcampus.service.openapi import PATHS
 

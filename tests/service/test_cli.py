@@ -48,11 +48,11 @@ def test_instructor_enrols_verifies_extends_and_uploads_a_roster(campus, tmp_pat
     assert "now due 2031-02-03T04:05:06+00:00 for cli-learner" in r.stdout
     roster = tmp_path / "roster.csv"
     roster.write_text("username,name\ninvited1,One\ninvited2,Two\n")
-    r = nbcampus(campus, "teacher", "roster", "spoc", str(roster))
+    r = nbcampus(campus, "teacher", "roster", "roster-spoc", str(roster))
     assert r.returncode == 0 and "added 2" in r.stdout
     # the invited learner enrols without a code
     token = campus.user_token("invited1", campus.tokens["admin"])
-    assert campus.api(token, "POST", "courses/spoc/enrolments", json={}).status_code == 201
+    assert campus.api(token, "POST", "courses/roster-spoc/enrolments", json={}).status_code == 201
     events = call(campus, "teacher", "GET", "courses/open-mooc/audit").json()["events"]
     assert {("enrolment.enrolled", "walk-in"), ("enrolment.track", "paid")} <= {
         (e["action"], e["reason"]) for e in events if e["subject"] == "cli-learner"

@@ -8,8 +8,9 @@ import time
 
 import psutil
 import pytest
-from nbcampus.service.models import Submission
 from sqlalchemy import create_engine, func, select
+
+from nbcampus.service.models import Submission
 
 from .conftest import running_campus
 from .test_exchange_api import answer_notebook, zip_of

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
+
 from nbcampus.course.loader import load_course
 from nbcampus.service import enrolment as rules
 from nbcampus.service.catalog import publish_course
 from nbcampus.service.deadlines import grant_override, resolve_deadlines
 from nbcampus.service.errors import CampusError, NotFound
 from nbcampus.service.models import Cohort, Enrolment
-from sqlalchemy import select
 
 
 def setup(database, folder, *usernames):

@@ -6,12 +6,13 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import func, select
+
 from nbcampus.course.loader import load_course
 from nbcampus.service import enrolment as rules
 from nbcampus.service.catalog import publish_course, sync_catalog
 from nbcampus.service.errors import Conflict, Forbidden, NotFound
 from nbcampus.service.models import AuditEvent, Enrolment
-from sqlalchemy import func, select
 
 
 def publish(database, folder):

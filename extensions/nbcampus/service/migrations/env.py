@@ -1,8 +1,9 @@
 """Alembic environment of the nbcampus service database."""
 
 from alembic import context
-from nbcampus.service.models import Base
 from sqlalchemy import create_engine
+
+from nbcampus.service.models import Base
 
 config = context.config
 target_metadata = Base.metadata
