@@ -6,6 +6,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP_QUIET := 2>&1 | { grep -v "^WARNING: Location '" || true; }
+# tools nbgrader and the hub call by name (alembic, jupyterhub-singleuser) come from the venv
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
 .PHONY: demo test install install-test chromium lint bench-spawn clean
 

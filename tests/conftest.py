@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,8 @@ import pytest
 from nbcampus.testing import OUTPUT_DIR, School, free_port, start_hub, stop_hub
 
 ROOT = Path(__file__).resolve().parents[1]
+# nbgrader runs `alembic` by name: the tools of this interpreter's environment come first
+os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
 OUTPUT = OUTPUT_DIR
 
 
