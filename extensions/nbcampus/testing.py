@@ -131,14 +131,15 @@ def start_hub(
     reads the ports from the same NBCAMPUS_* variables.
     """
     port = free_port()
-    env = dict(
-        os.environ,
-        NBCAMPUS_STATE_DIR=str(state_dir),
-        NBCAMPUS_PORT=str(port),
-        NBCAMPUS_HUB_PORT=str(free_port()),
-        NBCAMPUS_PROXY_API_PORT=str(free_port()),
+    env = {
+        **os.environ,
+        "NBCAMPUS_STATE_DIR": str(state_dir),
+        "NBCAMPUS_PORT": str(port),
+        "NBCAMPUS_HUB_PORT": str(free_port()),
+        "NBCAMPUS_PROXY_API_PORT": str(free_port()),
+        "NBCAMPUS_SERVICE_PORT": str(free_port()),
         **(env_extra or {}),
-    )
+    }
     env.pop("JUPYTERHUB_API_TOKEN", None)
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log = log_path.open("w")
