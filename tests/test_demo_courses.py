@@ -15,7 +15,9 @@ from nbcampus.service.release import generate_assignment
 
 ROOT = Path(__file__).resolve().parents[1]
 COURSES = sorted(p for p in (ROOT / "courses").iterdir() if (p / "course.yml").is_file())
-ASSIGNMENTS = [(course.name, aid) for course in COURSES for aid in load_course(course).assignment_ids()]
+ASSIGNMENTS = [
+    (course.name, aid) for course in COURSES for aid in load_course(course).assignment_ids()
+]
 
 
 def test_the_four_formats_are_there():
@@ -38,17 +40,32 @@ def autograde(course_dir: Path, assignment_id: str, notebook: Path, student: str
     target.mkdir(parents=True)
     shutil.copy(notebook, target / notebook.name)
     result = subprocess.run(
-        [sys.executable, "-m", "nbgrader", "autograde", assignment_id, f"--CourseDirectory.root={course_dir}",
-         "--create", "--force"],
-        cwd=course_dir, capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "nbgrader",
+            "autograde",
+            assignment_id,
+            f"--CourseDirectory.root={course_dir}",
+            "--create",
+            "--force",
+        ],
+        cwd=course_dir,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     with Gradebook(f"sqlite:///{course_dir / 'gradebook.db'}") as gb:
         return gb.find_submission(assignment_id, student).score
 
 
-@pytest.mark.parametrize("course_id, assignment_id", ASSIGNMENTS, ids=[f"{c}/{a}" for c, a in ASSIGNMENTS])
-def test_exercise_grades_full_with_the_solution_and_zero_unanswered(course_id, assignment_id, tmp_path):
+@pytest.mark.parametrize(
+    "course_id, assignment_id", ASSIGNMENTS, ids=[f"{c}/{a}" for c, a in ASSIGNMENTS]
+)
+def test_exercise_grades_full_with_the_solution_and_zero_unanswered(
+    course_id, assignment_id, tmp_path
+):
     course = load_course(ROOT / "courses" / course_id)
     released = generate_assignment(course, assignment_id)
     for text in (data.decode() for data in released.values()):
@@ -57,16 +74,37 @@ def test_exercise_grades_full_with_the_solution_and_zero_unanswered(course_id, a
     course_dir = tmp_path / "course"
     shutil.copytree(course.path / "source" / assignment_id, course_dir / "source" / assignment_id)
     subprocess.run(
-        [sys.executable, "-m", "nbgrader", "generate_assignment", assignment_id,
-         f"--CourseDirectory.root={course_dir}", "--force"],
-        cwd=course_dir, check=True, capture_output=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "nbgrader",
+            "generate_assignment",
+            assignment_id,
+            f"--CourseDirectory.root={course_dir}",
+            "--force",
+        ],
+        cwd=course_dir,
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
-    points = next(a["points"] for m in course.modules for a in m.get("assignments", []) if a["id"] == assignment_id)
+    points = next(
+        a["points"]
+        for m in course.modules
+        for a in m.get("assignments", [])
+        if a["id"] == assignment_id
+    )
     [source] = sorted((course_dir / "source" / assignment_id).glob("*.ipynb"))
     [release] = sorted((course_dir / "release" / assignment_id).glob("*.ipynb"))
     # written answers (manual grading) are not autograded: the autograded part must be full
     with Gradebook(f"sqlite:///{course_dir / 'gradebook.db'}") as gb:
-        manual = sum(c.max_score for n in gb.find_assignment(assignment_id).notebooks for c in n.grade_cells
-                     if c.cell_type == "markdown")
-    assert autograde(course_dir, assignment_id, source, "solution") == pytest.approx(points - manual)
+        manual = sum(
+            c.max_score
+            for n in gb.find_assignment(assignment_id).notebooks
+            for c in n.grade_cells
+            if c.cell_type == "markdown"
+        )
+    assert autograde(course_dir, assignment_id, source, "solution") == pytest.approx(
+        points - manual
+    )
     assert autograde(course_dir, assignment_id, release, "blank") == 0

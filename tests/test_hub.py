@@ -78,7 +78,9 @@ def test_formgrader_is_for_staff_not_learners(school):
     # the Assignments panel's server side stays available to learners
     import nbgrader
 
-    version = learner.get(f"{school.url}user/learner3/nbgrader_version?version={nbgrader.__version__}")
+    version = learner.get(
+        f"{school.url}user/learner3/nbgrader_version?version={nbgrader.__version__}"
+    )
     assert version.status_code == 200
 
     instructor = school.login("instructor")
