@@ -206,3 +206,18 @@ def test_seat_cap_holds_under_200_concurrent_requests(database, make_course, wai
             select(func.count()).select_from(Enrolment).where(Enrolment.status == "enrolled")
         )
         assert count == 25
+
+
+def test_seed_enrols_once_and_never_puts_a_leaver_back(database, make_course):
+    from nbcampus.service.catalog import seed_enrolments
+
+    publish(database, make_course("seeded"))
+    assert seed_enrolments(database, {"ana": ["seeded", "nope"]}) == [
+        "ana:seeded:enrolled",
+        "ana:nope: no course 'nope'",
+    ]
+    with database.session() as session:
+        rules.unenrol(session, "seeded", "ana", actor="ana", reason="not for me")
+    assert seed_enrolments(database, {"ana": ["seeded"]}) == []
+    with database.session() as session:
+        assert session.scalar(select(Enrolment.status)) == "unenrolled"

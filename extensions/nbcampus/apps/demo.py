@@ -37,7 +37,7 @@ def _write_private(path: Path, data: object) -> None:
     os.replace(tmp, path)
 
 
-def prepare_demo(settings: CampusSettings) -> list[dict[str, str]]:
+def prepare_demo(settings: CampusSettings, catalog: dict | None = None) -> list[dict[str, str]]:
     """Create the demo accounts (once, with random passwords) and enrolments; return the accounts."""
     state = Path(settings.state_dir)
     (state / "homes").mkdir(parents=True, exist_ok=True)
@@ -50,7 +50,8 @@ def prepare_demo(settings: CampusSettings) -> list[dict[str, str]]:
             for role, name in DEMO_ACCOUNTS
         ]
         _write_private(accounts_file, accounts)
-    catalog, _ = load_catalog(settings.courses_dir)
+    if catalog is None:
+        catalog, _ = load_catalog(settings.courses_dir)
     enrolments = {
         user: [c for c in courses if c in catalog] for user, courses in DEMO_ENROLMENTS.items()
     }
@@ -69,7 +70,7 @@ class DemoApp(Application):
         catalog, problems = load_catalog(settings.courses_dir)
         for problem in problems:
             print(problem, file=sys.stderr)
-        accounts = prepare_demo(settings)
+        accounts = prepare_demo(settings, catalog)
         url = f"http://{settings.ip}:{settings.port}/"
         print(
             f"\nnbcampus demo school: {url}  ({len(catalog)} courses: {', '.join(sorted(catalog))})"

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from ..course.loader import COURSE_FILE, CourseFileError, load_course
 from ..course.model import Course
 from ..course.problem import Problem
-from .models import AuditEvent, Cohort, CourseRecord, RosterEntry
+from .models import AuditEvent, Cohort, CourseRecord, Enrolment, RosterEntry
 
 SELF_PACED = "self-paced"
 
@@ -145,6 +145,14 @@ def seed_enrolments(db, enrolments: dict[str, list[str]]) -> list[str]:
         for course_id in course_ids:
             try:
                 with db.session() as session:
+                    # once only: someone who left the course since is not put back at a restart
+                    known = session.scalar(
+                        select(Enrolment.id).where(
+                            Enrolment.course_id == course_id, Enrolment.username == username
+                        )
+                    )
+                    if known is not None:
+                        continue
                     enrolment = enrol(
                         session,
                         course_id,
