@@ -165,12 +165,3 @@ def late_status(policy: dict[str, Any] | None, due_at: datetime, at: datetime) -
         if at > due_at + timedelta(days=step["after_days"]):
             percent = float(step["percent"])
     return LateStatus("late", percent, True, closes_at)
-
-
-def enrolment_for(session: Session, course_id: str, username: str) -> Enrolment:
-    enrolment = session.scalar(
-        select(Enrolment).where(Enrolment.course_id == course_id, Enrolment.username == username)
-    )
-    if enrolment is None:
-        raise NotFound(f"{username} is not enrolled in {course_id}")
-    return enrolment

@@ -176,12 +176,22 @@ def enrol(
     return existing
 
 
-def _find(session: Session, course_id: str, username: str) -> Enrolment:
-    enrolment = session.scalar(
-        select(Enrolment).where(Enrolment.course_id == course_id, Enrolment.username == username)
+def find_enrolment(
+    session: Session, course_id: str, username: str, *, active: bool = False
+) -> Enrolment:
+    """The learner's enrolment row (any status), or only an active one with ``active``.
+
+    Raises NotFound, or Forbidden with ``active`` (the learner may not act in that course).
+    """
+    query = select(Enrolment).where(
+        Enrolment.course_id == course_id, Enrolment.username == username
     )
+    if active:
+        query = query.where(Enrolment.status == ENROLLED)
+    enrolment = session.scalar(query)
     if enrolment is None:
-        raise NotFound(f"{username} is not enrolled in {course_id}")
+        error = Forbidden if active else NotFound
+        raise error(f"{username} is not enrolled in {course_id}")
     return enrolment
 
 
@@ -190,7 +200,7 @@ def unenrol(
 ) -> Enrolment:
     """Unenrol; the first waitlisted learner takes the freed seat."""
     course = get_course(session, course_id, lock=True)
-    enrolment = _find(session, course_id, username)
+    enrolment = find_enrolment(session, course_id, username)
     was = enrolment.status
     enrolment.status = UNENROLLED
     _audit(session, actor, "enrolment.unenrolled", course_id, username, reason, was=was)
@@ -216,7 +226,7 @@ def move(
 ) -> Enrolment:
     """Move a learner to another cohort of the same course."""
     get_course(session, course_id)
-    enrolment = _find(session, course_id, username)
+    enrolment = find_enrolment(session, course_id, username)
     cohort = session.scalar(
         select(Cohort).where(Cohort.course_id == course_id, Cohort.name == cohort_name)
     )
@@ -245,7 +255,7 @@ def set_track(
     course = get_course(session, course_id)
     if track == VERIFIED_TRACK and not course.data.get("tracks", {}).get("verified", False):
         raise Conflict(f"{course.title} has no verified track")
-    enrolment = _find(session, course_id, username)
+    enrolment = find_enrolment(session, course_id, username)
     before = enrolment.track
     enrolment.track = track
     _audit(

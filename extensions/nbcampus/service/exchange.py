@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from .deadlines import late_status, resolve_deadlines
-from .enrolment import get_course
+from .enrolment import find_enrolment, get_course
 from .errors import Forbidden, NotFound
 from .models import Enrolment, Feedback, Release, Submission
 from .models.base import utcnow
@@ -77,19 +77,6 @@ def release(
     return record
 
 
-def active_enrolment(session: Session, course_id: str, username: str) -> Enrolment:
-    enrolment = session.scalar(
-        select(Enrolment).where(
-            Enrolment.course_id == course_id,
-            Enrolment.username == username,
-            Enrolment.status == ENROLLED,
-        )
-    )
-    if enrolment is None:
-        raise Forbidden(f"{username} is not enrolled in {course_id}")
-    return enrolment
-
-
 def submit(
     session: Session,
     root: Path,
@@ -103,7 +90,7 @@ def submit(
     ended). Refused after the hard close. Files are durable before the row is added."""
     course = get_course(session, course_id)
     assignment = assignment_of(course.data, assignment_id)
-    enrolment = active_enrolment(session, course_id, username)
+    enrolment = find_enrolment(session, course_id, username, active=True)
     if current_release(session, course_id, assignment_id) is None:
         raise NotFound(f"{course_id}/{assignment_id} has not been released")
     due = resolve_deadlines(session, course.data, enrolment)[assignment_id].due_at

@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import select
 from tornado import web
 
-from ..deadlines import enrolment_for, grant_override, resolve_deadlines
-from ..enrolment import get_course
+from ..deadlines import grant_override, resolve_deadlines
+from ..enrolment import find_enrolment, get_course
 from ..models import Cohort
 from ..models.base import utcnow
 from .base import APIHandler
@@ -23,7 +23,7 @@ class DeadlinesHandler(APIHandler):
 
         def read(session):
             course = get_course(session, course_id)
-            enrolment = enrolment_for(session, course_id, username)
+            enrolment = find_enrolment(session, course_id, username)
             return [
                 d.as_json() for d in resolve_deadlines(session, course.data, enrolment).values()
             ]
@@ -62,7 +62,7 @@ class OverrideHandler(APIHandler):
                     raise web.HTTPError(404, f"{course_id} has no cohort {cohort_name!r}")
                 cohort_id = cohort.id
             if username is not None:
-                enrolment_for(session, course_id, str(username))
+                find_enrolment(session, course_id, str(username))
             override = grant_override(
                 session,
                 course.data,

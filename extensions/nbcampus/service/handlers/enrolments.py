@@ -81,7 +81,7 @@ class EnrolmentHandler(APIHandler):
 
         def read(session):
             course = rules.get_course(session, course_id)
-            enrolment = rules._find(session, course_id, username)
+            enrolment = rules.find_enrolment(session, course_id, username)
             view = enrolment_view(enrolment)
             view["deadlines"] = [
                 d.as_json() for d in resolve_deadlines(session, course.data, enrolment).values()
