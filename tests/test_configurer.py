@@ -46,6 +46,7 @@ def test_learner_config_turns_formgrader_off(tmp_path):
 
     c = configure_hub(Config(), _settings(tmp_path))
     folder = Path(c.CampusSpawner.learner_config_dir)
+    assert folder.parent == Path(c.CampusSpawner.common_config_dir)
     server = json.loads((folder / "jupyter_server_config.json").read_text())
     assert (
         server["ServerApp"]["jpserver_extensions"]["nbgrader.server_extensions.formgrader"] is False

@@ -112,7 +112,8 @@ def configure_hub(
     c.CampusSpawner.service_api_url = (
         f"http://127.0.0.1:{settings.service_port}/services/{SERVICE}/api/"
     )
-    c.CampusSpawner.learner_config_dir = settings.singleuser_config_dir
+    c.CampusSpawner.common_config_dir = settings.singleuser_config_dir
+    c.CampusSpawner.learner_config_dir = settings.learner_config_dir
     c.Spawner.server_token_scopes = [
         "users:activity!user",
         "access:servers!server",

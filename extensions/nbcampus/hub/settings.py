@@ -140,5 +140,10 @@ class CampusSettings(Configurable):
 
     @property
     def singleuser_config_dir(self) -> str:
-        """Jupyter config applied to learners' servers (formgrader off, lab plugins off)."""
+        """Jupyter config of every server (nbgrader's exchange is the nbcampus service)."""
         return str(Path(self.root_dir) / "hub_config" / "singleuser")
+
+    @property
+    def learner_config_dir(self) -> str:
+        """Jupyter config added to learners' servers (formgrader off, authoring plugins off)."""
+        return str(Path(self.root_dir) / "hub_config" / "singleuser" / "learner")

@@ -26,6 +26,9 @@ class CampusSpawner(SimpleLocalProcessSpawner):
     service_api_url = Unicode(
         "", help="The nbcampus service API, e.g. http://127.0.0.1:10101/services/nbcampus/api/."
     ).tag(config=True)
+    common_config_dir = Unicode("", help="Jupyter config directory applied to every server.").tag(
+        config=True
+    )
     learner_config_dir = Unicode(
         "", help="Jupyter config directory applied to learners' servers."
     ).tag(config=True)
@@ -70,9 +73,12 @@ class CampusSpawner(SimpleLocalProcessSpawner):
         env = super().get_env()
         if self.service_api_url:
             env["NBCAMPUS_API_URL"] = self.service_api_url
-        if self.learner_config_dir and not getattr(self, "_staff", False):
-            paths = [self.learner_config_dir] + [
-                p for p in env.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep) if p
-            ]
+        dirs = [self.common_config_dir]
+        if not getattr(self, "_staff", False):
+            dirs.insert(0, self.learner_config_dir)  # earlier entries win
+        paths = [d for d in dirs if d] + [
+            p for p in env.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep) if p
+        ]
+        if paths:
             env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(paths)
         return env

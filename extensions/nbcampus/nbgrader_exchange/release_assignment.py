@@ -1,0 +1,40 @@
+"""``nbgrader release_assignment``: upload the release folder to the service (instructors)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nbgrader.exchange.abc import ExchangeReleaseAssignment
+
+from .client import CampusExchange
+
+
+class CampusReleaseAssignment(ExchangeReleaseAssignment, CampusExchange):
+    """Release one stored copy that every enrolled learner fetches."""
+
+    def init_src(self) -> None:
+        self.course = self.course_id()
+        self.assignment = self.coursedir.assignment_id
+        self.src = Path(
+            self.coursedir.format_path(self.coursedir.release_directory, ".", self.assignment)
+        )
+        if not self.src.is_dir():
+            self.fail(f"Assignment not found: {self.src} (run nbgrader generate_assignment first)")
+
+    def init_dest(self) -> None:
+        self.path = f"exchange/courses/{self.course}/assignments/{self.assignment}/release"
+
+    def copy_files(self) -> None:
+        result = self.call(
+            "POST",
+            self.path,
+            data=self.zip_folder(self.src),
+            headers={"Content-Type": "application/zip"},
+        ).json()
+        self.log.info(
+            "Released as: %s %s (release %s: %s)",
+            self.course,
+            self.assignment,
+            result["release_id"],
+            ", ".join(result["files"]),
+        )
