@@ -145,3 +145,49 @@ def test_assignments_panel_server_side_in_a_real_learner_server(school):
     listing = session.get(f"{base}/assignments", params={"course_id": COURSE}).json()["value"]
     statuses = {(a["assignment_id"], a["status"]) for a in listing}
     assert (ASSIGNMENT, "fetched") in statuses and (ASSIGNMENT, "submitted") in statuses
+
+
+def test_feedback_round_trip_with_nbgrader(school, tmp_path):
+    """collect -> autograde -> generate_feedback -> release_feedback -> the learner fetches it."""
+    import shutil
+
+    learner = school.token("learner3")
+    home = tmp_path / "learner"
+    home.mkdir()
+    nbgrader(school, learner, home, "fetch_assignment", ASSIGNMENT, f"--course={COURSE}")
+    answer(home / COURSE / ASSIGNMENT / "exercises.ipynb")
+    assert (
+        nbgrader(school, learner, home, "submit", ASSIGNMENT, f"--course={COURSE}").returncode == 0
+    )
+
+    course_dir = tmp_path / "instructor"
+    shutil.copytree(
+        ROOT / "courses" / COURSE / "source" / ASSIGNMENT, course_dir / "source" / ASSIGNMENT
+    )
+    teacher = school.token("instructor")
+    root = f"--CourseDirectory.root={course_dir}"
+    for step in (
+        ["generate_assignment", ASSIGNMENT, "--force"],
+        ["collect", ASSIGNMENT, f"--course={COURSE}"],
+        ["autograde", ASSIGNMENT, "--student=learner3", "--create", "--force"],
+        ["generate_feedback", ASSIGNMENT, "--student=learner3", "--force"],
+        ["release_feedback", ASSIGNMENT, "--student=learner3", f"--course={COURSE}"],
+    ):
+        done = nbgrader(school, teacher, course_dir, *step, root)
+        assert done.returncode == 0, (step, done.stderr[-2000:])
+    assert "Released feedback for learner3" in done.stderr
+
+    fetched = nbgrader(school, learner, home, "fetch_feedback", ASSIGNMENT, f"--course={COURSE}")
+    assert fetched.returncode == 0, fetched.stderr
+    [html] = list((home / COURSE / ASSIGNMENT / "feedback").glob("*/exercises.html"))
+    text = html.read_text()
+    # the feedback nbgrader generated for this very submission: the learner's answer, graded
+    assert (
+        "weight_kg / height_m" in text and "Score: 2.0 / 5.0" in text
+    )  # bmi right, letter unanswered
+    listing = json.loads(
+        nbgrader(school, learner, home, "list", f"--course={COURSE}", "--cached", "--json").stdout
+    )
+    [group] = [g for g in listing if g["assignment_id"] == ASSIGNMENT]
+    latest = group["submissions"][-1]
+    assert latest["has_exchange_feedback"] and latest["has_local_feedback"]
