@@ -9,7 +9,7 @@ PIP_QUIET := 2>&1 | { grep -v "^WARNING: Location '" || true; }
 # tools nbgrader and the hub call by name (alembic, jupyterhub-singleuser) come from the venv
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: demo test install install-test chromium lint bench-spawn clean
+.PHONY: demo test install install-test chromium lint bench-spawn bench-service clean
 
 demo: install
 	$(PY) -m nbcampus demo
@@ -51,6 +51,9 @@ lint: install-test
 
 bench-spawn: install-test
 	$(PY) benchmarks/spawn.py
+
+bench-service: install-test
+	$(PY) benchmarks/service.py
 
 clean:
 	rm -rf var test-output
