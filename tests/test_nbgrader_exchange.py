@@ -182,9 +182,7 @@ def test_feedback_round_trip_with_nbgrader(school, tmp_path):
     [html] = list((home / COURSE / ASSIGNMENT / "feedback").glob("*/exercises.html"))
     text = html.read_text()
     # the feedback nbgrader generated for this very submission: the learner's answer, graded
-    assert (
-        "height_m" in text and "Score: 2.0 / 5.0" in text
-    )  # bmi right, letter unanswered
+    assert "height_m" in text and "Score: 2.0 / 5.0" in text  # bmi right, letter unanswered
     listing = json.loads(
         nbgrader(school, learner, home, "list", f"--course={COURSE}", "--cached", "--json").stdout
     )

@@ -214,3 +214,20 @@ def test_200_concurrent_enrolments_for_25_seats(campus):
         "taken": 25,
         "left": 0,
     }
+
+
+def test_browsers_log_in_with_hub_oauth_and_posts_need_xsrf(campus):
+    session = campus.login("cy")
+    page = session.get(f"{campus.url}services/nbcampus/")  # redirected through the hub's OAuth
+    assert page.status_code == 200 and "Signed in as <strong>cy</strong>" in page.text
+    assert (
+        "Course open-mooc" in page.text
+        and "default-src 'none'" in page.headers["Content-Security-Policy"]
+    )
+    # the OAuth cookie reads the API ...
+    assert session.get(f"{campus.url}services/nbcampus/api/courses").status_code == 200
+    # ... but a cross-site POST riding on it (no XSRF token) is not authenticated
+    forged = session.post(
+        f"{campus.url}services/nbcampus/api/courses/open-mooc/enrolments", json={}
+    )
+    assert forged.status_code in (401, 403) and forged.json()["message"]

@@ -221,3 +221,28 @@ def test_seed_enrols_once_and_never_puts_a_leaver_back(database, make_course):
     assert seed_enrolments(database, {"ana": ["seeded"]}) == []
     with database.session() as session:
         assert session.scalar(select(Enrolment.status)) == "unenrolled"
+
+
+def test_readonly_transactions_run_beside_a_writer(database, make_course):
+    """A reader is not blocked by a transaction holding the write lock (SQLite WAL)."""
+    import threading
+
+    publish(database, make_course("busy"))
+    writing, read_done = threading.Event(), threading.Event()
+    outcome = {}
+
+    def writer():
+        with database.session() as session:
+            rules.enrol(session, "busy", rules.Learner("writer"))
+            writing.set()
+            # hold the write lock until the reader is through (or give up after 10 s)
+            outcome["reader_finished_while_locked"] = read_done.wait(10)
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    assert writing.wait(10)
+    with database.session(readonly=True) as session:
+        assert rules.get_course(session, "busy").title == "Course busy"
+    read_done.set()
+    thread.join()
+    assert outcome["reader_finished_while_locked"] is True

@@ -40,6 +40,7 @@ from .handlers.exchange import (
     SubmissionsHandler,
 )
 from .handlers.meta import OpenAPIHandler, RootHandler, SyncHandler
+from .handlers.pages import HomePage
 from .storage import Limits
 
 #: (path template as in the OpenAPI document, handler)
@@ -173,6 +174,10 @@ class CampusService(Application):
             if seeded:
                 self.log.info("Enrolled from %s: %s", self.seed_enrolments_file, seeded)
 
+    async def run(self, fn, *args):
+        """Run blocking work (database) on the service's thread pool."""
+        return await asyncio.get_running_loop().run_in_executor(self.executor, fn, *args)
+
     def cookie_secret(self) -> bytes:
         """The OAuth cookie signing secret: made once, kept in the state dir with mode 600."""
         path = Path(self.state_dir) / "nbcampus_cookie_secret"
@@ -187,6 +192,7 @@ class CampusService(Application):
         HubOAuth.instance(cache_max_age=60)
         handlers = [(url_path_join(self.base_url, route_regex(t)), h) for t, h in ROUTES]
         handlers.append((url_path_join(self.base_url, "oauth_callback"), HubOAuthCallbackHandler))
+        handlers.append((self.base_url, HomePage))
         return web.Application(
             handlers, campus=self, xsrf_cookies=False, cookie_secret=self.cookie_secret()
         )

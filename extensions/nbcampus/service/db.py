@@ -35,7 +35,9 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(connection):
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            # reads need no write lock: with WAL they run beside the one writer
+            readonly = connection.get_execution_options().get("nbcampus_readonly", False)
+            connection.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
@@ -62,9 +64,14 @@ class Database:
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """A transaction: committed on success, rolled back on any error."""
+    def session(self, readonly: bool = False) -> Iterator[Session]:
+        """A transaction: committed on success, rolled back on any error.
+
+        ``readonly`` transactions do not take SQLite's write lock (they must not write).
+        """
         with self.sessions() as session, session.begin():
+            if readonly:
+                session.connection(execution_options={"nbcampus_readonly": True})
             yield session
 
     def dispose(self) -> None:

@@ -94,8 +94,10 @@ class APIHandler(HubOAuthenticated, web.RequestHandler):
     async def in_db(self, fn, *args, **kwargs):
         """Run ``fn(session, *args, **kwargs)`` in one transaction on the DB thread pool."""
 
+        readonly = self.request.method in ("GET", "HEAD")
+
         def work():
-            with self.db.session() as session:
+            with self.db.session(readonly=readonly) as session:
                 return fn(session, *args, **kwargs)
 
         loop = asyncio.get_running_loop()
