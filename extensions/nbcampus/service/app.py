@@ -8,6 +8,7 @@ import logging
 import os
 import re
 import secrets
+import signal
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlparse
@@ -199,12 +200,19 @@ class CampusService(Application):
 
     def start(self) -> None:
         async def serve():
+            stop = asyncio.Event()
+            # stop cleanly on the hub's SIGINT/SIGTERM, even where SIGINT was inherited as ignored
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                asyncio.get_running_loop().add_signal_handler(sig, stop.set)
             app = self.make_app()
             app.listen(self.port, self.ip, xheaders=True, max_body_size=2 * self.max_upload_bytes)
             self.log.info(
                 "nbcampus service listening on http://%s:%s%s", self.ip, self.port, self.base_url
             )
-            await asyncio.Event().wait()
+            await stop.wait()
+            self.log.info("nbcampus service stopping")
+            self.executor.shutdown(wait=True, cancel_futures=True)
+            self.db.dispose()
 
         asyncio.run(serve())
 
