@@ -65,7 +65,7 @@ def _schema_problems(file: Path, data: Any, lines: LineMap) -> list[Problem]:
             message = f"{key}: {error.message}"
             hint = "see docs/course-format.md for what this key takes"
         problems.append(Problem(file, lines.line_of(path), message, hint))
-    return problems
+    return sorted(problems, key=lambda p: p.line)  # the line of an unknown key is its own
 
 
 class _Semantics:
@@ -99,11 +99,12 @@ class _Semantics:
         return self.problems
 
     def identity(self) -> None:
-        if self.data["id"] != self.folder.name:
+        name = self.folder.resolve().name  # `nbcampus course check .` names the folder "."
+        if self.data["id"] != name:
             self.add(
                 ("id",),
-                f"id {self.data['id']!r} differs from the folder name {self.folder.name!r}",
-                f"rename the folder to {self.data['id']!r} or set id: {self.folder.name}",
+                f"id {self.data['id']!r} differs from the folder name {name!r}",
+                f"rename the folder to {self.data['id']!r} or set id: {name}",
             )
 
     def enrolment(self) -> None:
@@ -146,9 +147,15 @@ class _Semantics:
         if enrolment.get("roster"):
             roster = self.file_exists(("enrolment", "roster"), enrolment["roster"])
             if roster is not None:
-                with roster.open(newline="", encoding="utf-8") as f:
-                    header = next(csv.reader(f), [])
-                if "username" not in [h.strip() for h in header]:
+                try:
+                    with roster.open(newline="", encoding="utf-8") as f:
+                        header = next(csv.reader(f), [])
+                except UnicodeDecodeError:
+                    header = None
+                    self.problems.append(
+                        Problem(roster, 0, "the roster is not UTF-8 text", "save it as UTF-8")
+                    )
+                if header is not None and "username" not in [h.strip() for h in header]:
                     self.problems.append(
                         Problem(
                             roster,
@@ -328,6 +335,10 @@ def check_course(folder: str | Path) -> list[Problem]:
         data, lines = read_course_file(file)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
+        context = getattr(e, "context_mark", None)
+        if mark and context and mark.index >= len(file.read_text(encoding="utf-8")):
+            # found at the end of the file (an unclosed quote or bracket): point at its start
+            mark = context
         problem = getattr(e, "problem", None) or str(e)
         return [
             Problem(

@@ -76,7 +76,8 @@ class _Notebook:
 
 
 def _nbgrader(cell: Any) -> dict[str, Any]:
-    return cell.get("metadata", {}).get("nbgrader", {})
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return meta if isinstance(meta, dict) else {}
 
 
 def check_exercise_notebook(path: Path) -> tuple[list[Problem], float]:
@@ -87,6 +88,13 @@ def check_exercise_notebook(path: Path) -> tuple[list[Problem], float]:
     total, solutions, tests = 0.0, 0, 0
     seen: dict[str, int] = {}
     for index, cell in enumerate(notebook.nb.cells):
+        if not isinstance(cell.get("metadata", {}).get("nbgrader", {}), dict):
+            notebook.add(
+                index,
+                "metadata.nbgrader must be an object",
+                "redo the cell's markup in the Create Assignment toolbar",
+            )
+            continue
         meta = _nbgrader(cell)
         if not (
             meta.get("grade") or meta.get("solution") or meta.get("task") or meta.get("locked")
@@ -263,7 +271,8 @@ def check_quiz(path: Path) -> list[Problem]:
     seen: set[str] = set()
     count = 0
     for index, cell in enumerate(notebook.nb.cells):
-        question = cell.get("metadata", {}).get("nbcampus", {}).get("question")
+        nbcampus = cell.get("metadata", {}).get("nbcampus", {})
+        question = nbcampus.get("question") if isinstance(nbcampus, dict) else nbcampus
         if question is None:
             continue
         count += 1
@@ -285,7 +294,8 @@ def check_quiz(path: Path) -> list[Problem]:
                 f"question id {question['id']!r} is used twice",
                 "give each question its own id",
             )
-        seen.add(question.get("id"))
+        if isinstance(question.get("id"), str):
+            seen.add(question["id"])
         if cell.cell_type != "markdown" or not cell.source.strip():
             notebook.add(
                 index,

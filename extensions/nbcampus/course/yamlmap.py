@@ -32,12 +32,18 @@ class _SafeLineLoader(yaml.SafeLoader):
     """A SafeLoader (no arbitrary objects) that keeps the nodes around for line lookup."""
 
 
+# dates stay text (``start: 2027-03-01``): the schema and the service read ISO strings
+_SafeLineLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
+
+
 def _walk(node: yaml.Node, path: Path_, found: LineMap) -> None:
     out = found.lines
     out[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         seen: set[Any] = set()
         for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                continue  # a list or mapping as a key: construct_document refuses it with its line
             key = key_node.value
             if key in seen:
                 found.duplicates.append((path + (key,), key_node.start_mark.line + 1))
