@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 from .check import check_course, read_course_file
@@ -29,17 +30,24 @@ def load_course(folder: str | Path) -> Course:
     return Course(path=folder.resolve(), data=data)
 
 
-def load_catalog(courses_dir: str | Path) -> tuple[dict[str, Course], list[Problem]]:
-    """Every valid course under ``courses_dir`` by id, and the problems of the invalid ones."""
-    courses: dict[str, Course] = {}
-    problems: list[Problem] = []
+def scan_courses(courses_dir: str | Path) -> Iterator[tuple[Path, Course | None, list[Problem]]]:
+    """Each course folder under ``courses_dir``: (folder, course, []) or (folder, None, problems)."""
     for folder in sorted(Path(courses_dir).iterdir()):
         if not (folder / COURSE_FILE).is_file():
             continue
         try:
-            course = load_course(folder)
+            yield folder, load_course(folder), []
         except CourseFileError as e:
-            problems.extend(e.problems)
+            yield folder, None, e.problems
+
+
+def load_catalog(courses_dir: str | Path) -> tuple[dict[str, Course], list[Problem]]:
+    """Every valid course under ``courses_dir`` by id, and the problems of the invalid ones."""
+    courses: dict[str, Course] = {}
+    problems: list[Problem] = []
+    for _, course, found in scan_courses(courses_dir):
+        if course is None:
+            problems.extend(found)
         else:
             courses[course.id] = course
     return courses, problems

@@ -10,6 +10,8 @@ from pathlib import Path
 from traitlets import Bool, Dict, Integer, List, Set, Unicode, default
 from traitlets.config import Configurable
 
+from ..service.db import default_db_url
+
 
 def _root() -> Path:
     # the checkout holding hub_config/ and courses/; installed wheels set NBCAMPUS_ROOT
@@ -121,10 +123,7 @@ class CampusSettings(Configurable):
 
     @default("db_url")
     def _default_db_url(self) -> str:
-        return (
-            os.environ.get("NBCAMPUS_DB_URL")
-            or f"sqlite:///{Path(self.state_dir) / 'nbcampus.sqlite'}"
-        )
+        return default_db_url(self.state_dir)
 
     training_managers = Dict(
         value_trait=List(Unicode()),

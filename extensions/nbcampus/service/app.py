@@ -22,7 +22,7 @@ from traitlets.config import Application
 from .. import __version__
 from ..startup import skip_slow_imports
 from .catalog import seed_enrolments, sync_catalog
-from .db import Database, upgrade
+from .db import Database, default_db_url, upgrade
 from .handlers.catalog import CatalogHandler, CourseHandler
 from .handlers.deadlines import DeadlinesHandler, OverrideHandler
 from .handlers.enrolments import (
@@ -89,10 +89,7 @@ class CampusService(Application):
 
     @default("db_url")
     def _default_db_url(self) -> str:
-        return (
-            os.environ.get("NBCAMPUS_DB_URL")
-            or f"sqlite:///{Path(self.state_dir) / 'nbcampus.sqlite'}"
-        )
+        return default_db_url(self.state_dir)
 
     state_dir = Unicode(help="State folder. From NBCAMPUS_STATE_DIR.").tag(config=True)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..course.loader import COURSE_FILE, CourseFileError, load_course
+from ..course.loader import COURSE_FILE, scan_courses
 from ..course.model import Course
 from ..course.problem import Problem
 from .models import AuditEvent, Cohort, CourseRecord, Enrolment, RosterEntry
@@ -175,13 +175,9 @@ def sync_catalog(
     With ``exchange_dir``, lessons and exercises are released too (exercises made by nbgrader).
     """
     report = SyncReport()
-    for folder in sorted(Path(courses_dir).iterdir()):
-        if not (folder / COURSE_FILE).is_file():
-            continue
-        try:
-            course = load_course(folder)
-        except CourseFileError as e:
-            report.rejected[folder.name] = e.problems
+    for folder, course, problems in scan_courses(courses_dir):
+        if course is None:
+            report.rejected[folder.name] = problems
             continue
         with db.session() as session:
             changed = publish_course(session, course, actor)

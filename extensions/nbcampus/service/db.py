@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,6 +13,11 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def default_db_url(state_dir: str | Path) -> str:
+    """NBCAMPUS_DB_URL, else SQLite in the state folder: the hub and the service agree on it."""
+    return os.environ.get("NBCAMPUS_DB_URL") or f"sqlite:///{Path(state_dir) / 'nbcampus.sqlite'}"
 
 
 def make_engine(url: str) -> Engine:
