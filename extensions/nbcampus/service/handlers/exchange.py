@@ -57,21 +57,28 @@ class ExchangeHandler(APIHandler):
         if enrolled is None:
             raise web.HTTPError(403, f"you are not enrolled in {course_id}")
 
+    async def send_release(self, course_id: str, item: str, missing: str, name: str) -> None:
+        """Answer with the current release of ``item`` (an assignment or the lessons) as a ZIP."""
+
+        def read(session):
+            get_course(session, course_id)
+            self.may_read_course(session, course_id)
+            rel = exchange.current_release(session, course_id, item)
+            if rel is None:
+                raise web.HTTPError(404, missing)
+            return rel.storage
+
+        storage = await self.in_db(read)
+        self.send_zip(zip_folder(self.storage_root / storage), name)
+
 
 class LessonsHandler(ExchangeHandler):
     async def get(self, course_id: str) -> None:
         """GET /api/courses/{course}/lessons: the course's lesson files as a ZIP."""
 
-        def read(session):
-            get_course(session, course_id)
-            self.may_read_course(session, course_id)
-            rel = exchange.current_release(session, course_id, LESSONS)
-            if rel is None:
-                raise web.HTTPError(404, f"{course_id} has no lessons")
-            return rel.storage
-
-        storage = await self.in_db(read)
-        self.send_zip(zip_folder(self.storage_root / storage), f"{course_id}-lessons")
+        await self.send_release(
+            course_id, LESSONS, f"{course_id} has no lessons", f"{course_id}-lessons"
+        )
 
 
 class AssignmentsHandler(ExchangeHandler):
@@ -90,16 +97,12 @@ class ReleaseHandler(ExchangeHandler):
     async def get(self, course_id: str, assignment_id: str) -> None:
         """GET .../release: the current release as a ZIP."""
 
-        def read(session):
-            get_course(session, course_id)
-            self.may_read_course(session, course_id)
-            rel = exchange.current_release(session, course_id, assignment_id)
-            if rel is None:
-                raise web.HTTPError(404, f"{course_id}/{assignment_id} has not been released")
-            return rel.storage
-
-        storage = await self.in_db(read)
-        self.send_zip(zip_folder(self.storage_root / storage), assignment_id)
+        await self.send_release(
+            course_id,
+            assignment_id,
+            f"{course_id}/{assignment_id} has not been released",
+            assignment_id,
+        )
 
     async def post(self, course_id: str, assignment_id: str) -> None:
         """POST .../release: release (or re-release) an assignment from a ZIP of its files."""
