@@ -9,12 +9,12 @@ PIP_QUIET := 2>&1 | { grep -v "^WARNING: Location '" || true; }
 # tools nbgrader and the hub call by name (alembic, jupyterhub-singleuser) come from the venv
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: demo test install install-test chromium lint bench-spawn bench-service clean
+.PHONY: demo test install install-test system-packages lint bench-spawn bench-service bench-grading clean
 
-demo: install
+demo: install system-packages
 	$(PY) -m nbcampus demo
 
-test: install-test chromium
+test: install-test system-packages
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 install: $(VENV)/.installed node_modules/.installed
@@ -35,13 +35,18 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Browser tests drive Debian's chromium; install it when missing and we may (root).
-chromium:
-	@if ! command -v chromium >/dev/null; then \
+# Debian packages: bubblewrap sandboxes grading and learners' servers; the browser tests drive
+# chromium. Installed when missing and we may (root); otherwise say what to run.
+SYSTEM_PACKAGES := bubblewrap:bwrap chromium:chromium
+system-packages:
+	@missing=""; for pair in $(SYSTEM_PACKAGES); do \
+	  command -v $${pair#*:} >/dev/null || missing="$$missing $${pair%%:*}"; \
+	done; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else \
-	    echo "chromium is missing: run 'sudo apt-get install chromium' (browser tests will fail)"; \
+	    echo "missing Debian packages:$$missing; run 'sudo apt-get install$$missing'"; \
 	  fi; \
 	fi
 
@@ -54,6 +59,9 @@ bench-spawn: install-test
 
 bench-service: install-test
 	$(PY) benchmarks/service.py
+
+bench-grading: install-test system-packages
+	$(PY) benchmarks/grading.py
 
 clean:
 	rm -rf var test-output

@@ -38,9 +38,16 @@ def test_learner_workspace_has_enrolled_lessons_only(school):
     assert notebook.status_code == 200
     assert notebook.json()["content"]["nbformat"] == 4
 
-    # exercise sources (solutions) and quizzes (answer keys) never reach a learner's home
-    for forbidden in ("python-data/source", "python-data/quizzes"):
-        assert _contents(session, school, "learner2", forbidden).status_code == 404
+    # exercise sources (solutions) never reach a learner's home
+    assert _contents(session, school, "learner2", "python-data/source").status_code == 404
+    # quizzes arrive as notebooks that load the questions from the service: no key inside
+    quizzes = _contents(session, school, "learner2", "python-data/quizzes")
+    assert quizzes.status_code == 200
+    quiz_names = {item["name"] for item in quizzes.json()["content"]}
+    assert quiz_names == {"week1-quiz.ipynb", "week2-quiz.ipynb", "week3-quiz.ipynb"}
+    quiz = _contents(session, school, "learner2", "python-data/quizzes/week1-quiz.ipynb")
+    code = [c["source"] for c in quiz.json()["content"]["cells"] if c["cell_type"] == "code"]
+    assert code == ["from nbcampus.quiz import Quiz\n\nQuiz('python-data', 'week1-quiz')"]
     home = school.state_dir / "homes" / "learner2"
     for path in home.rglob("*.ipynb"):
         text = path.read_text()

@@ -87,7 +87,12 @@ def test_not_enrolled_cannot_fetch(enrolled):
 
 def test_lessons_reach_enrolled_learners(enrolled):
     r = call(enrolled, "ana", "GET", "courses/open-mooc/lessons")
-    assert r.status_code == 200 and set(unzip(r.content)) == {"lessons/lesson1.ipynb"}
+    assert r.status_code == 200
+    files = unzip(r.content)
+    # the lessons, and the quiz as a notebook that loads its questions from the service
+    assert set(files) == {"lessons/lesson1.ipynb", "quizzes/week1-quiz.ipynb"}
+    quiz = files["quizzes/week1-quiz.ipynb"].decode()
+    assert "Quiz('open-mooc', 'week1-quiz')" in quiz and '"answer"' not in quiz
 
 
 def test_submissions_are_versioned_and_timestamped_by_the_server(enrolled):

@@ -10,6 +10,7 @@ from .course import CourseApp
 from .deadlines import ExtendApp
 from .demo import DemoApp
 from .enrolment import EnrolApp, MoveApp, RosterApp, UnenrolApp, VerifyApp
+from .grading import DoctorApp, GradeApp, GraderApp, GradesApp, ScoreApp
 
 
 class NBCampusApp(Application):
@@ -29,6 +30,11 @@ class NBCampusApp(Application):
         "verify": (VerifyApp, VerifyApp.description),
         "roster": (RosterApp, RosterApp.description),
         "extend": (ExtendApp, ExtendApp.description),
+        "grade": (GradeApp, GradeApp.description),
+        "grader": (GraderApp, GraderApp.description),
+        "grades": (GradesApp, GradesApp.description),
+        "score": (ScoreApp, ScoreApp.description),
+        "doctor": (DoctorApp, DoctorApp.description),
     }
 
     def start(self) -> None:

@@ -142,6 +142,9 @@ COURSE_SCHEMA: dict[str, Any] = _object(
                     ["assignments", "quizzes"],
                 ),
                 "pass_score": {"type": "number", "minimum": 0, "maximum": 100},
+                # when learners see grades and feedback: as soon as graded (default, SPOCs
+                # excepted) or when staff release them
+                "feedback": {"enum": ["immediate", "on_release"]},
             },
             ["weights"],
         ),

@@ -6,6 +6,7 @@ A pure function over a traitlets ``Config`` so it can be unit-tested against a b
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -133,8 +134,12 @@ def configure_hub(
                 "NBCAMPUS_COURSES_DIR": settings.courses_dir,
                 "NBCAMPUS_DB_URL": settings.db_url,
                 "NBCAMPUS_SEED_ENROLMENTS": settings.enrolments_file,
+                # the service's own traitlets config (grading backend, sandbox limits), if any
+                "NBCAMPUS_SERVICE_CONFIG": os.environ.get("NBCAMPUS_SERVICE_CONFIG", ""),
             },
             "oauth_no_confirm": True,
+            # the first start generates every exercise's release with nbgrader
+            "timeout": settings.service_start_timeout,
             "oauth_client_allowed_scopes": token_scopes(courses),
         }
     ]

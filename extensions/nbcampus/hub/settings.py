@@ -116,6 +116,12 @@ class CampusSettings(Configurable):
     def _default_service_port(self) -> int:
         return int(os.environ.get("NBCAMPUS_SERVICE_PORT", "10101"))
 
+    service_start_timeout = Integer(
+        300,
+        help="Seconds the hub waits for the service to answer at start; the first start makes "
+        "every exercise's release and grading key with nbgrader.",
+    ).tag(config=True)
+
     db_url = Unicode(
         help="SQLAlchemy URL of the service database (e.g. postgresql+psycopg://...). From NBCAMPUS_DB_URL, "
         "else SQLite in the state dir."

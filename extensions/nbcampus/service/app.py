@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 from jupyterhub.services.auth import HubOAuth, HubOAuthCallbackHandler
 from jupyterhub.utils import url_path_join
 from tornado import web
-from traitlets import Integer, Unicode, default
+from traitlets import Bool, Integer, Unicode, default
 from traitlets.config import Application
 
 from .. import __version__
@@ -40,8 +40,21 @@ from .handlers.exchange import (
     SubmissionHandler,
     SubmissionsHandler,
 )
+from .handlers.grading import (
+    CellScoreHandler,
+    FeedbackReleaseHandler,
+    GradedNotebooksHandler,
+    GradingHandler,
+    MyGradesHandler,
+)
 from .handlers.meta import OpenAPIHandler, RootHandler, SyncHandler
 from .handlers.pages import HomePage
+from .handlers.quizzes import (
+    DashboardHandler,
+    DashboardPage,
+    QuizAttemptsHandler,
+    QuizHandler,
+)
 from .storage import Limits
 
 #: (path template as in the OpenAPI document, handler)
@@ -64,6 +77,14 @@ ROUTES: list[tuple[str, type[web.RequestHandler]]] = [
     ("/api/exchange/courses/{course}/assignments/{assignment}/submissions", SubmissionsHandler),
     ("/api/exchange/submissions/{submission}", SubmissionHandler),
     ("/api/exchange/submissions/{submission}/feedback", FeedbackHandler),
+    ("/api/courses/{course}/quizzes/{quiz}", QuizHandler),
+    ("/api/courses/{course}/quizzes/{quiz}/attempts", QuizAttemptsHandler),
+    ("/api/courses/{course}/dashboard/{section}", DashboardHandler),
+    ("/api/courses/{course}/assignments/{assignment}/grading", GradingHandler),
+    ("/api/courses/{course}/assignments/{assignment}/feedback/release", FeedbackReleaseHandler),
+    ("/api/courses/{course}/grades/{submission}/cells", CellScoreHandler),
+    ("/api/courses/{course}/grades/{submission}/graded", GradedNotebooksHandler),
+    ("/api/me/grades", MyGradesHandler),
 ]
 
 
@@ -148,12 +169,32 @@ class CampusService(Application):
     def limits(self) -> Limits:
         return Limits(max_bytes=self.max_upload_bytes)
 
+    service_config_file = Unicode(
+        help="A traitlets config file for the service (and its grader). From NBCAMPUS_SERVICE_CONFIG."
+    ).tag(config=True)
+
+    @default("service_config_file")
+    def _default_service_config_file(self) -> str:
+        return os.environ.get("NBCAMPUS_SERVICE_CONFIG", "")
+
+    auto_grade = Bool(True, help="Queue a grading job for every submission as it arrives.").tag(
+        config=True
+    )
+
+    run_grader = Bool(
+        True,
+        help="Run a grading worker inside the service (GradingWorker config: local pool or Dask). "
+        "Turn off when graders run on their own (`nbcampus grader`).",
+    ).tag(config=True)
+
     db_threads = Integer(8, help="Threads running database work off the event loop.").tag(
         config=True
     )
 
     def initialize(self, argv=None) -> None:
         super().initialize(argv)
+        if self.service_config_file:
+            self.load_config_file(self.service_config_file)
         Path(self.state_dir).mkdir(parents=True, exist_ok=True)
         upgrade(self.db_url)
         self.db = Database(self.db_url)
@@ -185,11 +226,35 @@ class CampusService(Application):
                 f.write(secrets.token_hex(32))
         return path.read_text().strip().encode()
 
+    def start_grader(self):
+        """The in-service grading worker, or None when graders run elsewhere."""
+        if not self.run_grader:
+            return None
+        from nbcampus_graders.sandbox import Sandbox
+        from nbcampus_graders.worker import GradingWorker
+
+        probe = Sandbox(config=self.config).probe()
+        if not probe.available:
+            self.log.warning(
+                "GRADING SANDBOX UNAVAILABLE: %s. Submissions are not graded unless "
+                "Sandbox.allow_unsandboxed = True (unsafe: learner code would see the grader's files).",
+                probe.reason,
+            )
+        grader = GradingWorker(self.db, self.exchange_dir, config=self.config, log=self.log)
+        grader.start()
+        return grader
+
     def make_app(self) -> web.Application:
         # one HubOAuth shared by the API handlers and the OAuth callback (HubAuthenticated.instance())
         HubOAuth.instance(cache_max_age=60)
         handlers = [(url_path_join(self.base_url, route_regex(t)), h) for t, h in ROUTES]
         handlers.append((url_path_join(self.base_url, "oauth_callback"), HubOAuthCallbackHandler))
+        handlers.append(
+            (
+                url_path_join(self.base_url, route_regex("/courses/{course}/dashboard")),
+                DashboardPage,
+            )
+        )
         handlers.append((self.base_url, HomePage))
         return web.Application(
             handlers, campus=self, xsrf_cookies=False, cookie_secret=self.cookie_secret()
@@ -206,7 +271,10 @@ class CampusService(Application):
             self.log.info(
                 "nbcampus service listening on http://%s:%s%s", self.ip, self.port, self.base_url
             )
+            grader = self.start_grader()
             await stop.wait()
+            if grader is not None:
+                grader.stop()
             self.log.info("nbcampus service stopping")
             self.executor.shutdown(wait=True, cancel_futures=True)
             self.db.dispose()

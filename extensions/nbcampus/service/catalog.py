@@ -9,6 +9,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 from pathlib import Path
@@ -103,7 +105,7 @@ def release_materials(db, course: Course, exchange_dir: Path) -> list[str]:
     """
     from . import exchange
     from .models.exchange import LESSONS
-    from .release import generate_assignment, lesson_files, source_hash
+    from .release import generate_release, lesson_files, source_hash
 
     done = []
     wanted = {LESSONS: None}
@@ -125,12 +127,15 @@ def release_materials(db, course: Course, exchange_dir: Path) -> list[str]:
                 current.source_hash is None or current.source_hash == digest
             ):
                 continue
+        key = None
         if files is None:
-            files = generate_assignment(course, item)
+            files, key = generate_release(course.path / "source" / item, course.id)
         with db.session() as session:
-            exchange.release(
+            record = exchange.release(
                 session, exchange_dir, course.id, item, files, actor="system", source_hash=digest
             )
+            if key is not None:
+                exchange.store_grading_key(exchange_dir, record, key)
         done.append(item)
     return done
 
@@ -174,14 +179,25 @@ def sync_catalog(
 
     With ``exchange_dir``, lessons and exercises are released too (exercises made by nbgrader).
     """
+    from .quizzes import publish_quizzes
+
     report = SyncReport()
+    published = []
     for folder, course, problems in scan_courses(courses_dir):
         if course is None:
             report.rejected[folder.name] = problems
             continue
         with db.session() as session:
             changed = publish_course(session, course, actor)
+            # the quiz keys stay in the service; learners get the questions from the API
+            quizzes_changed = publish_quizzes(session, course)
+        changed = changed or bool(quizzes_changed)
         (report.published if changed else report.unchanged).append(course.id)
-        if exchange_dir is not None:
-            report.released[course.id] = release_materials(db, course, exchange_dir)
+        published.append(course)
+    if exchange_dir is not None and published:
+        # nbgrader runs as a subprocess per assignment: one course per core at a time
+        with ThreadPoolExecutor(max(1, min(len(published), os.cpu_count() or 1))) as pool:
+            done = pool.map(lambda c: release_materials(db, c, exchange_dir), published)
+            for course, items in zip(published, done, strict=True):
+                report.released[course.id] = items
     return report

@@ -56,7 +56,7 @@ def alembic_config(url: str) -> AlembicConfig:
     return config
 
 
-def upgrade(url: str, revision: str = "head") -> None:
+def upgrade(url: str, revision: str = "heads") -> None:
     """Bring the database at ``url`` to ``revision`` (alembic upgrade)."""
     command.upgrade(alembic_config(url), revision)
 

@@ -77,6 +77,18 @@ def release(
     return record
 
 
+def grading_key_path(root: Path, release: Release) -> Path:
+    """Where the grading key (nbgrader gradebook with hidden tests) of a release is kept: outside
+    the release folder, never served to anyone."""
+    return Path(root) / "keys" / release.storage / "gradebook.db"
+
+
+def store_grading_key(root: Path, release: Release, key: bytes) -> Path:
+    path = grading_key_path(root, release)
+    store_files(path.parent.parent, path.parent.name, {path.name: key})
+    return path
+
+
 def submit(
     session: Session,
     root: Path,

@@ -201,6 +201,85 @@ PATHS: dict[str, dict[str, Any]] = {
             "requestBody": _ZIP_BODY,
         },
     },
+    "/api/courses/{course}/quizzes/{quiz}": {
+        "get": _op(
+            "A quiz as I see it: questions without key, options in my order, my attempts",
+            params=["course", "quiz"],
+        )
+    },
+    "/api/courses/{course}/quizzes/{quiz}/attempts": {
+        "post": _op(
+            "Submit quiz answers: scored by the service, within attempts and due date",
+            params=["course", "quiz"],
+            ok="201",
+            body=_obj({"answers": {"type": "object"}}, ["answers"]),
+        )
+    },
+    "/api/courses/{course}/dashboard/{section}": {
+        "get": _op(
+            "Dashboard data (grade scope): enrolment, activity, grades, quiz_items or at_risk",
+            params=["course", "section"],
+            query={
+                "cohort": "one cohort",
+                "idle_days": "at risk after this many days without activity (7)",
+                "format": "csv for a download",
+            },
+        )
+    },
+    "/api/courses/{course}/assignments/{assignment}/grading": {
+        "get": _op(
+            "Grading jobs by state and every grade of an assignment (grade scope)",
+            params=["course", "assignment"],
+        ),
+        "post": _op(
+            "Queue grading: latest attempts, all attempts or only failed ones, for everyone or "
+            "one learner (grade scope)",
+            params=["course", "assignment"],
+            ok="202",
+            body=_obj(
+                {
+                    "learner": {"type": "string"},
+                    "only": {"type": "string", "enum": ["latest", "all", "failed"]},
+                }
+            ),
+        ),
+    },
+    "/api/courses/{course}/assignments/{assignment}/feedback/release": {
+        "post": _op(
+            "Release the feedback of graded latest attempts to learners (grade scope)",
+            params=["course", "assignment"],
+        ),
+    },
+    "/api/courses/{course}/grades/{submission}/cells": {
+        "post": _op(
+            "Grade a manual part or override a score; audited (grade scope)",
+            params=["course", "submission"],
+            body=_obj(
+                {
+                    "notebook": {"type": "string"},
+                    "grade_id": {"type": "string"},
+                    "points": {"type": "number"},
+                    "comment": {"type": "string"},
+                    "reason": {"type": "string"},
+                },
+                ["notebook", "grade_id", "points", "reason"],
+            ),
+        ),
+    },
+    "/api/courses/{course}/grades/{submission}/graded": {
+        "get": _zip(
+            _op(
+                "The graded notebooks of a submission, hidden tests included (grade scope)",
+                params=["course", "submission"],
+            )
+        ),
+    },
+    "/api/me/grades": {
+        "get": _op(
+            "My submissions with their grade once feedback is released",
+            query={"course": "only this course"},
+        ),
+    },
 }
 
 

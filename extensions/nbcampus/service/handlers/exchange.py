@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlalchemy import select
 from tornado import web
 
-from .. import exchange
+from .. import exchange, grading
 from ..enrolment import get_course
 from ..errors import CampusError
 from ..models import Enrolment, Submission
@@ -139,7 +139,11 @@ class SubmissionsHandler(ExchangeHandler):
                 files,
                 received_at,
             )
-            return exchange.submission_view(sub)
+            view = exchange.submission_view(sub)
+            if self.campus.auto_grade:
+                (job,) = grading.enqueue(session, [sub], requested_by="submission")
+                view["grading"] = {"job_id": job.id, "state": job.state}
+            return view
 
         self.write_json(await self.in_db(act), status=201)
 

@@ -1,13 +1,17 @@
 """Database models, one module per concept."""
 
+from .activity import ActivityEvent
 from .audit import AuditEvent
 from .base import Base
 from .catalog import Cohort, CourseRecord
 from .deadline import DeadlineOverride
 from .enrolment import Enrolment, RosterEntry
 from .exchange import Feedback, Release, Submission
+from .grading import Grade, GradingJob
+from .quiz import QuizAttempt, QuizRecord
 
 __all__ = [
+    "ActivityEvent",
     "AuditEvent",
     "Base",
     "Cohort",
@@ -15,6 +19,10 @@ __all__ = [
     "DeadlineOverride",
     "Enrolment",
     "Feedback",
+    "Grade",
+    "GradingJob",
+    "QuizAttempt",
+    "QuizRecord",
     "Release",
     "RosterEntry",
     "Submission",

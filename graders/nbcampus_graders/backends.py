@@ -1,0 +1,69 @@
+"""Where :func:`~nbcampus_graders.autograde.grade` runs: a local pool of worker processes, or a
+Dask cluster. Both take a task and give back a future with ``result()`` and ``done()``."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Protocol
+
+from .autograde import GradingResult, GradingTask, grade
+
+
+class Backend(Protocol):
+    capacity: int
+
+    def submit(self, task: GradingTask) -> Future: ...
+
+    def close(self) -> None: ...
+
+
+def _init_worker() -> None:
+    from nbcampus.startup import skip_slow_imports
+
+    skip_slow_imports()
+
+
+def grade_in_worker(task: GradingTask) -> GradingResult:
+    return grade(task)
+
+
+class LocalPool:
+    """One worker process per core (default), started with ``forkserver`` (the service has
+    threads: no plain fork)."""
+
+    def __init__(self, workers: int = 0):
+        self.capacity = workers or os.cpu_count() or 1
+        self.pool = ProcessPoolExecutor(
+            self.capacity,
+            mp_context=multiprocessing.get_context("forkserver"),
+            initializer=_init_worker,
+        )
+
+    def submit(self, task: GradingTask) -> Future:
+        return self.pool.submit(grade_in_worker, task)
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)
+
+
+class DaskBackend:
+    """Tasks go to a Dask distributed scheduler; each Dask worker grades in its own sandbox.
+
+    Tasks carry everything (submission and key as bytes): workers need no shared disk or database.
+    """
+
+    def __init__(self, address: str):
+        from distributed import Client
+
+        self.client = Client(address, set_as_default=False)
+        info = self.client.scheduler_info()
+        self.capacity = max(1, sum(w["nthreads"] for w in info["workers"].values()))
+
+    def submit(self, task: GradingTask) -> Future:
+        # pure=False: a regrade of the same submission must run again
+        return self.client.submit(grade_in_worker, task, pure=False, retries=0)
+
+    def close(self) -> None:
+        self.client.close()
