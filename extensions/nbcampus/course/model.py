@@ -45,5 +45,12 @@ class Course:
             Path(lesson["file"]) for module in self.modules for lesson in module.get("lessons", [])
         ]
 
+    def cohort_names(self) -> list[str]:
+        """The cohorts the service makes for this course: its runs, or the one self-paced cohort."""
+        pacing = self.data["pacing"]
+        if pacing["mode"] == "cohort":
+            return [run["id"] for run in pacing.get("runs", [])]
+        return ["self-paced"]
+
     def assignment_ids(self) -> list[str]:
         return [a["id"] for module in self.modules for a in module.get("assignments", [])]

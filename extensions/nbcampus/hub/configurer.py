@@ -14,7 +14,7 @@ from traitlets.config import Config
 
 from ..course.loader import load_catalog
 from ..course.model import Course
-from ..service.scopes import ADMIN, LEARN, course_scope, custom_scopes
+from ..service.scopes import ADMIN, LEARN, cohort_scope, course_scope, custom_scopes
 from .settings import CampusSettings
 
 SERVICE = "nbcampus"
@@ -37,21 +37,32 @@ def campus_roles(courses: dict[str, Course], settings: CampusSettings) -> list[d
             "services": [SERVICE],
         },
     ]
-    managers: dict[str, list[str]] = {}
-    for username, course_ids in settings.training_managers.items():
-        for course_id in course_ids:
-            managers.setdefault(course_id, []).append(username)
+    # a grant is a whole course or course/cohort; grants of courses or cohorts that do not
+    # exist (any more) give nothing
+    managers: dict[tuple[str, str], list[str]] = {}
+    for username, grants in settings.training_managers.items():
+        for grant in grants:
+            course_id, _, cohort = grant.partition("/")
+            managers.setdefault((course_id, cohort), []).append(username)
     for course in courses.values():
         members = {
             "instructor": (course_scope("teach", course.id), sorted(course.instructors)),
             "ta": (course_scope("grade", course.id), sorted(set(course.data.get("tas", [])))),
-            "manager": (course_scope("report", course.id), sorted(managers.get(course.id, []))),
+            "manager": (
+                course_scope("report", course.id),
+                sorted(managers.get((course.id, ""), [])),
+            ),
         }
+        for cohort in course.cohort_names():
+            # "." is in no course or cohort id: role names cannot collide
+            members[f"manager-{course.id}.{cohort}"] = (
+                cohort_scope(course.id, cohort),
+                sorted(managers.get((course.id, cohort), [])),
+            )
         for kind, (scope, users) in members.items():
             if users:
-                roles.append(
-                    {"name": f"nbcampus-{kind}-{course.id}", "scopes": [scope], "users": users}
-                )
+                name = kind if kind.startswith("manager-") else f"{kind}-{course.id}"
+                roles.append({"name": f"nbcampus-{name}", "scopes": [scope], "users": users})
     return roles
 
 
@@ -61,8 +72,13 @@ def token_scopes(courses: dict[str, Course]) -> list[str]:
     return [
         "read:users:groups!user",
         ACCESS_SERVICE,
-        *sorted(custom_scopes(courses)),
+        *sorted(campus_scopes(courses)),
     ]
+
+
+def campus_scopes(courses: dict[str, Course]) -> dict[str, dict[str, object]]:
+    """The custom scopes of these courses, with a report scope per cohort."""
+    return custom_scopes(courses, {c.id: c.cohort_names() for c in courses.values()})
 
 
 def configure_hub(
@@ -122,7 +138,7 @@ def configure_hub(
     ]
 
     # The nbcampus service: the school's source of truth, started and stopped by the hub.
-    c.JupyterHub.custom_scopes = custom_scopes(courses)
+    c.JupyterHub.custom_scopes = campus_scopes(courses)
     c.JupyterHub.load_roles = campus_roles(courses, settings)
     c.JupyterHub.services = [
         {

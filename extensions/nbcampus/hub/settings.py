@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
-from traitlets import Bool, Dict, Integer, List, Set, Unicode, default
+from traitlets import Bool, Dict, Integer, List, Set, TraitError, Unicode, default, validate
 from traitlets.config import Configurable
 
 from ..service.db import default_db_url
+
+#: a training manager's grant: a course id, or course id/cohort name (both as course files spell ids)
+_GRANT = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}(/[a-z0-9][a-z0-9-]{0,62})?$")
 
 
 def _root() -> Path:
@@ -133,13 +137,29 @@ class CampusSettings(Configurable):
 
     training_managers = Dict(
         value_trait=List(Unicode()),
-        help="Training managers: username -> course ids whose reports they may read. "
-        'From NBCAMPUS_TRAINING_MANAGERS (JSON, e.g. {"maria": ["acme-secure-coding"]}).',
+        help="Training managers: username -> the reports they may read, each a whole course "
+        "(its id) or one cohort of it (course/cohort). From NBCAMPUS_TRAINING_MANAGERS (JSON, e.g. "
+        '{"maria": ["acme-secure-coding"], "li": ["python-data/2027-spring"]}).',
     ).tag(config=True)
 
     @default("training_managers")
     def _default_training_managers(self) -> dict[str, list[str]]:
-        return json.loads(os.environ.get("NBCAMPUS_TRAINING_MANAGERS") or "{}")
+        raw = os.environ.get("NBCAMPUS_TRAINING_MANAGERS") or "{}"
+        try:
+            return json.loads(raw)
+        except ValueError as e:
+            raise TraitError(f"NBCAMPUS_TRAINING_MANAGERS is not valid JSON: {e}") from None
+
+    @validate("training_managers")
+    def _check_training_managers(self, proposal) -> dict[str, list[str]]:
+        for username, grants in proposal["value"].items():
+            for grant in grants:
+                if not _GRANT.match(grant):
+                    raise TraitError(
+                        f"training manager {username!r}: grant {grant!r} is neither a course id "
+                        "nor course/cohort (lowercase letters, digits and hyphens)"
+                    )
+        return proposal["value"]
 
     extra_env = Dict(help="Extra environment variables for learner servers.").tag(config=True)
 

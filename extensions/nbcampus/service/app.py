@@ -55,6 +55,12 @@ from .handlers.quizzes import (
     QuizAttemptsHandler,
     QuizHandler,
 )
+from .handlers.reports import (
+    CourseReportHandler,
+    LearnersReportHandler,
+    MyProgressHandler,
+    ReportPage,
+)
 from .storage import Limits
 
 #: (path template as in the OpenAPI document, handler)
@@ -85,6 +91,9 @@ ROUTES: list[tuple[str, type[web.RequestHandler]]] = [
     ("/api/courses/{course}/grades/{submission}/cells", CellScoreHandler),
     ("/api/courses/{course}/grades/{submission}/graded", GradedNotebooksHandler),
     ("/api/me/grades", MyGradesHandler),
+    ("/api/courses/{course}/report", CourseReportHandler),
+    ("/api/courses/{course}/report/learners", LearnersReportHandler),
+    ("/api/me/progress", MyProgressHandler),
 ]
 
 
@@ -254,6 +263,9 @@ class CampusService(Application):
                 url_path_join(self.base_url, route_regex("/courses/{course}/dashboard")),
                 DashboardPage,
             )
+        )
+        handlers.append(
+            (url_path_join(self.base_url, route_regex("/courses/{course}/report")), ReportPage)
         )
         handlers.append((self.base_url, HomePage))
         return web.Application(

@@ -6,13 +6,12 @@ stay in one place, no hub token sits in a kernel, and a page view costs no kerne
 
 from __future__ import annotations
 
-import io
 from collections import defaultdict
 from typing import Any
 
 from tornado.escape import url_escape, xhtml_escape
 
-from . import dashboards
+from . import dashboards, html
 
 TITLES = {
     "enrolment": "Enrolment over time",
@@ -23,26 +22,11 @@ TITLES = {
 }
 
 
-def _svg(fig) -> str:
-    out = io.StringIO()
-    fig.savefig(out, format="svg", bbox_inches="tight")
-    import matplotlib.pyplot as plt
-
-    plt.close(fig)
-    text = out.getvalue()
-    return text[text.index("<svg") :]  # inline: no XML prolog
-
-
 def plot(name: str, rows: list[dict[str, Any]]) -> str:
     """An SVG plot of one section's rows ('' for sections without a plot or without data)."""
     if not rows or name == "at_risk":
         return ""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(7, 2.8))
+    fig, ax = html.figure()
     if name == "enrolment":
         days, totals = [r["day"] for r in rows], [r["total"] for r in rows]
         ax.plot(days, totals, marker="o", drawstyle="steps-post")
@@ -65,20 +49,7 @@ def plot(name: str, rows: list[dict[str, Any]]) -> str:
         ax.set_ylabel("proportion correct")
         ax.set_ylim(0, 1)
     ax.tick_params(axis="x", labelrotation=30, labelsize=8)
-    return _svg(fig)
-
-
-def table(rows: list[dict[str, Any]]) -> str:
-    if not rows:
-        return "<p class=empty>No data yet.</p>"
-    head = "".join(f"<th>{xhtml_escape(k)}</th>" for k in rows[0])
-    body = "".join(
-        "<tr>"
-        + "".join(f"<td>{'' if v is None else xhtml_escape(str(v))}</td>" for v in r.values())
-        + "</tr>"
-        for r in rows
-    )
-    return f"<table><tr>{head}</tr>{body}</table>"
+    return html.svg(fig)
 
 
 def render(course_id: str, title: str, api_url: str, sections: dict[str, list], cohort) -> str:
@@ -88,17 +59,15 @@ def render(course_id: str, title: str, api_url: str, sections: dict[str, list], 
         csv_url = f"{api_url}courses/{url_escape(course_id)}/dashboard/{name}?format=csv{query}"
         parts.append(
             f"<section id={name}><h2>{TITLES[name]}</h2>"
-            f"<div class=plot>{plot(name, rows)}</div>{table(rows)}"
+            f"<div class=plot>{plot(name, rows)}</div>{html.table(rows)}"
             f"<p><a class=csv href='{xhtml_escape(csv_url)}'>Download CSV</a></p></section>"
         )
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{xhtml_escape(title)}: dashboard</title>
-<style>body{{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}}
-table{{border-collapse:collapse;font-size:.85rem}}td,th{{border:1px solid #ccc;padding:.2rem .5rem}}
-section{{margin-bottom:2rem}}</style></head><body>
-<h1>{xhtml_escape(title)}</h1><p>Course <code>{xhtml_escape(course_id)}</code>
-{f"cohort <code>{xhtml_escape(cohort)}</code>" if cohort else "all cohorts"}</p>
-{"".join(parts)}</body></html>"""
+    scope = f"cohort <code>{xhtml_escape(cohort)}</code>" if cohort else "all cohorts"
+    body = (
+        f"<h1>{xhtml_escape(title)}</h1><p>Course <code>{xhtml_escape(course_id)}</code> {scope}</p>"
+        + "".join(parts)
+    )
+    return html.page(f"{title}: dashboard", body)
 
 
 def gather(session, course_id: str, cohort, idle_days: int) -> tuple[str, dict[str, list]]:

@@ -187,10 +187,12 @@ def section(session, course_id: str, name: str, cohort=None, idle_days: int = 7)
     raise NotFound(f"no dashboard section {name!r}; there are {', '.join(SECTIONS)}")
 
 
-def to_csv(rows: list[dict[str, Any]]) -> str:
+def to_csv(rows: list[dict[str, Any]], fieldnames: list[str] | None = None) -> str:
+    """Rows as CSV with a header (the first row's keys unless ``fieldnames`` says; no header for
+    no rows without ``fieldnames``)."""
     out = io.StringIO()
-    if rows:
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    if rows or fieldnames:
+        writer = csv.DictWriter(out, fieldnames=fieldnames or list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
     return out.getvalue()

@@ -274,6 +274,28 @@ PATHS: dict[str, dict[str, Any]] = {
             )
         ),
     },
+    "/api/courses/{course}/report": {
+        "get": _op(
+            "The course report, one line per cohort and their total: enrolled, active, completion,"
+            " time per module, connections, grades, certificates (report scope, or a cohort's)",
+            params=["course"],
+            query={"cohort": "one cohort", "format": "csv for a download"},
+        )
+    },
+    "/api/courses/{course}/report/learners": {
+        "get": _op(
+            "The learners' report, one line per learner with the last activity (report scope, "
+            "or a cohort's: that cohort's learners only)",
+            params=["course"],
+            query={"cohort": "one cohort", "format": "csv for a download"},
+        )
+    },
+    "/api/me/progress": {
+        "get": _op(
+            "My own line of the learners' report in a course",
+            query={"course": "the course (required)"},
+        )
+    },
     "/api/me/grades": {
         "get": _op(
             "My submissions with their grade once feedback is released",

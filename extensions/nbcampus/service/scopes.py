@@ -2,13 +2,15 @@
 
 Scopes are per course: ``custom:nbcampus:teach:<course>`` (instructors: release, extend,
 enrol), ``custom:nbcampus:grade:<course>`` (TAs and instructors: grading only) and
-``custom:nbcampus:report:<course>`` (training managers and instructors). Every hub user holds
+``custom:nbcampus:report:<course>`` (training managers and instructors), whose subscopes
+``custom:nbcampus:report:<course>:<cohort>`` let a training manager read one cohort only. Every
+hub user holds
 ``custom:nbcampus:learn`` (catalog, own enrolments, own work); admins hold ``custom:nbcampus:admin``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 PREFIX = "custom:nbcampus"
 LEARN = f"{PREFIX}:learn"
@@ -23,8 +25,16 @@ def course_scope(action: str, course_id: str) -> str:
     return f"{PREFIX}:{action}:{course_id}"
 
 
-def custom_scopes(course_ids: Iterable[str]) -> dict[str, dict[str, object]]:
-    """JupyterHub ``custom_scopes`` for these courses, with teach including grade and report."""
+def cohort_scope(course_id: str, cohort: str) -> str:
+    """The scope allowing to read the reports of one cohort of a course."""
+    return f"{course_scope('report', course_id)}:{cohort}"
+
+
+def custom_scopes(
+    course_ids: Iterable[str], cohorts: Mapping[str, Iterable[str]] | None = None
+) -> dict[str, dict[str, object]]:
+    """JupyterHub ``custom_scopes`` for these courses, with teach including grade and report,
+    and report including the report scope of each cohort in ``cohorts`` (course id -> names)."""
     scopes: dict[str, dict[str, object]] = {
         LEARN: {"description": "Browse the nbcampus catalog, enrol, and work on your own courses."},
         ADMIN: {"description": "Administer every nbcampus course."},
@@ -32,7 +42,14 @@ def custom_scopes(course_ids: Iterable[str]) -> dict[str, dict[str, object]]:
     for course_id in course_ids:
         grade, report = course_scope("grade", course_id), course_scope("report", course_id)
         scopes[grade] = {"description": f"Grade submissions of course {course_id}."}
+        per_cohort = [cohort_scope(course_id, c) for c in (cohorts or {}).get(course_id, [])]
+        for cohort, scope in zip((cohorts or {}).get(course_id, []), per_cohort, strict=True):
+            scopes[scope] = {
+                "description": f"Read reports of cohort {cohort} of course {course_id}."
+            }
         scopes[report] = {"description": f"Read reports of course {course_id}."}
+        if per_cohort:
+            scopes[report]["subscopes"] = per_cohort
         scopes[course_scope("teach", course_id)] = {
             "description": f"Teach course {course_id}: release, deadlines, enrolment.",
             "subscopes": [grade, report],
@@ -58,6 +75,18 @@ class Permissions:
             # teach implies grade and report even where the hub did not expand subscopes
             wanted.add(course_scope("teach", course_id))
         return bool(wanted & self.scopes)
+
+    def report_cohorts(self, course_id: str) -> frozenset[str] | None:
+        """The cohorts of a course whose reports this caller may read: None for the whole course
+        (report, teach or admin), else the cohorts granted one by one (maybe none)."""
+        if self.can("report", course_id):
+            return None
+        prefix = course_scope("report", course_id) + ":"
+        return frozenset(
+            s[len(prefix) :]
+            for s in self.scopes
+            if s.startswith(prefix) and ":" not in s[len(prefix) :]
+        )
 
     def staff_courses(self) -> set[str]:
         """Courses this caller teaches, grades or reports on."""

@@ -9,6 +9,7 @@ from typing import Any
 
 from jupyterhub.services.auth import HubOAuthenticated, UserNotAllowed
 from tornado import web
+from tornado.escape import xhtml_escape
 
 from ..errors import CampusError
 from ..scopes import Permissions
@@ -119,3 +120,31 @@ class APIHandler(HubOAuthenticated, web.RequestHandler):
             message = "internal error; the service log has the details"
         self.set_header("Content-Type", "application/json; charset=utf-8")
         self.finish(json.dumps({"status": status_code, "message": message}))
+
+
+class PageHandler(APIHandler):
+    """Base of the staff pages (HTML): a browser without the service's cookie is sent through
+    the hub's login; errors are short HTML pages; no script may run (CSP)."""
+
+    def set_default_headers(self) -> None:
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("X-Content-Type-Options", "nosniff")
+
+    async def prepare(self) -> None:
+        if not await self.hub_auth.get_user(self, sync=False):
+            self.redirect(self.get_login_url())
+            return
+        await super().prepare()
+
+    def finish_page(self, page: str) -> None:
+        from ..html import CSP
+
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.set_header("Content-Security-Policy", CSP)
+        self.finish(page)
+
+    def write_error(self, status_code: int, **kwargs) -> None:
+        exc = kwargs.get("exc_info", (None, None, None))[1]
+        message = getattr(exc, "log_message", None) or self._reason
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.finish(f"<!doctype html><h1>{status_code}</h1><p>{xhtml_escape(message)}</p>")

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from tornado import web
-from tornado.escape import xhtml_escape
 
 from .. import dashboards
 from ..quizzes import attempt_json, learner_quiz, submit_attempt
-from .base import APIHandler
+from .base import APIHandler, PageHandler
 
 
 class QuizHandler(APIHandler):
@@ -50,19 +49,8 @@ class DashboardHandler(APIHandler):
         self.write_json({"course": course_id, "section": name, "cohort": cohort, "rows": rows})
 
 
-class DashboardPage(APIHandler):
+class DashboardPage(PageHandler):
     """GET /services/nbcampus/courses/{course}/dashboard: the instructor dashboard (HTML)."""
-
-    def set_default_headers(self) -> None:
-        self.set_header("Cache-Control", "no-store")
-        self.set_header("X-Content-Type-Options", "nosniff")
-
-    async def prepare(self) -> None:
-        if not await self.hub_auth.get_user(self, sync=False):
-            # a browser without the service's cookie: log in through the hub first
-            self.redirect(self.get_login_url())
-            return
-        await super().prepare()
 
     async def get(self, course_id: str) -> None:
         from ..dashboard_page import gather, render
@@ -74,12 +62,4 @@ class DashboardPage(APIHandler):
         page = await self.campus.run(
             render, course_id, title, self.campus.base_url + "api/", sections, cohort
         )
-        self.set_header("Content-Type", "text/html; charset=utf-8")
-        self.set_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
-        self.finish(page)
-
-    def write_error(self, status_code: int, **kwargs) -> None:
-        exc = kwargs.get("exc_info", (None, None, None))[1]
-        message = getattr(exc, "log_message", None) or self._reason
-        self.set_header("Content-Type", "text/html; charset=utf-8")
-        self.finish(f"<!doctype html><h1>{status_code}</h1><p>{xhtml_escape(message)}</p>")
+        self.finish_page(page)
