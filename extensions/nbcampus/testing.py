@@ -31,7 +31,7 @@ OUTPUT_DIR = ROOT / "test-output"
 PG_URL = os.environ.get("NBCAMPUS_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 PASSWORD = "correct-horse-battery-9"
 #: accounts of ``running_campus``: an admin, the instructor of every test course, a TA and a
-#: training manager of open-mooc, and three learners
+#: training manager of open-mooc (and of the self-paced cohort of spoc), and three learners
 PEOPLE = ["admin", "teacher", "ta", "manager", "ana", "bo", "cy"]
 
 
@@ -329,7 +329,8 @@ def running_campus(
         "NBCAMPUS_SERVICE_CONFIG": str(config_file),
         "NBCAMPUS_COURSES_DIR": str(courses),
         "NBCAMPUS_SERVICE_PORT": str(service_port),
-        "NBCAMPUS_TRAINING_MANAGERS": json.dumps({"manager": ["open-mooc"]}),
+        # the manager reads all of open-mooc and one cohort of spoc
+        "NBCAMPUS_TRAINING_MANAGERS": json.dumps({"manager": ["open-mooc", "spoc/self-paced"]}),
     }
     schema = None
     if db_kind == "postgresql":

@@ -17,6 +17,20 @@ from ..service.db import default_db_url
 _GRANT = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}(/[a-z0-9][a-z0-9-]{0,62})?$")
 
 
+def _check_grants(value: dict) -> dict[str, list[str]]:
+    """Training manager grants, refused with the manager and the grant when one is malformed."""
+    if not isinstance(value, dict) or not all(isinstance(g, list) for g in value.values()):
+        raise TraitError('training managers must be {"username": ["course", "course/cohort"]}')
+    for username, grants in value.items():
+        for grant in grants:
+            if not isinstance(grant, str) or not _GRANT.match(grant):
+                raise TraitError(
+                    f"training manager {username!r}: grant {grant!r} is neither a course id "
+                    "nor course/cohort (lowercase letters, digits and hyphens)"
+                )
+    return value
+
+
 def _root() -> Path:
     # the checkout holding hub_config/ and courses/; installed wheels set NBCAMPUS_ROOT
     return Path(os.environ.get("NBCAMPUS_ROOT", Path(__file__).resolve().parents[3]))
@@ -146,20 +160,15 @@ class CampusSettings(Configurable):
     def _default_training_managers(self) -> dict[str, list[str]]:
         raw = os.environ.get("NBCAMPUS_TRAINING_MANAGERS") or "{}"
         try:
-            return json.loads(raw)
+            value = json.loads(raw)
         except ValueError as e:
             raise TraitError(f"NBCAMPUS_TRAINING_MANAGERS is not valid JSON: {e}") from None
+        # defaults skip @validate: check them the same way
+        return _check_grants(value)
 
     @validate("training_managers")
     def _check_training_managers(self, proposal) -> dict[str, list[str]]:
-        for username, grants in proposal["value"].items():
-            for grant in grants:
-                if not _GRANT.match(grant):
-                    raise TraitError(
-                        f"training manager {username!r}: grant {grant!r} is neither a course id "
-                        "nor course/cohort (lowercase letters, digits and hyphens)"
-                    )
-        return proposal["value"]
+        return _check_grants(proposal["value"])
 
     extra_env = Dict(help="Extra environment variables for learner servers.").tag(config=True)
 

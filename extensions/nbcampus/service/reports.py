@@ -438,7 +438,9 @@ def cohort_report(
 
     names = list(
         session.scalars(
-            select(Cohort.name).where(Cohort.course_id == course_id).order_by(Cohort.starts_at)
+            select(Cohort.name)
+            .where(Cohort.course_id == course_id)
+            .order_by(Cohort.starts_at, Cohort.name)
         )
     )
     if cohorts is not None:
