@@ -367,7 +367,7 @@ def test_bad_training_manager_grants_are_refused(tmp_path, monkeypatch):
 def spoc_cohorts(campus):
     """A second cohort of spoc (run-b, in the service DB) with bo; ana in self-paced."""
     for who in ("ana", "bo"):
-        r = call(campus, who, "POST", "courses/spoc/enrolments", json={"invite_code": "LET-ME-IN"})
+        r = call(campus, who, "POST", "courses/spoc/enrolments", json={"code": "LET-ME-IN"})
         assert r.status_code in (201, 409), r.text
     engine = create_engine(campus.db_url)
     with engine.begin() as conn:
