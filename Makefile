@@ -9,6 +9,13 @@ PIP_QUIET := 2>&1 | { grep -v "^WARNING: Location '" || true; }
 # tools nbgrader and the hub call by name (alembic, jupyterhub-singleuser) come from the venv
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
+# The Courses panel (JupyterLab extension): TypeScript in extensions/labextension, built with the
+# JupyterLab toolchain from npm into the Python package (not committed), then linked into the
+# venv's share/jupyter/labextensions so `jupyter labextension list` shows it.
+LABEXT_DIR := extensions/labextension
+LABEXT := extensions/nbcampus/labextensions/@nbcampus/labextension/package.json
+LABEXT_SRC := $(wildcard $(LABEXT_DIR)/src/*.ts $(LABEXT_DIR)/style/*) $(LABEXT_DIR)/package.json $(LABEXT_DIR)/package-lock.json $(LABEXT_DIR)/tsconfig.json
+
 .PHONY: demo test install labextension install-test system-packages lint bench-spawn bench-service bench-grading clean
 
 demo: install system-packages
@@ -30,13 +37,6 @@ $(VENV)/.installed: pyproject.toml
 $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 	$(PY) -m pip install -q -e '.[test]' $(PIP_QUIET)
 	touch $@
-
-# The Courses panel (JupyterLab extension): TypeScript in extensions/labextension, built with the
-# JupyterLab toolchain from npm into the Python package (not committed), then linked into the
-# venv's share/jupyter/labextensions so `jupyter labextension list` shows it.
-LABEXT_DIR := extensions/labextension
-LABEXT := extensions/nbcampus/labextensions/@nbcampus/labextension/package.json
-LABEXT_SRC := $(wildcard $(LABEXT_DIR)/src/*.ts $(LABEXT_DIR)/style/*) $(LABEXT_DIR)/package.json $(LABEXT_DIR)/package-lock.json $(LABEXT_DIR)/tsconfig.json
 
 $(LABEXT): $(VENV)/.installed $(LABEXT_SRC)
 	cd $(LABEXT_DIR) && npm ci --no-audit --no-fund --loglevel=error && npx tsc
