@@ -50,9 +50,13 @@ export function countdown(target: Date, now: Date): string {
 
 /** A date in the browser's time zone, with the zone's name. */
 export function localDate(date: Date): string {
+  // dateStyle/timeStyle cannot be combined with timeZoneName: name the fields
   return date.toLocaleString(undefined, {
-    dateStyle: 'medium',
-    timeStyle: 'short',
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
     timeZoneName: 'short'
   });
 }
