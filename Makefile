@@ -9,7 +9,14 @@ PIP_QUIET := 2>&1 | { grep -v "^WARNING: Location '" || true; }
 # tools nbgrader and the hub call by name (alembic, jupyterhub-singleuser) come from the venv
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: demo test install install-test system-packages lint bench-spawn bench-service bench-grading bench-reports clean
+# The Courses panel (JupyterLab extension): TypeScript in extensions/labextension, built with the
+# JupyterLab toolchain from npm into the Python package (not committed), then linked into the
+# venv's share/jupyter/labextensions so `jupyter labextension list` shows it.
+LABEXT_DIR := extensions/labextension
+LABEXT := extensions/nbcampus/labextensions/@nbcampus/labextension/package.json
+LABEXT_SRC := $(wildcard $(LABEXT_DIR)/src/*.ts $(LABEXT_DIR)/style/*) $(LABEXT_DIR)/package.json $(LABEXT_DIR)/package-lock.json $(LABEXT_DIR)/tsconfig.json
+
+.PHONY: demo test install labextension install-test system-packages lint bench-spawn bench-service bench-grading bench-reports clean
 
 demo: install system-packages
 	$(PY) -m nbcampus demo
@@ -17,7 +24,7 @@ demo: install system-packages
 test: install-test system-packages
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-install: $(VENV)/.installed node_modules/.installed
+install: $(VENV)/.installed node_modules/.installed $(LABEXT)
 
 install-test: install $(VENV)/.installed-test
 
@@ -30,6 +37,14 @@ $(VENV)/.installed: pyproject.toml
 $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 	$(PY) -m pip install -q -e '.[test]' $(PIP_QUIET)
 	touch $@
+
+$(LABEXT): $(VENV)/.installed $(LABEXT_SRC)
+	cd $(LABEXT_DIR) && npm ci --no-audit --no-fund --loglevel=error && npx tsc
+	cd $(LABEXT_DIR) && $(CURDIR)/$(VENV)/bin/jupyter labextension build --development False .
+	$(VENV)/bin/jupyter labextension develop --overwrite . >/dev/null
+	touch $@
+
+labextension: $(LABEXT)
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -68,4 +83,4 @@ bench-reports: install-test
 	$(PY) benchmarks/reports.py
 
 clean:
-	rm -rf var test-output
+	rm -rf var test-output $(LABEXT_DIR)/lib $(LABEXT_DIR)/tsconfig.tsbuildinfo extensions/nbcampus/labextensions

@@ -95,15 +95,18 @@ class CourseMaterials:
         for enrolment in enrolments:
             if enrolment["status"] != "enrolled":
                 continue
-            course_id = enrolment["course"]
-            try:
-                archive = await self._get(f"courses/{course_id}/lessons")
-            except HTTPClientError as e:
-                if e.code == 404:  # a course without lessons
-                    continue
-                raise
-            try:
-                written += unpack_new_files(archive, home / course_id)
-            except ArchiveError as e:
-                raise RuntimeError(f"lessons of {course_id}: {e.message}") from None
+            written += await self.unpack_lessons(enrolment["course"], home)
         return written
+
+    async def unpack_lessons(self, course_id: str, home: Path) -> list[Path]:
+        """Unpack one course's lessons into ``home/<course id>``; return the new files."""
+        try:
+            archive = await self._get(f"courses/{course_id}/lessons")
+        except HTTPClientError as e:
+            if e.code == 404:  # a course without lessons
+                return []
+            raise
+        try:
+            return unpack_new_files(archive, home / course_id)
+        except ArchiveError as e:
+            raise RuntimeError(f"lessons of {course_id}: {e.message}") from None

@@ -23,6 +23,7 @@ from .. import __version__
 from ..startup import skip_slow_imports
 from .catalog import seed_enrolments, sync_catalog
 from .db import Database, default_db_url, upgrade
+from .handlers.activity import MyActivityHandler
 from .handlers.catalog import CatalogHandler, CourseHandler
 from .handlers.deadlines import DeadlinesHandler, OverrideHandler
 from .handlers.enrolments import (
@@ -94,6 +95,7 @@ ROUTES: list[tuple[str, type[web.RequestHandler]]] = [
     ("/api/courses/{course}/report", CourseReportHandler),
     ("/api/courses/{course}/report/learners", LearnersReportHandler),
     ("/api/me/progress", MyProgressHandler),
+    ("/api/me/activity", MyActivityHandler),
 ]
 
 

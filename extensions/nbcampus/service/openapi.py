@@ -302,6 +302,37 @@ PATHS: dict[str, dict[str, Any]] = {
             query={"course": "only this course"},
         ),
     },
+    "/api/me/activity": {
+        "post": _op(
+            "Record a batch of my learning activity (connections, notebooks opened, active "
+            "seconds, executions); the server's clock stamps it, the module comes from the "
+            "notebook's path",
+            ok="202",
+            body=_obj(
+                {
+                    "events": {
+                        "type": "array",
+                        "minItems": 1,
+                        "maxItems": 200,
+                        "items": _obj(
+                            {
+                                "course_id": _S,
+                                "kind": {
+                                    "type": "string",
+                                    "enum": ["connect", "open", "active", "execute"],
+                                },
+                                "notebook": {"type": "string", "maxLength": 500},
+                                "seconds": {"type": "integer", "minimum": 0, "maximum": 3600},
+                                "count": {"type": "integer", "minimum": 0, "maximum": 10000},
+                            },
+                            ["course_id", "kind"],
+                        ),
+                    }
+                },
+                ["events"],
+            ),
+        ),
+    },
 }
 
 

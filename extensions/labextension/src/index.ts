@@ -1,0 +1,61 @@
+/**
+ * nbcampus for JupyterLab: the "Courses" side panel and progress tracking.
+ */
+import { ILabShell, ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { IDocumentManager } from '@jupyterlab/docmanager';
+import { INotebookTracker } from '@jupyterlab/notebook';
+import { LabIcon } from '@jupyterlab/ui-components';
+import { ActivityTracker } from './activity';
+import { CampusAPI } from './api';
+import { CoursesPanel } from './panel';
+
+const ICON = new LabIcon({
+  name: 'nbcampus:courses',
+  svgstr:
+    '<svg xmlns="http://www.w3.org/2000/svg" width="16" viewBox="0 0 24 24"><path class="jp-icon3" fill="#616161" d="M12 3 1 9l11 6 9-4.9V17h2V9L12 3zM5 13.2v4L12 21l7-3.8v-4L12 17l-7-3.8z"/></svg>'
+});
+
+const plugin: JupyterFrontEndPlugin<void> = {
+  id: '@nbcampus/labextension:courses',
+  description: 'nbcampus Courses panel: enrol, deadlines, fetch and submit, grades, progress.',
+  autoStart: true,
+  requires: [IDocumentManager, INotebookTracker],
+  optional: [ILabShell, ILayoutRestorer],
+  activate: (
+    app: JupyterFrontEnd,
+    docs: IDocumentManager,
+    notebooks: INotebookTracker,
+    shell: ILabShell | null,
+    restorer: ILayoutRestorer | null
+  ) => {
+    const api = new CampusAPI();
+    const tracker = new ActivityTracker(api, notebooks);
+    const panel = new CoursesPanel(
+      api,
+      {
+        openPath: path => {
+          panel.noteOpened(path);
+          void app.commands.execute('docmanager:open', { path });
+        },
+        pathExists: async path => {
+          try {
+            await docs.services.contents.get(path, { content: false });
+            return true;
+          } catch {
+            return false;
+          }
+        }
+      },
+      tracker
+    );
+    panel.title.icon = ICON;
+    notebooks.widgetAdded.connect((_, nb) => panel.noteOpened(nb.context.path));
+    app.shell.add(panel, 'left', { rank: 50 });
+    if (restorer) {
+      restorer.add(panel, 'nbcampus-courses');
+    }
+    void panel.refresh();
+  }
+};
+
+export default plugin;

@@ -1,0 +1,55 @@
+"""Which service calls a learner's JupyterLab may forward through its server (a whitelist).
+
+The browser never holds a hub token: the Courses panel calls ``/nbcampus/api/<path>`` on its
+own server, which forwards to the nbcampus service with the server's token. Only the paths the
+panel needs pass; everything else (admin sync, roster uploads, grade overrides, exchange
+uploads...) is refused here, before the service is asked. The service still checks every
+call's scopes: the whitelist narrows what a stolen browser session could reach, it grants nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+#: one path segment: a course, assignment, item or user name (no '.', '..', '/', '%')
+_SEG = r"(?!\.{1,2}(?:/|$))[A-Za-z0-9._@+-]{1,255}"
+
+
+@dataclass(frozen=True)
+class ForwardRule:
+    """A service path (a regular expression over the path below ``api/``) and its methods."""
+
+    methods: frozenset[str]
+    pattern: re.Pattern[str]
+    why: str
+
+
+def _rule(methods: str, template: str, why: str) -> ForwardRule:
+    regex = re.sub(r"\{\w+\}", _SEG, template)
+    return ForwardRule(frozenset(methods.split()), re.compile(f"^{regex}$"), why)
+
+
+RULES: tuple[ForwardRule, ...] = (
+    _rule("GET", "courses", "the catalog"),
+    _rule("GET", "courses/{course}", "one course"),
+    _rule("POST", "courses/{course}/enrolments", "enrol (with an invite code)"),
+    _rule("GET", "courses/{course}/enrolments", "staff: the course's learners"),
+    _rule("GET", "courses/{course}/deadlines", "due dates (mine, or a learner's for staff)"),
+    _rule("POST", "courses/{course}/deadlines/{item}", "staff: extend a deadline"),
+    _rule("GET", "courses/{course}/quizzes/{quiz}", "a quiz's attempts (status)"),
+    _rule("GET", "courses/{course}/assignments/{assignment}/grading", "staff: grading status"),
+    _rule("GET", "me/enrolments", "my courses and deadlines"),
+    _rule("GET", "me/grades", "my grades"),
+    _rule("GET", "me/certificates", "my certificates"),
+    _rule("POST", "me/activity", "progress tracking"),
+    _rule("GET", "exchange/assignments", "released assignments and my submissions"),
+)
+
+
+def forward_rule(method: str, path: str) -> ForwardRule | None:
+    """The rule allowing ``method`` on the service path ``path``, or None."""
+    for rule in RULES:
+        if method in rule.methods and rule.pattern.match(path):
+            return rule
+    return None

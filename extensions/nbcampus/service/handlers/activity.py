@@ -1,0 +1,22 @@
+"""Learning activity reported by learners' JupyterLab (through the nbcampus server extension)."""
+
+from __future__ import annotations
+
+from tornado import web
+
+from ..activity import parse_events, record_activity
+from ..errors import CampusError
+from .base import APIHandler
+
+
+class MyActivityHandler(APIHandler):
+    async def post(self) -> None:
+        """POST /api/me/activity {"events": [...]}: record a batch of my activity (202)."""
+        try:
+            events = parse_events(self.json_body())
+        except CampusError as e:
+            raise web.HTTPError(e.status, e.message) from None
+        for course_id in {e.course_id for e in events}:
+            self.require("learn", course_id)
+        accepted = await self.in_db(record_activity, self.username, events)
+        self.write_json({"accepted": accepted}, status=202)
