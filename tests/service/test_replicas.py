@@ -7,12 +7,14 @@ fresh PostgreSQL schema and one shared state folder (the exchange volume):
   released once;
 - concurrent enrolments at both never exceed the course's seat cap; concurrent submissions of one
   learner at both get distinct attempt numbers; the two replicas' grading workers share the queue
-  and every submission ends with exactly one grade.
+  and every submission ends with exactly one grade;
+- a learner pod's server (``nbcampus.singleuser``) fetches its own lessons through a replica.
 """
 
 from __future__ import annotations
 
 import io
+import os
 import signal
 import subprocess
 import sys
@@ -119,6 +121,7 @@ def replicas(school, tmp_path_factory):
     worker with one process. Yields (school, [url of each replica], database URL)."""
     tmp = tmp_path_factory.mktemp("replicas")
     write_course(tmp / "courses", "capped", fmt="sooc", enrolment={"rule": "open", "seat_cap": 5})
+    write_course(tmp / "courses", "open")
     config = tmp / "service_config.py"
     config.write_text(
         "c.CampusService.run_grader = True\n"
@@ -154,15 +157,21 @@ def test_replicas_starting_together_migrate_and_publish_once(replicas):
     db = Database(db_url)
     try:
         with db.session(readonly=True) as session:
-            assert list(session.scalars(select(CourseRecord.id))) == ["capped"]
+            assert sorted(session.scalars(select(CourseRecord.id))) == ["capped", "open"]
             publishes = session.scalar(
                 select(func.count())
                 .select_from(AuditEvent)
                 .where(AuditEvent.action == "course.publish")
             )
-            assert publishes == 1
-            releases = sorted(session.scalars(select(Release.assignment_id)))
-            assert releases == ["_lessons", "ex1"]  # released once each, not once per replica
+            assert publishes == 2
+            releases = sorted(session.execute(select(Release.course_id, Release.assignment_id)))
+            # released once each, not once per replica
+            assert releases == [
+                ("capped", "_lessons"),
+                ("capped", "ex1"),
+                ("open", "_lessons"),
+                ("open", "ex1"),
+            ]
     finally:
         db.dispose()
     # one OAuth cookie secret shared by both, written whole
@@ -270,3 +279,29 @@ def test_seat_cap_attempts_and_grades_hold_across_replicas(replicas):
         assert regrades == 0  # no submission was graded by both workers
     finally:
         db.dispose()
+
+
+def test_learner_server_fetches_its_own_lessons_on_kubernetes(replicas, tmp_path):
+    # a learner pod: the hub cannot write into its volume, so nbcampus.singleuser fetches the
+    # lessons with the server's own token before JupyterLab starts (NBCAMPUS_PROVISION_LESSONS)
+    school, (_, url_b), _, _ = replicas
+    token = school.user_token("podlearner", school.token("admin"))
+    assert at(url_b, token, "POST", "courses/open/enrolments", json={}).status_code == 201
+    home = tmp_path / "home"
+    (home / "open" / "lessons").mkdir(parents=True)
+    (home / "open" / "lessons" / "lesson1.ipynb").write_text("my edits")
+    env = {
+        **os.environ,
+        "HOME": str(home),
+        "NBCAMPUS_API_URL": f"{url_b}api/",
+        "JUPYTERHUB_API_TOKEN": token,
+    }
+    code = "from nbcampus.singleuser import provision_lessons; provision_lessons()"
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert (home / "open" / "quizzes" / "week1-quiz.ipynb").is_file()
+    assert not (home / "capped").exists()  # only the courses the learner is enrolled in
+    # a file the learner already has is never replaced
+    assert (home / "open" / "lessons" / "lesson1.ipynb").read_text() == "my edits"
