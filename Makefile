@@ -16,7 +16,7 @@ LABEXT_DIR := extensions/labextension
 LABEXT := extensions/nbcampus/labextensions/@nbcampus/labextension/package.json
 LABEXT_SRC := $(wildcard $(LABEXT_DIR)/src/*.ts $(LABEXT_DIR)/style/*) $(LABEXT_DIR)/package.json $(LABEXT_DIR)/package-lock.json $(LABEXT_DIR)/tsconfig.json
 
-.PHONY: demo test install labextension install-test system-packages lint bench-spawn bench-service bench-grading bench-reports clean
+.PHONY: demo test install labextension install-test system-packages lint bench-spawn bench-service bench-grading bench-reports bench-cohort clean
 
 demo: install system-packages
 	$(PY) -m nbcampus demo
@@ -81,6 +81,10 @@ bench-grading: install-test system-packages
 # needs PostgreSQL at 127.0.0.1:5432 (database test), like the service tests
 bench-reports: install-test
 	$(PY) benchmarks/reports.py
+
+# a cohort of LEARNERS (default 100) arriving at 2 logins/s, submitting within WINDOW s (300)
+bench-cohort: install-test system-packages
+	$(PY) benchmarks/cohort.py --learners $(or $(LEARNERS),100) --window $(or $(WINDOW),300)
 
 clean:
 	rm -rf var test-output $(LABEXT_DIR)/lib $(LABEXT_DIR)/tsconfig.tsbuildinfo extensions/nbcampus/labextensions

@@ -2,11 +2,30 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+from pathlib import Path
+
 from .startup import skip_slow_imports
+
+
+def provision_lessons() -> None:
+    """Fetch the learner's course lessons into the home folder, where the spawner cannot write
+    them itself (a Kubernetes pod: ``NBCAMPUS_PROVISION_LESSONS=1`` set by CampusKubeSpawner).
+
+    Same rules as the local spawner: the server's own token, files already there are kept."""
+    from .hub.workspace import CourseMaterials
+
+    materials = CourseMaterials(os.environ["NBCAMPUS_API_URL"], os.environ["JUPYTERHUB_API_TOKEN"])
+    written = asyncio.run(materials.provision(Path.home()))
+    if written:
+        print(f"nbcampus: {len(written)} lesson file(s) added to {Path.home()}", flush=True)
 
 
 def main() -> None:
     skip_slow_imports()
+    if os.environ.get("NBCAMPUS_PROVISION_LESSONS") == "1":
+        provision_lessons()
     from jupyterhub.singleuser import main as singleuser_main
 
     singleuser_main()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Protocol
 
@@ -54,12 +55,26 @@ class DaskBackend:
     Tasks carry everything (submission and key as bytes): workers need no shared disk or database.
     """
 
+    #: seconds between two looks at the cluster's size
+    refresh_seconds = 10.0
+
     def __init__(self, address: str):
         from distributed import Client
 
         self.client = Client(address, set_as_default=False)
-        info = self.client.scheduler_info()
-        self.capacity = max(1, sum(w["nthreads"] for w in info["workers"].values()))
+        self._capacity = 1
+        self._checked = float("-inf")
+
+    @property
+    def capacity(self) -> int:
+        """Worker threads in the cluster now: it grows and shrinks (workers scaled on
+        Kubernetes before a deadline) and the grading worker claims jobs to match."""
+        now = time.monotonic()
+        if now - self._checked >= self.refresh_seconds:
+            info = self.client.scheduler_info()
+            self._capacity = max(1, sum(w["nthreads"] for w in info["workers"].values()))
+            self._checked = now
+        return self._capacity
 
     def submit(self, task: GradingTask) -> Future:
         # pure=False: a regrade of the same submission must run again

@@ -87,24 +87,18 @@ def configure_hub(
     """Apply ``settings`` to the hub config ``c`` and return it.
 
     ``courses`` (by default the valid folders of ``settings.courses_dir``) give the per-course
-    scopes and the staff roles.
+    scopes and the staff roles. On Kubernetes (``settings.platform``) the chart's own settings
+    (addresses, proxy, secrets, the idle culler's service and role, the service's API token) are
+    kept: services and roles other than nbcampus's are left as they are, and the nbcampus service
+    entry is updated, not replaced.
     """
-    state = Path(settings.state_dir)
     if courses is None:
         courses, _ = load_catalog(settings.courses_dir)
-
-    c.JupyterHub.bind_url = f"http://{settings.ip}:{settings.port}"
-    c.JupyterHub.hub_ip = "127.0.0.1"
-    c.JupyterHub.hub_port = settings.hub_port
-    c.JupyterHub.db_url = f"sqlite:///{state / 'jupyterhub.sqlite'}"
-    c.JupyterHub.cookie_secret_file = str(state / "jupyterhub_cookie_secret")
-    c.JupyterHub.pid_file = str(state / "jupyterhub.pid")
-    c.JupyterHub.cleanup_servers = True
+    if settings.platform == "kubernetes":
+        _kubernetes_hub(c, settings)
+    else:
+        _local_hub(c, settings)
     c.JupyterHub.template_vars = {"school_name": "nbcampus"}
-
-    c.ConfigurableHTTPProxy.command = list(settings.proxy_command)
-    c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{settings.proxy_api_port}"
-    c.ConfigurableHTTPProxy.pid_file = str(state / "proxy.pid")
 
     # Accounts: learners sign up themselves for open courses; staff and demo accounts are seeded.
     c.JupyterHub.authenticator_class = "nbcampus.hub.authenticator.CampusAuthenticator"
@@ -117,46 +111,85 @@ def configure_hub(
     c.NativeAuthenticator.seconds_before_next_try = 60
     c.CampusAuthenticator.accounts_file = settings.accounts_file
 
-    c.JupyterHub.spawner_class = "nbcampus.hub.spawner.CampusSpawner"
+    c.JupyterHub.spawner_class = settings.spawner_class
     c.Spawner.default_url = "/lab"
-    c.Spawner.cmd = [sys.executable, "-m", "nbcampus.singleuser"]
-    c.Spawner.ip = "127.0.0.1"
-    c.Spawner.args = ["--allow-root"] if settings.allow_root else []
     c.Spawner.http_timeout = 60
     c.Spawner.start_timeout = 120
     c.Spawner.environment = dict(settings.extra_env)
-    c.SimpleLocalProcessSpawner.home_dir_template = str(state / "homes" / "{username}")
-    c.CampusSpawner.service_api_url = (
-        f"http://127.0.0.1:{settings.service_port}/services/{SERVICE}/api/"
-    )
-    c.CampusSpawner.common_config_dir = settings.singleuser_config_dir
-    c.CampusSpawner.learner_config_dir = settings.learner_config_dir
     c.Spawner.server_token_scopes = [
         "users:activity!user",
         "access:servers!server",
         *token_scopes(courses),
     ]
+    spawner = c[settings.spawner_class.rsplit(".", 1)[-1]]
+    # the service API as learners' servers reach it (nbgrader's exchange, lessons, quizzes)
+    spawner.service_api_url = f"{settings.service_url}/services/{SERVICE}/api/"
+    spawner.common_config_dir = settings.singleuser_config_dir
+    spawner.learner_config_dir = settings.learner_config_dir
 
-    # The nbcampus service: the school's source of truth, started and stopped by the hub.
+    # The nbcampus service: the school's source of truth.
     c.JupyterHub.custom_scopes = campus_scopes(courses)
-    c.JupyterHub.load_roles = campus_roles(courses, settings)
-    c.JupyterHub.services = [
-        {
-            "name": SERVICE,
-            "url": f"http://127.0.0.1:{settings.service_port}",
-            "command": [sys.executable, "-m", "nbcampus.service"],
-            "environment": {
-                "NBCAMPUS_STATE_DIR": str(state),
-                "NBCAMPUS_COURSES_DIR": settings.courses_dir,
-                "NBCAMPUS_DB_URL": settings.db_url,
-                "NBCAMPUS_SEED_ENROLMENTS": settings.enrolments_file,
-                # the service's own traitlets config (grading backend, sandbox limits), if any
-                "NBCAMPUS_SERVICE_CONFIG": os.environ.get("NBCAMPUS_SERVICE_CONFIG", ""),
-            },
-            "oauth_no_confirm": True,
-            # the first start generates every exercise's release with nbgrader
-            "timeout": settings.service_start_timeout,
-            "oauth_client_allowed_scopes": token_scopes(courses),
+    ours = campus_roles(courses, settings)
+    names = {role["name"] for role in ours}
+    c.JupyterHub.load_roles = [r for r in _configured(c, "load_roles") if r["name"] not in names]
+    c.JupyterHub.load_roles += ours
+    service = {
+        "name": SERVICE,
+        "url": settings.service_url,
+        "oauth_no_confirm": True,
+        "oauth_client_allowed_scopes": token_scopes(courses),
+    }
+    if settings.platform == "local":
+        # started and stopped by the hub; on Kubernetes it is a Deployment of its own
+        service["command"] = [sys.executable, "-m", "nbcampus.service"]
+        service["environment"] = {
+            "NBCAMPUS_STATE_DIR": settings.state_dir,
+            "NBCAMPUS_COURSES_DIR": settings.courses_dir,
+            "NBCAMPUS_DB_URL": settings.db_url,
+            "NBCAMPUS_SEED_ENROLMENTS": settings.enrolments_file,
+            # the service's own traitlets config (grading backend, sandbox limits), if any
+            "NBCAMPUS_SERVICE_CONFIG": os.environ.get("NBCAMPUS_SERVICE_CONFIG", ""),
         }
-    ]
+        # the first start generates every exercise's release with nbgrader
+        service["timeout"] = settings.service_start_timeout
+    services = _configured(c, "services")
+    # z2jh's entry for hub.services.nbcampus carries the API token from the chart's Secret
+    entry = next((dict(s) for s in services if s.get("name") == SERVICE), {})
+    entry.update(service)
+    c.JupyterHub.services = [s for s in services if s.get("name") != SERVICE] + [entry]
     return c
+
+
+def _configured(c: Config, name: str) -> list[dict]:
+    """A list the config already holds for JupyterHub (set by the chart), or an empty one."""
+    value = c.JupyterHub.get(name) if "JupyterHub" in c else None
+    return list(value) if isinstance(value, list) else []
+
+
+def _local_hub(c: Config, settings: CampusSettings) -> None:
+    """One machine: the hub owns its addresses, the proxy, its SQLite database and its files."""
+    state = Path(settings.state_dir)
+    c.JupyterHub.bind_url = f"http://{settings.ip}:{settings.port}"
+    c.JupyterHub.hub_ip = "127.0.0.1"
+    c.JupyterHub.hub_port = settings.hub_port
+    c.JupyterHub.db_url = f"sqlite:///{state / 'jupyterhub.sqlite'}"
+    c.JupyterHub.cookie_secret_file = str(state / "jupyterhub_cookie_secret")
+    c.JupyterHub.pid_file = str(state / "jupyterhub.pid")
+    c.JupyterHub.cleanup_servers = True
+
+    c.ConfigurableHTTPProxy.command = list(settings.proxy_command)
+    c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{settings.proxy_api_port}"
+    c.ConfigurableHTTPProxy.pid_file = str(state / "proxy.pid")
+
+    c.Spawner.cmd = [sys.executable, "-m", "nbcampus.singleuser"]
+    c.Spawner.ip = "127.0.0.1"
+    c.Spawner.args = ["--allow-root"] if settings.allow_root else []
+    c.SimpleLocalProcessSpawner.home_dir_template = str(state / "homes" / "{username}")
+
+
+def _kubernetes_hub(c: Config, settings: CampusSettings) -> None:
+    """zero-to-jupyterhub: addresses, proxy, cookie secret, learner image, command, limits and
+    storage come from the chart's values. Only the hub's PostgreSQL URL is ours to set (from a
+    Secret, through the environment)."""
+    if settings.hub_db_url:
+        c.JupyterHub.db_url = settings.hub_db_url

@@ -8,7 +8,7 @@ import re
 import shutil
 from pathlib import Path
 
-from traitlets import Bool, Dict, Integer, List, Set, TraitError, Unicode, default, validate
+from traitlets import Bool, Dict, Enum, Integer, List, Set, TraitError, Unicode, default, validate
 from traitlets.config import Configurable
 
 from ..service.db import default_db_url
@@ -171,6 +171,53 @@ class CampusSettings(Configurable):
         return _check_grants(proposal["value"])
 
     extra_env = Dict(help="Extra environment variables for learner servers.").tag(config=True)
+
+    platform = Enum(
+        ["local", "kubernetes"],
+        help="Where the school runs. 'local': one machine, the hub starts the service and the "
+        "proxy and owns its addresses and files. 'kubernetes': the zero-to-jupyterhub chart owns "
+        "the hub's addresses, proxy, secrets and storage; learners get pods; the service runs as "
+        "its own Deployment at service_url. From NBCAMPUS_PLATFORM, else 'local'.",
+    ).tag(config=True)
+
+    @default("platform")
+    def _default_platform(self) -> str:
+        return os.environ.get("NBCAMPUS_PLATFORM") or "local"
+
+    spawner_class = Unicode(
+        help="The hub's spawner for learner servers: the local CampusSpawner, or "
+        "CampusKubeSpawner on Kubernetes (the default follows platform)."
+    ).tag(config=True)
+
+    @default("spawner_class")
+    def _default_spawner_class(self) -> str:
+        if self.platform == "kubernetes":
+            return "nbcampus.hub.kubespawner.CampusKubeSpawner"
+        return "nbcampus.hub.spawner.CampusSpawner"
+
+    service_url = Unicode(
+        help="Where the hub, the proxy and learner servers reach the nbcampus service. "
+        "From NBCAMPUS_SERVICE_URL; else http://127.0.0.1:<service_port> (local), or "
+        "http://nbcampus:10101 on Kubernetes (the Service of hub_config/k8s/nbcampus-service.yaml)."
+    ).tag(config=True)
+
+    @default("service_url")
+    def _default_service_url(self) -> str:
+        if os.environ.get("NBCAMPUS_SERVICE_URL"):
+            return os.environ["NBCAMPUS_SERVICE_URL"]
+        if self.platform == "kubernetes":
+            return "http://nbcampus:10101"
+        return f"http://127.0.0.1:{self.service_port}"
+
+    hub_db_url = Unicode(
+        help="SQLAlchemy URL of the hub's own database on Kubernetes (PostgreSQL), kept in a "
+        "Secret and passed as NBCAMPUS_HUB_DB_URL; empty leaves it to the chart's hub.db. "
+        "Ignored on the local platform (SQLite in the state dir)."
+    ).tag(config=True)
+
+    @default("hub_db_url")
+    def _default_hub_db_url(self) -> str:
+        return os.environ.get("NBCAMPUS_HUB_DB_URL", "")
 
     @property
     def singleuser_config_dir(self) -> str:

@@ -9,6 +9,7 @@ import os
 import re
 import secrets
 import signal
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlparse
@@ -22,7 +23,7 @@ from traitlets.config import Application
 from .. import __version__
 from ..startup import skip_slow_imports
 from .catalog import seed_enrolments, sync_catalog
-from .db import Database, default_db_url, upgrade
+from .db import Database, default_db_url, startup_lock, upgrade
 from .handlers.activity import MyActivityHandler
 from .handlers.catalog import CatalogHandler, CourseHandler
 from .handlers.deadlines import DeadlinesHandler, OverrideHandler
@@ -207,10 +208,17 @@ class CampusService(Application):
         if self.service_config_file:
             self.load_config_file(self.service_config_file)
         Path(self.state_dir).mkdir(parents=True, exist_ok=True)
-        upgrade(self.db_url)
-        self.db = Database(self.db_url)
         self.executor = ThreadPoolExecutor(self.db_threads, thread_name_prefix="nbcampus-db")
         Path(self.exchange_dir).mkdir(parents=True, exist_ok=True)
+        # replicas starting together take turns: one migrates and publishes, the next finds
+        # the schema current and the catalog unchanged
+        with startup_lock(self.db_url):
+            upgrade(self.db_url)
+            self.db = Database(self.db_url)
+            self.publish()
+
+    def publish(self) -> None:
+        """Publish the course folders and seed the enrolments file (at start, under the lock)."""
         if self.courses_dir:
             report = sync_catalog(self.db, self.courses_dir, exchange_dir=Path(self.exchange_dir))
             self.log.info("Catalog: published %s, unchanged %s", report.published, report.unchanged)
@@ -232,9 +240,19 @@ class CampusService(Application):
         """The OAuth cookie signing secret: made once, kept in the state dir with mode 600."""
         path = Path(self.state_dir) / "nbcampus_cookie_secret"
         if not path.exists():
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w") as f:
-                f.write(secrets.token_hex(32))
+            # written aside, then linked into place: replicas sharing the state dir all end up
+            # with the one secret, and none reads a half-written file
+            fd, tmp = tempfile.mkstemp(dir=self.state_dir, prefix=".cookie-secret-")
+            try:
+                with os.fdopen(fd, "w") as f:
+                    f.write(secrets.token_hex(32))
+                    f.flush()
+                    os.fsync(f.fileno())
+                os.link(tmp, path)
+            except FileExistsError:
+                pass  # another replica made it first
+            finally:
+                os.unlink(tmp)
         return path.read_text().strip().encode()
 
     def start_grader(self):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -9,8 +11,9 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -59,6 +62,45 @@ def alembic_config(url: str) -> AlembicConfig:
 def upgrade(url: str, revision: str = "heads") -> None:
     """Bring the database at ``url`` to ``revision`` (alembic upgrade)."""
     command.upgrade(alembic_config(url), revision)
+
+
+@contextmanager
+def startup_lock(url: str) -> Iterator[None]:
+    """Hold a lock shared by every service process on the database at ``url``.
+
+    Several replicas start at once (Kubernetes, or a service beside ``nbcampus grader``): the lock
+    lets one at a time migrate the schema and publish the catalog, so no two run alembic's DDL or
+    nbgrader's release of the same course together. PostgreSQL: a session advisory lock keyed by
+    the URL without its password (replicas share the URL); SQLite: ``flock`` on a file beside the
+    database.
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database
+        if not database or database == ":memory:":
+            yield
+            return
+        with open(f"{database}.startup-lock", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+        return
+    name = parsed.set(password=None).render_as_string(hide_password=False)
+    key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
+            conn.commit()
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+                conn.commit()
+    finally:
+        engine.dispose()
 
 
 class Database:

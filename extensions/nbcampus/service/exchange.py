@@ -103,6 +103,9 @@ def submit(
     course = get_course(session, course_id)
     assignment = assignment_of(course.data, assignment_id)
     enrolment = find_enrolment(session, course_id, username, active=True)
+    # one submission at a time per learner, across service replicas: lock their enrolment row
+    # (SQLite: BEGIN IMMEDIATE) so two uploads cannot take the same attempt number
+    session.get(Enrolment, enrolment.id, with_for_update=True)
     if current_release(session, course_id, assignment_id) is None:
         raise NotFound(f"{course_id}/{assignment_id} has not been released")
     due = resolve_deadlines(session, course.data, enrolment)[assignment_id].due_at

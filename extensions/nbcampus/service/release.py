@@ -60,6 +60,10 @@ def learner_quiz_notebook(course_id: str, quiz_id: str, title: str) -> bytes:
             f"from nbcampus.quiz import Quiz\n\nQuiz({course_id!r}, {quiz_id!r})"
         ),
     ]
+    # fixed cell ids (nbformat makes random ones): the same course gives the same bytes, so the
+    # lessons release is not made again at every start of every service replica
+    for n, cell in enumerate(nb.cells):
+        cell.id = f"nbcampus-quiz-{n}"
     return nbformat.writes(nb).encode()
 
 

@@ -1,0 +1,13 @@
+# Traitlets config of the nbcampus service on Kubernetes (mounted from the nbcampus-service-config
+# ConfigMap, see nbcampus-service.yaml; NBCAMPUS_SERVICE_CONFIG points here).
+c = get_config()  # noqa: F821
+
+# pods are reached through the `nbcampus` Service
+c.CampusService.ip = "0.0.0.0"
+# every replica runs a grading worker; the queue's leases (FOR UPDATE SKIP LOCKED on PostgreSQL)
+# give each submission to one worker and keep exactly one grade per submission
+c.CampusService.run_grader = True
+# grading runs on the Dask cluster of grading-cluster.yaml (dask-kubernetes operator): a task
+# carries the submission and the grading key, so workers need no volume, database or network
+c.GradingWorker.backend = "dask"
+c.GradingWorker.scheduler_address = "tcp://nbcampus-grading-scheduler:8786"
