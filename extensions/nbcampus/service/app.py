@@ -22,8 +22,25 @@ from traitlets.config import Application
 from .. import __version__
 from ..startup import skip_slow_imports
 from .catalog import seed_enrolments, sync_catalog
+from .certificates import keys as certificate_keys
+from .certificates.settings import CertificateSettings
 from .db import Database, default_db_url, upgrade
 from .handlers.catalog import CatalogHandler, CourseHandler
+from .handlers.certificates import (
+    ApprovalHandler,
+    CertificateAssertionHandler,
+    CertificatePdfHandler,
+    CourseCertificatesHandler,
+    EligibilityHandler,
+    IssuerHandler,
+    MyCertificatesHandler,
+    PublicKeyHandler,
+    ReissueHandler,
+    RevocationsHandler,
+    RevokeHandler,
+    VerifyHandler,
+    VerifyPage,
+)
 from .handlers.deadlines import DeadlinesHandler, OverrideHandler
 from .handlers.enrolments import (
     AuditHandler,
@@ -85,6 +102,18 @@ ROUTES: list[tuple[str, type[web.RequestHandler]]] = [
     ("/api/courses/{course}/grades/{submission}/cells", CellScoreHandler),
     ("/api/courses/{course}/grades/{submission}/graded", GradedNotebooksHandler),
     ("/api/me/grades", MyGradesHandler),
+    ("/api/me/certificates", MyCertificatesHandler),
+    ("/api/courses/{course}/certificates", CourseCertificatesHandler),
+    ("/api/courses/{course}/certificates/eligibility", EligibilityHandler),
+    ("/api/courses/{course}/certificates/approvals/{username}", ApprovalHandler),
+    ("/api/certificates/public-key", PublicKeyHandler),
+    ("/api/certificates/issuer", IssuerHandler),
+    ("/api/certificates/revocations", RevocationsHandler),
+    ("/api/certificates/{certificate}/pdf", CertificatePdfHandler),
+    ("/api/certificates/{certificate}/assertion", CertificateAssertionHandler),
+    ("/api/certificates/{certificate}/revoke", RevokeHandler),
+    ("/api/certificates/{certificate}/reissue", ReissueHandler),
+    ("/api/verify/{certificate}", VerifyHandler),
 ]
 
 
@@ -200,6 +229,9 @@ class CampusService(Application):
         self.db = Database(self.db_url)
         self.executor = ThreadPoolExecutor(self.db_threads, thread_name_prefix="nbcampus-db")
         Path(self.exchange_dir).mkdir(parents=True, exist_ok=True)
+        # the school's certificate settings and signing key (made on first start, mode 0600)
+        self.certificates = CertificateSettings(parent=self)
+        self.signing_key = certificate_keys.load_or_create(self.certificates.key_file)
         if self.courses_dir:
             report = sync_catalog(self.db, self.courses_dir, exchange_dir=Path(self.exchange_dir))
             self.log.info("Catalog: published %s, unchanged %s", report.published, report.unchanged)
@@ -254,6 +286,9 @@ class CampusService(Application):
                 url_path_join(self.base_url, route_regex("/courses/{course}/dashboard")),
                 DashboardPage,
             )
+        )
+        handlers.append(
+            (url_path_join(self.base_url, route_regex("/verify/{certificate}")), VerifyPage)
         )
         handlers.append((self.base_url, HomePage))
         return web.Application(
