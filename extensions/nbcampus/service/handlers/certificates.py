@@ -101,7 +101,8 @@ class CourseCertificatesHandler(CertificateAPIHandler):
         result = await self.in_db(act)
         if learner and not result["issued"] and learner in result["not_eligible"]:
             reasons = "; ".join(result["not_eligible"][learner])
-            raise web.HTTPError(409, f"{learner} is not eligible: {reasons}")
+            # as an argument: tornado would double the "%" of a message given alone
+            raise web.HTTPError(409, "%s", f"{learner} is not eligible: {reasons}")
         self.write_json(result, status=201 if result["issued"] else 200)
 
 
