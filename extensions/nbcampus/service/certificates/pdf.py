@@ -14,8 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import segno
+from PIL import Image
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
@@ -79,8 +81,6 @@ def _logo(path: str):
         from svglib.svglib import svg2rlg
 
         return "svg", svg2rlg(path)
-    from reportlab.lib.utils import ImageReader
-
     return "image", ImageReader(path)
 
 
@@ -101,19 +101,13 @@ def _centred(c: canvas.Canvas, text: str, y: float, font: str, size: float, widt
 
 
 def _qr(c: canvas.Canvas, url: str, x: float, y: float, size: float) -> None:
+    """The QR code as a one-pixel-per-module greyscale image: drawing each module as a
+    rectangle was most of a PDF's rendering time. PDF viewers scale images without smoothing
+    unless asked (/Interpolate), so the modules stay sharp."""
     qr = segno.make(url, error="m")
-    rows = list(qr.matrix_iter(scale=1, border=0))
-    module = size / len(rows)
-    c.setFillColor(colors.black)
-    for r, row in enumerate(rows):
-        top = y + size - (r + 1) * module
-        start = None
-        for col, dark in enumerate(list(row) + [0]):  # one rectangle per run of dark modules
-            if dark and start is None:
-                start = col
-            elif not dark and start is not None:
-                c.rect(x + start * module, top, (col - start) * module, module, stroke=0, fill=1)
-                start = None
+    rows = [bytes(0 if dark else 255 for dark in row) for row in qr.matrix_iter(border=0)]
+    image = Image.frombytes("L", (len(rows[0]), len(rows)), b"".join(rows))
+    c.drawImage(ImageReader(image), x, y, size, size)
 
 
 def _draw_logo(c: canvas.Canvas, path: str, x: float, y: float, w: float, h: float) -> bool:
