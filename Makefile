@@ -9,7 +9,7 @@ PIP_QUIET := 2>&1 | { grep -v "^WARNING: Location '" || true; }
 # tools nbgrader and the hub call by name (alembic, jupyterhub-singleuser) come from the venv
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: demo test install install-test system-packages lint bench-spawn bench-service bench-grading clean
+.PHONY: demo test install install-test system-packages lint bench-spawn bench-service bench-grading bench-certificates clean
 
 demo: install system-packages
 	$(PY) -m nbcampus demo
@@ -62,6 +62,9 @@ bench-service: install-test
 
 bench-grading: install-test system-packages
 	$(PY) benchmarks/grading.py
+
+bench-certificates: install-test
+	$(PY) benchmarks/certificates.py
 
 clean:
 	rm -rf var test-output
