@@ -389,6 +389,8 @@ def test_the_assertion_verifies_and_carries_the_facts(school, issued):
     assert (facts["learner"], facts["number"], facts["score"]) == ("ana", 1, 70.0)
     assert facts["verify"] == f"https://campus.example.org/services/nbcampus/verify/{issued.id}"
     assert checked["badge"]["issuer"]["publicKey"] == settings.key_id
+    image = base64.b64decode(checked["badge"]["image"].removeprefix("data:image/svg+xml;base64,"))
+    assert image.startswith(b"<svg") and b">MOOC</text>" in image
     assert "ana" not in json.dumps(checked["recipient"])  # the identity is hashed
 
 
@@ -566,3 +568,62 @@ def test_export_writes_pdfs_assertions_and_a_manifest(database, course, school, 
         ("3", "cy", "self-paced", "70.00"),
     ]
     assert rows[0]["verify_url"] == settings.verify_url(rows[0]["id"])
+
+
+def test_cli_verify_offline_accepts_the_genuine_and_refuses_the_rest(school, tmp_path):
+    import subprocess
+    import sys
+
+    settings, key = school
+    cert = Certificate(
+        id=issuance.new_id(),
+        course_id="c1",
+        number=5,
+        username="ana",
+        learner_name="ana",
+        course_title="Course c1",
+        format="spoc",
+        cohort=None,
+        score=88.0,
+        hours=6.0,
+        branding={},
+        issued_at=utcnow(),
+        issued_by="teacher",
+    )
+    token = badge.sign(badge.assertion(cert, settings), key)
+    key_file = tmp_path / "school.pem"
+    key_file.write_text(keys.public_pem(key))
+    foreign = badge.sign(badge.assertion(cert, settings), keys.load_or_create(tmp_path / "x.pem"))
+    header, payload, signature = token.split(".")
+    document = json.loads(base64.urlsafe_b64decode(payload + "=="))
+    document["nbcampus:certificate"]["hours"] = 60.0
+    files = {
+        "genuine": token,
+        "foreign": foreign,
+        "altered": f"{header}.{_b64(json.dumps(document).encode())}.{signature}",
+        "stripped": f"{header}.{payload}.",
+        "unsigned": json.dumps(document),
+    }
+
+    def verify(name):
+        path = tmp_path / f"{name}.jws"
+        path.write_text(files[name])
+        return subprocess.run(
+            [sys.executable, "-m", "nbcampus", "certificates", "verify", str(path)]
+            + [f"--public-key={key_file}", "--offline"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    ok = verify("genuine")
+    assert ok.returncode == 0 and "VALID (signature valid)" in ok.stdout, ok.stderr
+    assert "hours    6.0" in ok.stdout and "c1" in ok.stdout
+    for name, message in (
+        ("foreign", "signed with another key"),
+        ("altered", "altered after it was signed"),
+        ("stripped", "the signature part of the JWS is empty"),
+        ("unsigned", "not signed: this is a bare JSON document"),
+    ):
+        bad = verify(name)
+        assert bad.returncode == 1 and "INVALID:" in bad.stderr and message in bad.stderr, name

@@ -236,6 +236,26 @@ def test_cli_verifies_offline_revokes_reissues_and_exports(campus, people, tmp_p
     assert f"{other}: score 30.0% is below" in issued.stdout
     listing = mine(campus, wtoken)
     assert len(listing) == 2 and sum(c["revoked_at"] is None for c in listing) == 1
+    # re-issue (API): the live one is revoked and replaced by a new id and number
+    (live,) = [c for c in listing if c["revoked_at"] is None]
+    r = call(
+        campus, "teacher", "POST", f"certificates/{live['id']}/reissue", json={"reason": "typo"}
+    )
+    assert r.status_code == 201 and r.json()["replaces"] == live["id"], r.text
+    assert r.json()["number"] > live["number"]
+    assert call(campus, None, "GET", f"verify/{live['id']}").json()["reason"] == "re-issued: typo"
+    # approval by the instructor is audited (the course does not need it: nothing else changes)
+    r = call(
+        campus,
+        "teacher",
+        "POST",
+        f"courses/open-mooc/certificates/approvals/{other}",
+        json={"reason": "project seen"},
+    )
+    assert r.status_code == 201 and r.json()["certificate"] is None, r.text
+    events = call(campus, "teacher", "GET", "courses/open-mooc/audit").json()["events"]
+    actions = {(e["action"], e["subject"]) for e in events}
+    assert {("certificate.approve", other), ("certificate.revoke", winner)} <= actions
     out = tmp_path / "export.zip"
     export = subprocess.run(
         [

@@ -8,9 +8,12 @@ as Open Badges 2.0 signed assertions are; the header's ``kid`` is the key's RFC 
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
+import re
 import uuid
+from html import escape
 from typing import Any
 
 from jwcrypto import jwk, jws
@@ -66,19 +69,39 @@ def crypto_key(settings: CertificateSettings, key: jwk.JWK) -> dict[str, Any]:
     }
 
 
+_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def badge_image(cert: Certificate) -> str:
+    """The badge's image as a data URI (Open Badges allows them): a disc in the course's colour
+    with its format, so a badge needs nothing hosted."""
+    colour = ((cert.branding or {}).get("colors") or {}).get("primary") or "#1f3a5f"
+    colour = colour if _COLOR.match(colour) else "#1f3a5f"
+    label = escape(cert.format.upper())
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="120" viewBox="0 0 120 120">'
+        f'<circle cx="60" cy="60" r="56" fill="{colour}"/>'
+        '<text x="60" y="70" font-family="Helvetica, Arial, sans-serif" font-size="28" '
+        f'font-weight="bold" fill="#ffffff" text-anchor="middle">{label}</text></svg>'
+    )
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
 def assertion(cert: Certificate, settings: CertificateSettings) -> dict[str, Any]:
     """The Open Badges 2.0 Assertion of ``cert``."""
     verify_url = settings.verify_url(cert.id)
+    course_url = settings.url(f"api/courses/{cert.course_id}")
     badge = {
         "type": "BadgeClass",
-        "id": settings.url(f"api/courses/{cert.course_id}/badge"),
+        # embedded in the signed assertion: a stable IRI per course, not a page to fetch
+        "id": f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, course_url + '#badge')}",
         "name": cert.course_title,
         "description": f"Completed the {cert.format.upper()} course {cert.course_title}.",
         "criteria": {
             "narrative": "Issued by nbcampus under the course's certificate rules "
             "(minimum weighted score, required modules, track and approval)."
         },
-        "image": settings.url(f"api/courses/{cert.course_id}/badge.svg"),
+        "image": badge_image(cert),
         "issuer": issuer_profile(settings),
     }
     return {
