@@ -6,6 +6,7 @@ from traitlets.config import Application
 
 from .. import __version__
 from .catalog import CatalogApp, SyncApp
+from .certificates import CertificatesApp
 from .course import CourseApp
 from .deadlines import ExtendApp
 from .demo import DemoApp
@@ -35,6 +36,7 @@ class NBCampusApp(Application):
         "grades": (GradesApp, GradesApp.description),
         "score": (ScoreApp, ScoreApp.description),
         "doctor": (DoctorApp, DoctorApp.description),
+        "certificates": (CertificatesApp, CertificatesApp.description),
     }
 
     def start(self) -> None:

@@ -147,6 +147,10 @@ def configure_hub(
             "NBCAMPUS_COURSES_DIR": settings.courses_dir,
             "NBCAMPUS_DB_URL": settings.db_url,
             "NBCAMPUS_SEED_ENROLMENTS": settings.enrolments_file,
+            # where certificates' QR codes and badge links point (the public address)
+            "NBCAMPUS_PUBLIC_URL": os.environ.get("NBCAMPUS_PUBLIC_URL")
+            or f"http://{settings.ip if settings.ip not in ('', '0.0.0.0') else '127.0.0.1'}:{settings.port}/",
+            "NBCAMPUS_ISSUER_NAME": os.environ.get("NBCAMPUS_ISSUER_NAME", "nbcampus"),
             # the service's own traitlets config (grading backend, sandbox limits), if any
             "NBCAMPUS_SERVICE_CONFIG": os.environ.get("NBCAMPUS_SERVICE_CONFIG", ""),
         }

@@ -23,9 +23,26 @@ from traitlets.config import Application
 from .. import __version__
 from ..startup import skip_slow_imports
 from .catalog import seed_enrolments, sync_catalog
+from .certificates import keys as certificate_keys
+from .certificates.settings import CertificateSettings
 from .db import Database, default_db_url, startup_lock, upgrade
 from .handlers.activity import MyActivityHandler
 from .handlers.catalog import CatalogHandler, CourseHandler
+from .handlers.certificates import (
+    ApprovalHandler,
+    CertificateAssertionHandler,
+    CertificatePdfHandler,
+    CourseCertificatesHandler,
+    EligibilityHandler,
+    IssuerHandler,
+    MyCertificatesHandler,
+    PublicKeyHandler,
+    ReissueHandler,
+    RevocationsHandler,
+    RevokeHandler,
+    VerifyHandler,
+    VerifyPage,
+)
 from .handlers.deadlines import DeadlinesHandler, OverrideHandler
 from .handlers.enrolments import (
     AuditHandler,
@@ -97,6 +114,18 @@ ROUTES: list[tuple[str, type[web.RequestHandler]]] = [
     ("/api/courses/{course}/report/learners", LearnersReportHandler),
     ("/api/me/progress", MyProgressHandler),
     ("/api/me/activity", MyActivityHandler),
+    ("/api/me/certificates", MyCertificatesHandler),
+    ("/api/courses/{course}/certificates", CourseCertificatesHandler),
+    ("/api/courses/{course}/certificates/eligibility", EligibilityHandler),
+    ("/api/courses/{course}/certificates/approvals/{username}", ApprovalHandler),
+    ("/api/certificates/public-key", PublicKeyHandler),
+    ("/api/certificates/issuer", IssuerHandler),
+    ("/api/certificates/revocations", RevocationsHandler),
+    ("/api/certificates/{certificate}/pdf", CertificatePdfHandler),
+    ("/api/certificates/{certificate}/assertion", CertificateAssertionHandler),
+    ("/api/certificates/{certificate}/revoke", RevokeHandler),
+    ("/api/certificates/{certificate}/reissue", ReissueHandler),
+    ("/api/verify/{certificate}", VerifyHandler),
 ]
 
 
@@ -215,6 +244,10 @@ class CampusService(Application):
         with startup_lock(self.db_url):
             upgrade(self.db_url)
             self.db = Database(self.db_url)
+            # the school's certificate settings and signing key (made on first start, mode
+            # 0600; under the lock so that replicas sharing the state folder share one key)
+            self.certificates = CertificateSettings(parent=self)
+            self.signing_key = certificate_keys.load_or_create(self.certificates.key_file)
             self.publish()
 
     def publish(self) -> None:
@@ -285,7 +318,9 @@ class CampusService(Application):
             )
         )
         handlers.append(
-            (url_path_join(self.base_url, route_regex("/courses/{course}/report")), ReportPage)
+            (url_path_join(self.base_url, route_regex("/courses/{course}/report")), ReportPage)(
+                url_path_join(self.base_url, route_regex("/verify/{certificate}")), VerifyPage
+            )
         )
         handlers.append((self.base_url, HomePage))
         return web.Application(

@@ -267,6 +267,12 @@ def set_track(
         reason,
         **{"from": before, "to": track},
     )
+    if track == VERIFIED_TRACK:
+        # a verified-only certificate may have waited for this; imported here (no import cycle)
+        from .certificates.issuance import issue_if_eligible
+
+        session.flush()
+        issue_if_eligible(session, course_id, username)
     return enrolment
 
 

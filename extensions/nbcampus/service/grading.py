@@ -184,7 +184,17 @@ def complete(
     job.lease_expires_at = None
     job.error = None
     session.flush()
+    if grade.state == "graded":
+        _certificate_hook(session, grade)
     return grade
+
+
+def _certificate_hook(session: Session, grade: Grade) -> None:
+    """A counted grade may make its learner eligible for the course's certificate."""
+    # imported here: certificates read grades and quizzes, which must not import back at load
+    from .certificates.issuance import issue_if_eligible
+
+    issue_if_eligible(session, grade.course_id, grade.username)
 
 
 def fail(
@@ -298,6 +308,8 @@ def set_cell_score(
         )
     )
     session.flush()
+    if grade.state == "graded":
+        _certificate_hook(session, grade)
     return grade
 
 

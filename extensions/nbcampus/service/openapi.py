@@ -77,6 +77,30 @@ def _zip(op: dict[str, Any]) -> dict[str, Any]:
     return op
 
 
+def _pdf(op: dict[str, Any]) -> dict[str, Any]:
+    """An operation answering with a PDF."""
+    op["responses"]["200"] = {
+        "description": "a PDF document",
+        "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+    }
+    return op
+
+
+def _jose(op: dict[str, Any]) -> dict[str, Any]:
+    """An operation answering with a compact JWS."""
+    op["responses"]["200"] = {
+        "description": "a compact JWS (header.payload.signature)",
+        "content": {"application/jose": {"schema": {"type": "string"}}},
+    }
+    return op
+
+
+def _public(op: dict[str, Any]) -> dict[str, Any]:
+    """An operation that needs no login."""
+    op["security"] = []
+    return op
+
+
 PATHS: dict[str, dict[str, Any]] = {
     "/api/": {"get": _op("Service version and the caller's name")},
     "/api/openapi.json": {"get": _op("This document (no login needed)")},
@@ -332,6 +356,85 @@ PATHS: dict[str, dict[str, Any]] = {
                 ["events"],
             ),
         ),
+    },
+    "/api/me/certificates": {
+        "get": _op(
+            "My certificates: {certificates: [{id, course_id, number, issued_at, revoked_at, "
+            "pdf_url, assertion_url, verify_url}]}"
+        ),
+    },
+    "/api/courses/{course}/certificates": {
+        "get": _op("Every certificate of the course (grade scope)", params=C),
+        "post": _op(
+            "Issue certificates to every eligible learner, or one (teach scope); 409 when the "
+            "one learner is not eligible, with why",
+            body=_obj({"learner": _S}),
+            ok="201",
+            params=C,
+        ),
+    },
+    "/api/courses/{course}/certificates/eligibility": {
+        "get": _op(
+            "Who is eligible and what each learner still misses (grade scope)",
+            params=C,
+            query={"learner": "only this learner"},
+        ),
+    },
+    "/api/courses/{course}/certificates/approvals/{username}": {
+        "post": _op(
+            "Approve a learner for the certificate (teach scope; audited); issues it when that "
+            "was all that was missing",
+            body=_obj({"reason": _S}, ["reason"]),
+            ok="201",
+            params=CU,
+        ),
+    },
+    "/api/certificates/{certificate}/pdf": {
+        "get": _pdf(
+            _op("The certificate as a PDF (its learner, or staff)", params=["certificate"])
+        ),
+    },
+    "/api/certificates/{certificate}/assertion": {
+        "get": _jose(
+            _op(
+                "The signed Open Badges 2.0 assertion, a compact JWS (its learner, or staff)",
+                params=["certificate"],
+            )
+        ),
+    },
+    "/api/certificates/{certificate}/revoke": {
+        "post": _op(
+            "Revoke a certificate (teach scope of its course; audited)",
+            body=_obj({"reason": _S}, ["reason"]),
+            params=["certificate"],
+        ),
+    },
+    "/api/certificates/{certificate}/reissue": {
+        "post": _op(
+            "Revoke a certificate and issue its learner a new one with today's facts (teach "
+            "scope; audited)",
+            body=_obj({"reason": _S}, ["reason"]),
+            ok="201",
+            params=["certificate"],
+        ),
+    },
+    "/api/verify/{certificate}": {
+        "get": _public(
+            _op(
+                "Public check, no login: {status: valid|revoked|unknown, certificate: facts, "
+                "revoked_at, reason}; 404 for unknown",
+                params=["certificate"],
+            )
+        ),
+    },
+    "/api/certificates/public-key": {
+        "get": _public(_op("The school's signing key: an Open Badges CryptographicKey (no login)")),
+    },
+    "/api/certificates/issuer": {
+        "get": _public(_op("The school as an Open Badges issuer Profile (no login)")),
+    },
+    "/api/certificates/revocations": {
+        "get": _public(_op("The Open Badges RevocationList of the school (no login)")),
     },
 }
 

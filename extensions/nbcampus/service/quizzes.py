@@ -290,6 +290,10 @@ def submit_attempt(
     )
     session.add(attempt)
     session.flush()
+    # the attempt may complete the learner's certificate; imported here (certificates read quizzes)
+    from .certificates.issuance import issue_if_eligible
+
+    issue_if_eligible(session, course_id, username)
     return attempt
 
 

@@ -4,6 +4,7 @@ from .activity import ActivityEvent
 from .audit import AuditEvent
 from .base import Base
 from .catalog import Cohort, CourseRecord
+from .certificate import Certificate, CertificateApproval
 from .deadline import DeadlineOverride
 from .enrolment import Enrolment, RosterEntry
 from .exchange import Feedback, Release, Submission
@@ -14,6 +15,8 @@ __all__ = [
     "ActivityEvent",
     "AuditEvent",
     "Base",
+    "Certificate",
+    "CertificateApproval",
     "Cohort",
     "CourseRecord",
     "DeadlineOverride",

@@ -1,0 +1,88 @@
+"""The public verification page: valid, revoked (when and why) or unknown, with the certified
+facts. Everything shown is escaped; the page has no script and a strict Content-Security-Policy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tornado.escape import xhtml_escape
+
+CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; form-action 'none'"
+
+_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Certificate check: {title}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<style>body{{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;color:#222}}
+.status{{padding:1rem 1.2rem;border-radius:.5rem;font-size:1.3rem;font-weight:600;border-left:.5rem solid #1f3a5f}}
+.valid{{background:#e8f5e9}} .revoked{{background:#fdecea}} .unknown{{background:#f1f1f1}}
+th{{text-align:left;padding:.3rem 1rem .3rem 0;color:#555;font-weight:500}} td{{padding:.3rem 0}}
+code{{font-size:.9rem}}</style>
+</head><body>
+<h1>Certificate check</h1>
+<p class="status {status}">{headline}</p>
+{body}
+<p><small>Checked by {issuer} at the time of this page. Machine-readable: <a href="{json}">JSON</a>.
+The signed Open Badges assertion can be checked offline against the
+<a href="{key}">issuer's public key</a>.</small></p>
+</body></html>
+"""
+
+LABELS = [
+    ("learner", "Learner"),
+    ("course", "Course"),
+    ("format", "Format"),
+    ("organisation", "Organisation"),
+    ("cohort", "Cohort"),
+    ("score", "Score"),
+    ("hours", "Hours of effort"),
+    ("issued_at", "Issued"),
+    ("number", "Number"),
+    ("id", "Certificate id"),
+]
+
+
+def _value(key: str, facts: dict[str, Any]) -> str:
+    value = facts.get(key)
+    if key == "score" and value is not None:
+        return f"{value:.1f}%"
+    if key == "hours":
+        return f"{value:g}"
+    if key == "format":
+        return str(value).upper()
+    if key == "number":
+        return f"{facts['course_id']}-{value:05d}"
+    return str(value)
+
+
+def render(result: dict[str, Any], *, issuer: str, json_url: str, key_url: str) -> str:
+    """The HTML page of a check result (``issuance.check``)."""
+    status = result["status"]
+    facts = result.get("certificate") or {}
+    if status == "valid":
+        headline = "Valid: this certificate was issued and has not been revoked."
+    elif status == "revoked":
+        headline = (
+            f"Revoked on {result['revoked_at'][:10]}: {result.get('reason') or 'no reason given'}"
+        )
+    else:
+        headline = "Unknown: no certificate has this id."
+    rows = "".join(
+        f"<tr><th>{xhtml_escape(label)}</th><td>{xhtml_escape(_value(key, facts))}</td></tr>"
+        for key, label in LABELS
+        if facts.get(key) not in (None, "")
+    )
+    body = (
+        f"<table>{rows}</table>"
+        if rows
+        else f"<p>Id: <code>{xhtml_escape(result['id'])}</code></p>"
+    )
+    return _PAGE.format(
+        title=xhtml_escape(facts.get("course", status)),
+        status=status,
+        headline=xhtml_escape(headline),
+        body=body,
+        issuer=xhtml_escape(issuer),
+        json=xhtml_escape(json_url),
+        key=xhtml_escape(key_url),
+    )
