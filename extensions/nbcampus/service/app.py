@@ -317,11 +317,11 @@ class CampusService(Application):
                 DashboardPage,
             )
         )
-        handlers.append(
-            (url_path_join(self.base_url, route_regex("/courses/{course}/report")), ReportPage)(
-                url_path_join(self.base_url, route_regex("/verify/{certificate}")), VerifyPage
-            )
-        )
+        for page, handler in [
+            ("/courses/{course}/report", ReportPage),
+            ("/verify/{certificate}", VerifyPage),
+        ]:
+            handlers.append((url_path_join(self.base_url, route_regex(page)), handler))
         handlers.append((self.base_url, HomePage))
         return web.Application(
             handlers, campus=self, xsrf_cookies=False, cookie_secret=self.cookie_secret()

@@ -17,7 +17,7 @@ defines them:
   been attempted; *completed at* is the latest of those passing submissions and first quiz
   attempts, and *days to complete* counts from the enrolment;
 - *discussion messages*: not available (None): nbcampus has no discussion yet;
-- *certificates*: issued and not revoked, or None while the certificates table does not exist.
+- *certificates*: issued and not revoked.
 """
 
 from __future__ import annotations
@@ -28,13 +28,22 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, column, func, inspect, literal, or_, select, table, type_coerce
+from sqlalchemy import and_, case, func, literal, or_, select, type_coerce
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
 from .enrolment import get_course
 from .errors import NotFound
-from .models import ActivityEvent, Cohort, Enrolment, Grade, QuizAttempt, QuizRecord, Submission
+from .models import (
+    ActivityEvent,
+    Certificate,
+    Cohort,
+    Enrolment,
+    Grade,
+    QuizAttempt,
+    QuizRecord,
+    Submission,
+)
 from .models.base import UTCDateTime, utcnow
 from .models.enrolment import ENROLLED
 from .quizzes import quiz_id_of
@@ -285,23 +294,15 @@ def _minutes(seconds: float | None) -> float:
     return round((seconds or 0) / 60, 1)
 
 
-def certificates_issued(session: Session, course_id: str) -> dict[str, int] | None:
-    """Certificates issued and not revoked per learner, or None while there is no certificates
-    table (certificates are another part of nbcampus; the report says "not available" then)."""
-    if not inspect(session.connection()).has_table("certificates"):
-        return None
-    certificates = _certificates_table()
+def certificates_issued(session: Session, course_id: str) -> dict[str, int]:
+    """Certificates issued and not revoked per learner of the course."""
+    certificates = Certificate.__table__
     rows = session.execute(
         select(certificates.c.username, func.count())
         .where(certificates.c.course_id == course_id, certificates.c.revoked_at.is_(None))
         .group_by(certificates.c.username)
     )
     return {username: count for username, count in rows}
-
-
-def _certificates_table():
-    # only the columns reports read, so the report does not depend on the certificates model
-    return table("certificates", column("course_id"), column("username"), column("revoked_at"))
 
 
 def learner_report(
@@ -348,9 +349,7 @@ def learner_report(
                 "completed_at": r["completed_at"].isoformat() if r["completed_at"] else None,
                 "days_to_complete": _days(r["enrolled_at"], r["completed_at"]),
                 "discussion_messages": None,
-                "certificates": None
-                if certificates is None
-                else certificates.get(r["username"], 0),
+                "certificates": certificates.get(r["username"], 0),
             }
         )
         rows.append(row)
@@ -474,15 +473,13 @@ def cohort_report(
         ALL_COHORTS,
         summed or None,
         [d for ds in durations.values() for d in ds],
-        None if certificates is None else {ALL_COHORTS: sum(certificates.values())},
+        {ALL_COHORTS: sum(certificates.values())},
     )
     return {"course": course_id, "columns": _cohort_columns(plan), "cohorts": rows, "total": total}
 
 
 def _certificates_per_cohort(session, course_id, cohorts) -> dict[str, int] | None:
-    if certificates_issued(session, course_id) is None:
-        return None
-    cert = _certificates_table()
+    cert = Certificate.__table__
     query = (
         select(func.coalesce(Cohort.name, NO_COHORT), func.count())
         .select_from(cert)
@@ -527,5 +524,5 @@ def _cohort_row(plan, name, r, durations, certificates) -> dict[str, Any]:
     for i, (low, high) in enumerate(BUCKETS):
         row[f"grades_{low}_{high}"] = get(f"b{i}")
     row["discussion_messages"] = None
-    row["certificates_issued"] = None if certificates is None else certificates.get(name, 0)
+    row["certificates_issued"] = certificates.get(name, 0)
     return row
