@@ -89,6 +89,8 @@ class Jail:
     hostname: str = "nbcampus"
     #: size cap of the private /tmp (a tmpfs, so RAM) in bytes; ``None``: the kernel's default
     tmp_bytes: int | None = None
+    #: a writable /dev/shm of this size in bytes (a tmpfs); ``None``: a read-only, empty one
+    shm_bytes: int | None = None
     bwrap: str = "bwrap"
 
     def command(self, command: list[str]) -> list[str]:
@@ -106,7 +108,7 @@ class Jail:
             "--hostname",
             self.hostname,
         ]
-        made: set[str] = set()
+        made: set[str] = {"/tmp"}  # made below, world-writable; --dir would make it 0755
 
         def parents(path: str) -> None:
             for parent in _ancestors(PurePosixPath(path)):
@@ -126,6 +128,8 @@ class Jail:
         if self.tmp_bytes is not None:
             args.extend(["--size", str(self.tmp_bytes)])
         args.extend(["--tmpfs", "/tmp"])
+        if self.shm_bytes is not None:  # POSIX shared memory, semaphores (multiprocessing)
+            args.extend(["--perms", "1777", "--size", str(self.shm_bytes), "--tmpfs", "/dev/shm"])
         for root in self.readonly:
             if root.startswith(("/usr/", "/etc/")):
                 continue

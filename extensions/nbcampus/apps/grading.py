@@ -135,14 +135,35 @@ class GraderApp(Application):
 
 
 class DoctorApp(Application):
-    """Say what this machine can do for nbcampus: sandbox, Dask, databases."""
+    """Say what this machine can do for nbcampus: learner isolation, grading sandbox, Dask."""
 
     name = "nbcampus-doctor"
-    description = "nbcampus doctor: check the grading sandbox and the tools nbcampus needs"
+    description = (
+        "nbcampus doctor: check learner isolation, the grading sandbox and the tools nbcampus needs"
+    )
 
     def start(self) -> None:
         from nbcampus_graders.sandbox import Sandbox
 
+        from ..hub.isolation import LearnerIsolation
+        from ..hub.settings import CampusSettings
+
+        isolation = LearnerIsolation(config=self.config)
+        learners = isolation.probe([CampusSettings(config=self.config).singleuser_config_dir])
+        if learners.available:
+            print(
+                "learner isolation: OK (bubblewrap jail per server: own uid, own home only, "
+                "private /proc, process and memory caps)"
+            )
+            for line in learners.details:
+                print(f"  {line}")
+        else:
+            print("learner isolation: UNAVAILABLE -", learners.reason)
+            print(
+                "  the hub refuses to start for more than one person unless "
+                "CampusSettings.unsafe_single_user_mode = True, which lets every learner read "
+                "every home, the course sources and the databases (unsafe)"
+            )
         probe = Sandbox(config=self.config).probe()
         if probe.available:
             print("grading sandbox: OK (bubblewrap, own uid, no network, rlimits)")
@@ -160,7 +181,7 @@ class DoctorApp(Application):
             print(f"dask distributed: {distributed.__version__}")
         except ImportError:
             print("dask distributed: not installed (backend 'dask' unavailable)")
-        if not probe.available:
+        if not (probe.available and learners.available):
             self.exit(1)
 
 

@@ -1,4 +1,5 @@
-"""The learner server spawner: a local process with the learner's course materials."""
+"""The learner server spawner: a local process, isolated in a jail of its own (see
+``isolation.py``), with the learner's course materials in its home."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from pathlib import Path
 from jupyterhub.spawner import SimpleLocalProcessSpawner
 from traitlets import Unicode
 
+from ..bwrap import give_to
+from .isolation import LearnerIsolation
 from .workspace import CourseMaterials
 
 
@@ -21,6 +24,9 @@ class CampusSpawner(SimpleLocalProcessSpawner):
 
     Learners get ``learner_config_dir`` on their Jupyter config path, which turns off nbgrader's
     formgrader and its authoring plugins; course staff keep them.
+
+    Every server (staff too) runs in the jail of :class:`LearnerIsolation` unless its ``mode``
+    is ``"none"``: its own uid, only its home writable and visible, caps on processes and memory.
     """
 
     service_api_url = Unicode(
@@ -48,7 +54,26 @@ class CampusSpawner(SimpleLocalProcessSpawner):
             written = await CourseMaterials(self.service_api_url, self.api_token).provision(home)
             if written:
                 self.log.info("Gave %s %d lesson file(s)", self.user.name, len(written))
-        ip, port = await super().start()
+        isolation = LearnerIsolation(parent=self)
+        if isolation.mode == "none":
+            ip, port = await super().start()
+        else:
+            uid = isolation.uid(self.user.id)
+            # lessons were just written by the hub; earlier homes may predate isolation. No
+            # process of this uid runs now (the last server's jail died with it).
+            changed = await asyncio.to_thread(give_to, home, uid)
+            home.chmod(0o700)
+            jail = isolation.jail(home, uid, [self.common_config_dir, self.learner_config_dir])
+            server_cmd = self.cmd
+            # LocalProcessSpawner runs self.cmd + args: the jail's command ends with the server's
+            self.cmd = jail.command(list(server_cmd))
+            try:
+                ip, port = await super().start()
+            finally:
+                self.cmd = server_cmd
+            self.log.info(
+                "Server of %s isolated as uid %d (%d file(s) given)", self.user.name, uid, changed
+            )
         await self._wait_until_listening(ip, port)
         return ip, port
 
