@@ -8,6 +8,7 @@ import os
 import time
 from pathlib import Path
 
+import psutil
 from jupyterhub.spawner import SimpleLocalProcessSpawner
 from traitlets import Unicode
 
@@ -76,6 +77,26 @@ class CampusSpawner(SimpleLocalProcessSpawner):
             )
         await self._wait_until_listening(ip, port)
         return ip, port
+
+    async def stop(self, now: bool = False) -> None:
+        await super().stop(now=now)
+        isolation = LearnerIsolation(parent=self)
+        if isolation.mode != "none":
+            await self._wait_until_jail_empty(isolation.uid(self.user.id))
+
+    async def _wait_until_jail_empty(self, uid: int) -> None:
+        """Return once no process of the learner's uid is left (or kill_timeout passed).
+
+        The jail's processes die with its init when bwrap exits, but the kernel ends them a
+        moment later (a fork bomb's hundreds take a second): the next start must not find
+        them, since it gives the home to the uid with no process of it running.
+        """
+        deadline = time.monotonic() + self.kill_timeout
+        while time.monotonic() < deadline:
+            if not any(p.info["uids"].real == uid for p in psutil.process_iter(["uids"])):
+                return
+            await asyncio.sleep(0.05)
+        self.log.warning("Processes of uid %d (%s) still running after stop", uid, self.user.name)
 
     async def _wait_until_listening(self, ip: str, port: int) -> None:
         """Return once the server accepts connections (or has died, or http_timeout passed).
