@@ -27,7 +27,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from traitlets import Enum, Integer, List, Unicode
+from traitlets import Enum, Integer, List, Unicode, default
 from traitlets.config import Config, LoggingConfigurable
 
 from ..bwrap import Jail, Limits, Probe, probe_jail, python_roots
@@ -48,11 +48,15 @@ class LearnerIsolation(LoggingConfigurable):
 
     mode = Enum(
         ["bubblewrap", "none"],
-        "bubblewrap",
         help="'bubblewrap': each server in a jail of its own (see docs/isolation.md). 'none': plain "
         "processes of the hub's user that can read each other's homes, the course sources and the "
-        "databases; the hub then refuses to start unless CampusSettings.unsafe_single_user_mode.",
+        "databases; the hub then refuses to start unless CampusSettings.unsafe_single_user_mode. "
+        "From NBCAMPUS_LEARNER_ISOLATION, else 'bubblewrap'.",
     ).tag(config=True)
+
+    @default("mode")
+    def _default_mode(self) -> str:
+        return os.environ.get("NBCAMPUS_LEARNER_ISOLATION") or "bubblewrap"
 
     bwrap = Unicode("bwrap", help="The bubblewrap executable.").tag(config=True)
 
