@@ -141,3 +141,24 @@ def test_lessons_never_follow_a_learners_link_out_of_the_home(tmp_path):
     written = unpack_new_files(buffer.getvalue(), home / "python-data", within=home)
     assert written == [home / "python-data" / "notes" / "two.md"]
     assert list(outside.iterdir()) == []
+
+
+def test_doctor_reports_learner_isolation():
+    import subprocess
+    import sys
+
+    def doctor(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "nbcampus", "doctor", *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    ok = doctor()
+    assert ok.returncode == 0 and "learner isolation: OK" in ok.stdout, ok.stdout
+    bad = doctor("--LearnerIsolation.bwrap=/nonexistent/bwrap")
+    assert bad.returncode == 1
+    assert "learner isolation: UNAVAILABLE - bubblewrap (bwrap) is not installed" in bad.stdout
+    assert "unsafe_single_user_mode" in bad.stdout
+    assert "grading sandbox: OK" in bad.stdout

@@ -135,7 +135,6 @@ class School:
         """Run ``code`` in a new kernel of ``username``'s (running) server, as JupyterLab does:
         the Jupyter REST API starts the kernel, its websocket carries the execute request.
         The kernel is shut down afterwards unless ``shutdown`` is False."""
-        import websocket  # websocket-client, a jupyter_server dependency
 
         base = f"{self.url}user/{username}/api/kernels"
         headers = {"X-XSRFToken": self.xsrf(session, username)}
@@ -144,54 +143,9 @@ class School:
         kernel_id = r.json()["id"]
         cookie = "; ".join(f"{c.name}={c.value}" for c in session.cookies)
         ws_url = base.replace("http://", "ws://", 1) + f"/{kernel_id}/channels"
-        ws = websocket.create_connection(ws_url, cookie=cookie, timeout=timeout)
-        msg_id = uuid.uuid4().hex
         try:
-            ws.send(
-                json.dumps(
-                    {
-                        "header": {
-                            "msg_id": msg_id,
-                            "msg_type": "execute_request",
-                            "session": uuid.uuid4().hex,
-                            "username": username,
-                            "version": "5.3",
-                        },
-                        "parent_header": {},
-                        "metadata": {},
-                        "channel": "shell",
-                        "content": {
-                            "code": code,
-                            "silent": False,
-                            "store_history": False,
-                            "user_expressions": {},
-                            "allow_stdin": False,
-                            "stop_on_error": True,
-                        },
-                    }
-                )
-            )
-            run = KernelRun()
-            deadline = time.monotonic() + timeout
-            replied = idle = False
-            while not (replied and idle):
-                if time.monotonic() > deadline:
-                    raise TimeoutError(f"code in {username}'s kernel ran over {timeout}s: {run}")
-                message = json.loads(ws.recv())
-                if message.get("parent_header", {}).get("msg_id") != msg_id:
-                    continue
-                kind, content = message["msg_type"], message["content"]
-                if kind == "stream":
-                    run.stdout += content["text"]
-                elif kind == "error":
-                    run.error = f"{content['ename']}: {content['evalue']}"
-                elif kind == "execute_reply":
-                    replied = True
-                elif kind == "status" and content["execution_state"] == "idle":
-                    idle = True
-            return run
+            return kernel_execute(ws_url, code, username, timeout, cookie=cookie)
         finally:
-            ws.close()
             if shutdown:
                 session.delete(f"{base}/{kernel_id}", headers=headers, timeout=60)
 
@@ -209,10 +163,67 @@ class School:
 
 @dataclass
 class KernelRun:
-    """What code run by :meth:`School.run_in_kernel` printed, and the error it raised, if any."""
+    """What code run in a kernel printed, and the error it raised, if any."""
 
     stdout: str = ""
     error: str = ""
+
+
+def kernel_execute(
+    ws_url: str, code: str, username: str = "", timeout: float = 120, **connect
+) -> KernelRun:
+    """Run ``code`` through a kernel's websocket (``.../api/kernels/<id>/channels``) and wait
+    for it to finish. ``connect`` goes to ``websocket.create_connection`` (cookie, header)."""
+    import websocket  # websocket-client, a jupyter_server dependency
+
+    ws = websocket.create_connection(ws_url, timeout=timeout, **connect)
+    msg_id = uuid.uuid4().hex
+    try:
+        ws.send(
+            json.dumps(
+                {
+                    "header": {
+                        "msg_id": msg_id,
+                        "msg_type": "execute_request",
+                        "session": uuid.uuid4().hex,
+                        "username": username,
+                        "version": "5.3",
+                    },
+                    "parent_header": {},
+                    "metadata": {},
+                    "channel": "shell",
+                    "content": {
+                        "code": code,
+                        "silent": False,
+                        "store_history": False,
+                        "user_expressions": {},
+                        "allow_stdin": False,
+                        "stop_on_error": True,
+                    },
+                }
+            )
+        )
+        run = KernelRun()
+        deadline = time.monotonic() + timeout
+        replied = idle = False
+        while not (replied and idle):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"code ran over {timeout}s in {ws_url}: {run}")
+            message = json.loads(ws.recv())
+            if message.get("parent_header", {}).get("msg_id") != msg_id:
+                continue
+            kind, content = message["msg_type"], message["content"]
+            if kind == "stream":
+                run.stdout += content["text"]
+            elif kind == "error":
+                run.error = f"{content['ename']}: {content['evalue']}"
+            elif kind == "execute_reply":
+                replied = True
+            elif kind == "status" and content["execution_state"] == "idle":
+                idle = True
+        return run
+    finally:
+        ws.close()
 
 
 def start_hub(
