@@ -75,7 +75,7 @@ class LearnerIsolation(LoggingConfigurable):
     processes = Integer(
         256,
         help="Cap on the processes and threads of one learner (RLIMIT_NPROC of their uid): a fork "
-        "bomb stops there. An idle server with one kernel uses about 30.",
+        "bomb stops there. An idle server uses 4 threads, each kernel about 12.",
     ).tag(config=True)
 
     open_files = Integer(4096, help="Open files per process of a learner's server.").tag(
@@ -164,7 +164,9 @@ class IsolationDecision:
     warnings: list[str] = field(default_factory=list)
 
 
-def decide_isolation(probe: Probe, unsafe_single_user_mode: bool, several_users: bool):
+def decide_isolation(
+    probe: Probe, unsafe_single_user_mode: bool, several_users: bool
+) -> IsolationDecision:
     """Isolate where the probe passed; else refuse if several people can use the hub and the admin
     did not set ``unsafe_single_user_mode``; else run shared, loudly."""
     if probe.available:
