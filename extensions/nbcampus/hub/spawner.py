@@ -93,7 +93,10 @@ class CampusSpawner(SimpleLocalProcessSpawner):
         """
         deadline = time.monotonic() + self.kill_timeout
         while time.monotonic() < deadline:
-            if not any(p.info["uids"].real == uid for p in psutil.process_iter(["uids"])):
+            # uids is None for a process that vanished while being read
+            if not any(
+                (p.info["uids"] or (None,))[0] == uid for p in psutil.process_iter(["uids"])
+            ):
                 return
             await asyncio.sleep(0.05)
         self.log.warning("Processes of uid %d (%s) still running after stop", uid, self.user.name)
