@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import json
 import re
-import uuid
 
 import nbformat
 import pytest
 import requests
-import websocket
 from test_browser import browser  # noqa: F401  (the chromium fixture)
+
+from nbcampus.testing import kernel_execute
 
 pytestmark = [pytest.mark.browser, pytest.mark.hub]
 
@@ -63,49 +63,15 @@ def run_in_kernels(school, username: str, code: str) -> list[str]:
 
 
 def run_in_kernel(api: str, token: str, kernel_id: str, code: str) -> str:
-    ws = websocket.create_connection(
+    run = kernel_execute(
         api.replace("http", "ws", 1) + f"/{kernel_id}/channels",
-        header=[f"Authorization: token {token}"],
+        code,
         timeout=60,
+        header=[f"Authorization: token {token}"],
     )
-    try:
-        msg_id = uuid.uuid4().hex
-        ws.send(
-            json.dumps(
-                {
-                    "header": {
-                        "msg_id": msg_id,
-                        "msg_type": "execute_request",
-                        "username": "",
-                        "session": uuid.uuid4().hex,
-                        "version": "5.3",
-                    },
-                    "parent_header": {},
-                    "metadata": {},
-                    "channel": "shell",
-                    "content": {
-                        "code": code,
-                        "silent": False,
-                        "store_history": False,
-                        "user_expressions": {},
-                        "allow_stdin": False,
-                    },
-                }
-            )
-        )
-        out = []
-        while True:
-            msg = json.loads(ws.recv())
-            if msg.get("parent_header", {}).get("msg_id") != msg_id:
-                continue
-            if msg["msg_type"] == "stream":
-                out.append(msg["content"]["text"])
-            elif msg["msg_type"] == "error":
-                raise AssertionError(msg["content"]["evalue"])
-            elif msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
-                return "".join(out)
-    finally:
-        ws.close()
+    if run.error:
+        raise AssertionError(run.error)
+    return run.stdout
 
 
 def test_learners_take_the_week1_quiz_in_voila(school, browser, output_dir):  # noqa: F811

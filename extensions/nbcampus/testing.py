@@ -118,6 +118,113 @@ class School:
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
 
+    def xsrf(self, session: requests.Session, username: str) -> str:
+        """The XSRF token a user's server expects from ``session`` (its cookie)."""
+        return session.cookies.get("_xsrf", path=f"/user/{username}/") or session.cookies.get(
+            "_xsrf"
+        )
+
+    def run_in_kernel(
+        self,
+        session: requests.Session,
+        username: str,
+        code: str,
+        timeout: float = 120,
+        shutdown: bool = True,
+    ) -> KernelRun:
+        """Run ``code`` in a new kernel of ``username``'s (running) server, as JupyterLab does:
+        the Jupyter REST API starts the kernel, its websocket carries the execute request.
+        The kernel is shut down afterwards unless ``shutdown`` is False."""
+
+        base = f"{self.url}user/{username}/api/kernels"
+        headers = {"X-XSRFToken": self.xsrf(session, username)}
+        r = session.post(base, json={"name": "python3"}, headers=headers, timeout=60)
+        r.raise_for_status()
+        kernel_id = r.json()["id"]
+        cookie = "; ".join(f"{c.name}={c.value}" for c in session.cookies)
+        ws_url = base.replace("http://", "ws://", 1) + f"/{kernel_id}/channels"
+        try:
+            return kernel_execute(ws_url, code, username, timeout, cookie=cookie)
+        finally:
+            if shutdown:
+                session.delete(f"{base}/{kernel_id}", headers=headers, timeout=60)
+
+    def stop_server(self, session: requests.Session, username: str) -> None:
+        """Stop the user's server through the hub API and wait until it is gone."""
+        url = f"{self.url}hub/api/users/{username}/server"
+        headers = {"X-XSRFToken": session.cookies.get("_xsrf", path="/hub/")}
+        r = session.delete(url, headers=headers, timeout=60)
+        assert r.status_code in (202, 204), r.text
+        deadline = time.monotonic() + 60
+        while session.get(f"{self.url}hub/api/users/{username}", headers=headers).json()["servers"]:
+            assert time.monotonic() < deadline, f"server of {username} did not stop"
+            time.sleep(0.2)
+
+
+@dataclass
+class KernelRun:
+    """What code run in a kernel printed, and the error it raised, if any."""
+
+    stdout: str = ""
+    error: str = ""
+
+
+def kernel_execute(
+    ws_url: str, code: str, username: str = "", timeout: float = 120, **connect
+) -> KernelRun:
+    """Run ``code`` through a kernel's websocket (``.../api/kernels/<id>/channels``) and wait
+    for it to finish. ``connect`` goes to ``websocket.create_connection`` (cookie, header)."""
+    import websocket  # websocket-client, a jupyter_server dependency
+
+    ws = websocket.create_connection(ws_url, timeout=timeout, **connect)
+    msg_id = uuid.uuid4().hex
+    try:
+        ws.send(
+            json.dumps(
+                {
+                    "header": {
+                        "msg_id": msg_id,
+                        "msg_type": "execute_request",
+                        "session": uuid.uuid4().hex,
+                        "username": username,
+                        "version": "5.3",
+                    },
+                    "parent_header": {},
+                    "metadata": {},
+                    "channel": "shell",
+                    "content": {
+                        "code": code,
+                        "silent": False,
+                        "store_history": False,
+                        "user_expressions": {},
+                        "allow_stdin": False,
+                        "stop_on_error": True,
+                    },
+                }
+            )
+        )
+        run = KernelRun()
+        deadline = time.monotonic() + timeout
+        replied = idle = False
+        while not (replied and idle):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"code ran over {timeout}s in {ws_url}: {run}")
+            message = json.loads(ws.recv())
+            if message.get("parent_header", {}).get("msg_id") != msg_id:
+                continue
+            kind, content = message["msg_type"], message["content"]
+            if kind == "stream":
+                run.stdout += content["text"]
+            elif kind == "error":
+                run.error = f"{content['ename']}: {content['evalue']}"
+            elif kind == "execute_reply":
+                replied = True
+            elif kind == "status" and content["execution_state"] == "idle":
+                idle = True
+        return run
+    finally:
+        ws.close()
+
 
 def start_hub(
     state_dir: Path,

@@ -16,45 +16,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
-from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from traitlets import Bool, Integer, Unicode
 from traitlets.config import Configurable
 
+from nbcampus.bwrap import Jail, Limits, Probe, give_to, probe_jail, python_roots
 
-@dataclass(frozen=True)
-class Limits:
-    """Resource caps of one sandbox."""
-
-    memory_bytes: int = 1536 * 1024 * 1024
-    processes: int = 64
-    open_files: int = 256
-    file_bytes: int = 64 * 1024 * 1024
-    cpu_seconds: int = 600
-
-
-@dataclass
-class Probe:
-    available: bool
-    reason: str = ""
-    details: list[str] = field(default_factory=list)
-
-
-def _ancestors(path: PurePosixPath) -> list[str]:
-    return [str(p) for p in reversed(path.parents) if str(p) != "/"]
-
-
-def readonly_roots() -> list[str]:
-    """What the kernel needs to start: the interpreter's prefixes and the system's files."""
-    roots = {sys.base_prefix, sys.prefix}
-    for path in sys.path:
-        # site-packages of the environment; not the project's own source folders
-        if path.endswith("site-packages") and Path(path).is_dir():
-            roots.add(path)
-    return sorted(r for r in roots if not any(r != o and r.startswith(o + "/") for o in roots))
+__all__ = ["Limits", "Probe", "Sandbox"]
 
 
 class Sandbox(Configurable):
@@ -96,38 +66,19 @@ class Sandbox(Configurable):
 
     def probe(self) -> Probe:
         """Can we sandbox here? Runs a tiny command in a sandbox and checks what it sees."""
-        exe = shutil.which(self.bwrap)
-        if exe is None:
-            return Probe(False, "bubblewrap (bwrap) is not installed: apt-get install bubblewrap")
-        if os.geteuid() != 0:
-            return Probe(
-                False,
-                "the grader is not root: it cannot give each sandbox a uid of its own "
-                "(the process cap would not hold); run the grader as root or a dedicated user "
-                "with CAP_SETUID",
-            )
         job = Path(os.environ.get("TMPDIR", "/tmp")) / f"nbcampus-probe-{os.getpid()}"
         job.mkdir(exist_ok=True)
         try:
-            command = self.wrap(
-                [sys.executable, "-c", "import os,socket;print(os.getuid());socket.socket()"],
-                job,
+            return probe_jail(
+                self.wrap(
+                    [sys.executable, "-c", "import os,socket;print(os.getuid());socket.socket()"],
+                    job,
+                ),
+                who="the grader",
+                details=[f"limits: {self.limits}"],
             )
-            result = subprocess.run(command, capture_output=True, text=True, timeout=30)
-        except (OSError, subprocess.SubprocessError) as e:
-            return Probe(False, f"bubblewrap failed to start: {e}")
         finally:
             shutil.rmtree(job, ignore_errors=True)
-        if result.returncode != 0:
-            return Probe(False, f"bubblewrap failed: {result.stderr.strip()[-500:]}")
-        return Probe(
-            True,
-            details=[
-                f"bwrap: {exe}",
-                f"uid inside: {result.stdout.strip()}",
-                f"limits: {self.limits}",
-            ],
-        )
 
     def uid(self) -> int:
         """The uid sandboxes started by this process run as: one per grading process."""
@@ -135,80 +86,27 @@ class Sandbox(Configurable):
 
     def prepare(self, job: Path) -> None:
         """Give the job directory to the sandbox's uid."""
-        uid = self.uid()
-        for path in [job, *job.rglob("*")]:
-            os.chown(path, uid, uid, follow_symlinks=False)
+        give_to(job, self.uid())
 
     def wrap(self, command: list[str], job: Path) -> list[str]:
-        """``command`` run inside a sandbox whose only writable place is ``job``."""
-        limits = self.limits
-        uid = self.uid()
-        args = [
-            self.bwrap,
-            "--unshare-pid",
-            "--unshare-net",
-            "--unshare-ipc",
-            "--unshare-uts",
-            "--unshare-cgroup-try",
-            "--die-with-parent",
-            "--new-session",
-            "--hostname",
-            "grader",
-        ]
-        made: set[str] = set()
-
-        def parents(path: str) -> None:
-            for parent in _ancestors(PurePosixPath(path)):
-                if parent not in made:
-                    made.add(parent)
-                    args.extend(["--perms", "0755", "--dir", parent])
-
-        for system in ("/usr", "/etc"):
-            args.extend(["--ro-bind", system, system])
-        for name in ("lib", "lib64", "bin", "sbin"):
-            if Path(f"/{name}").is_symlink():
-                args.extend(["--symlink", os.readlink(f"/{name}"), f"/{name}"])
-            elif Path(f"/{name}").is_dir():
-                args.extend(["--ro-bind", f"/{name}", f"/{name}"])
-        # a private /tmp first: the Python installation or the job may live under /tmp
-        args.extend(["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp"])
-        for root in readonly_roots():
-            if root.startswith(("/usr/", "/etc/")):
-                continue
-            parents(root)
-            args.extend(["--ro-bind", root, root])
-        parents(str(job))
-        args.extend(["--bind", str(job), str(job), "--chdir", str(job)])
-        args.extend(["--clearenv"])
-        for key, value in {
-            "HOME": str(job),
-            "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
-            "LANG": "C.UTF-8",
-            "PYTHONDONTWRITEBYTECODE": "1",
-            "MPLBACKEND": "Agg",
-            "JUPYTER_PLATFORM_DIRS": "1",
-        }.items():
-            args.extend(["--setenv", key, value])
-        args.extend(
-            [
-                "--",
-                "setpriv",
-                f"--reuid={uid}",
-                f"--regid={uid}",
-                "--clear-groups",
-                "--no-new-privs",
-                "--inh-caps=-all",
-                "--bounding-set=-all",
-                "--",
-                "prlimit",
-                f"--as={limits.memory_bytes}",
-                f"--nproc={limits.processes}",
-                f"--nofile={limits.open_files}",
-                f"--fsize={limits.file_bytes}",
-                f"--cpu={limits.cpu_seconds}",
-                "--core=0",
-                "--",
-                *command,
-            ]
+        """``command`` run inside a sandbox whose only writable place is ``job``: no network,
+        an emptied environment."""
+        jail = Jail(
+            uid=self.uid(),
+            limits=self.limits,
+            readonly=python_roots(),  # what a kernel needs to start
+            writable=[str(job)],
+            chdir=str(job),
+            env={
+                "HOME": str(job),
+                "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+                "LANG": "C.UTF-8",
+                "PYTHONDONTWRITEBYTECODE": "1",
+                "MPLBACKEND": "Agg",
+                "JUPYTER_PLATFORM_DIRS": "1",
+            },
+            network=False,
+            hostname="grader",
+            bwrap=self.bwrap,
         )
-        return args
+        return jail.command(command)

@@ -134,33 +134,58 @@ class GraderApp(Application):
             pass
 
 
+def _report(what: str, probe, works: str, consequence: str) -> None:
+    """Print what a probe found: OK and its details, or why not and what follows."""
+    if probe.available:
+        print(f"{what}: OK ({works})")
+        for line in probe.details:
+            print(f"  {line}")
+    else:
+        print(f"{what}: UNAVAILABLE - {probe.reason}")
+        print(f"  {consequence}")
+
+
 class DoctorApp(Application):
-    """Say what this machine can do for nbcampus: sandbox, Dask, databases."""
+    """Say what this machine can do for nbcampus: learner isolation, grading sandbox, Dask."""
 
     name = "nbcampus-doctor"
-    description = "nbcampus doctor: check the grading sandbox and the tools nbcampus needs"
+    description = (
+        "nbcampus doctor: check learner isolation, the grading sandbox and the tools nbcampus needs"
+    )
 
     def start(self) -> None:
         from nbcampus_graders.sandbox import Sandbox
 
+        from ..hub.isolation import LearnerIsolation
+        from ..hub.settings import CampusSettings
+
+        learners = LearnerIsolation(config=self.config).probe(
+            [CampusSettings(config=self.config).singleuser_config_dir]
+        )
+        _report(
+            "learner isolation",
+            learners,
+            "bubblewrap jail per server: own uid, own home only, private /proc, process and "
+            "memory caps",
+            "the hub refuses to start for more than one person unless "
+            "CampusSettings.unsafe_single_user_mode = True, which lets every learner read every "
+            "home, the course sources and the databases (unsafe)",
+        )
         probe = Sandbox(config=self.config).probe()
-        if probe.available:
-            print("grading sandbox: OK (bubblewrap, own uid, no network, rlimits)")
-            for line in probe.details:
-                print(f"  {line}")
-        else:
-            print("grading sandbox: UNAVAILABLE -", probe.reason)
-            print(
-                "  submissions will NOT be graded unless Sandbox.allow_unsandboxed = True, which "
-                "lets learner code read the grader's files (unsafe)"
-            )
+        _report(
+            "grading sandbox",
+            probe,
+            "bubblewrap, own uid, no network, rlimits",
+            "submissions will NOT be graded unless Sandbox.allow_unsandboxed = True, which lets "
+            "learner code read the grader's files (unsafe)",
+        )
         try:
             import distributed
 
             print(f"dask distributed: {distributed.__version__}")
         except ImportError:
             print("dask distributed: not installed (backend 'dask' unavailable)")
-        if not probe.available:
+        if not (probe.available and learners.available):
             self.exit(1)
 
 

@@ -170,6 +170,17 @@ class CampusSettings(Configurable):
     def _check_training_managers(self, proposal) -> dict[str, list[str]]:
         return _check_grants(proposal["value"])
 
+    unsafe_single_user_mode = Bool(
+        help="UNSAFE: start the hub even though learners' servers cannot be isolated from each "
+        "other (no bubblewrap, or LearnerIsolation.mode = 'none'). Every server can then read "
+        "every home, the course sources with solutions, the databases and the secrets. Only for "
+        "a hub one trusted person uses. From NBCAMPUS_UNSAFE_SHARED_SERVERS=1."
+    ).tag(config=True)
+
+    @default("unsafe_single_user_mode")
+    def _default_unsafe_single_user_mode(self) -> bool:
+        return os.environ.get("NBCAMPUS_UNSAFE_SHARED_SERVERS", "") in ("1", "true", "yes")
+
     extra_env = Dict(help="Extra environment variables for learner servers.").tag(config=True)
 
     platform = Enum(

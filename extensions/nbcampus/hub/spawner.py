@@ -1,4 +1,5 @@
-"""The learner server spawner: a local process with the learner's course materials."""
+"""The learner server spawner: a local process, isolated in a jail of its own (see
+``isolation.py``), with the learner's course materials in its home."""
 
 from __future__ import annotations
 
@@ -7,9 +8,12 @@ import os
 import time
 from pathlib import Path
 
+import psutil
 from jupyterhub.spawner import SimpleLocalProcessSpawner
 from traitlets import Unicode
 
+from ..bwrap import give_to
+from .isolation import LearnerIsolation
 from .workspace import CourseMaterials
 
 
@@ -21,6 +25,9 @@ class CampusSpawner(SimpleLocalProcessSpawner):
 
     Learners get ``learner_config_dir`` on their Jupyter config path, which turns off nbgrader's
     formgrader and its authoring plugins; course staff keep them.
+
+    Every server (staff too) runs in the jail of :class:`LearnerIsolation` unless its ``mode``
+    is ``"none"``: its own uid, only its home writable and visible, caps on processes and memory.
     """
 
     service_api_url = Unicode(
@@ -48,9 +55,51 @@ class CampusSpawner(SimpleLocalProcessSpawner):
             written = await CourseMaterials(self.service_api_url, self.api_token).provision(home)
             if written:
                 self.log.info("Gave %s %d lesson file(s)", self.user.name, len(written))
-        ip, port = await super().start()
+        isolation = LearnerIsolation(parent=self)
+        if isolation.mode == "none":
+            ip, port = await super().start()
+        else:
+            uid = isolation.uid(self.user.id)
+            # lessons were just written by the hub; earlier homes may predate isolation. No
+            # process of this uid runs now (the last server's jail died with it).
+            changed = await asyncio.to_thread(give_to, home, uid)
+            home.chmod(0o700)
+            jail = isolation.jail(home, uid, [self.common_config_dir, self.learner_config_dir])
+            server_cmd = self.cmd
+            # LocalProcessSpawner runs self.cmd + args: the jail's command ends with the server's
+            self.cmd = jail.command(list(server_cmd))
+            try:
+                ip, port = await super().start()
+            finally:
+                self.cmd = server_cmd
+            self.log.info(
+                "Server of %s isolated as uid %d (%d file(s) given)", self.user.name, uid, changed
+            )
         await self._wait_until_listening(ip, port)
         return ip, port
+
+    async def stop(self, now: bool = False) -> None:
+        await super().stop(now=now)
+        isolation = LearnerIsolation(parent=self)
+        if isolation.mode != "none":
+            await self._wait_until_jail_empty(isolation.uid(self.user.id))
+
+    async def _wait_until_jail_empty(self, uid: int) -> None:
+        """Return once no process of the learner's uid is left (or kill_timeout passed).
+
+        The jail's processes die with its init when bwrap exits, but the kernel ends them a
+        moment later (a fork bomb's hundreds take a second): the next start must not find
+        them, since it gives the home to the uid with no process of it running.
+        """
+        deadline = time.monotonic() + self.kill_timeout
+        while time.monotonic() < deadline:
+            # uids is None for a process that vanished while being read
+            if not any(
+                (p.info["uids"] or (None,))[0] == uid for p in psutil.process_iter(["uids"])
+            ):
+                return
+            await asyncio.sleep(0.05)
+        self.log.warning("Processes of uid %d (%s) still running after stop", uid, self.user.name)
 
     async def _wait_until_listening(self, ip: str, port: int) -> None:
         """Return once the server accepts connections (or has died, or http_timeout passed).

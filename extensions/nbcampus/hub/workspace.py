@@ -43,15 +43,22 @@ def _write_new(target: Path, data: bytes) -> bool:
     return True
 
 
-def unpack_new_files(archive: bytes, folder: Path) -> list[Path]:
-    """Write the archive's files under ``folder`` where none exists yet; refuse unsafe names."""
+def unpack_new_files(archive: bytes, folder: Path, within: Path | None = None) -> list[Path]:
+    """Write the archive's files under ``folder`` where none exists yet; refuse unsafe names.
+
+    With ``within``, a file whose place resolves outside that folder (through a symbolic link its
+    owner made) is skipped: the hub writes lessons into learners' homes with its own rights.
+    """
     written = []
+    inside = within.resolve() if within is not None else None
     with zipfile.ZipFile(io.BytesIO(archive)) as z:
         for member in z.infolist():
             if member.is_dir():
                 continue
             relative = safe_member_name(member.filename)
             target = folder / relative
+            if inside is not None and not target.resolve().is_relative_to(inside):
+                continue
             if _write_new(target, z.read(member)):
                 written.append(target)
     return written
@@ -107,6 +114,7 @@ class CourseMaterials:
                 return []
             raise
         try:
-            return unpack_new_files(archive, home / course_id)
+            # within=home: never follow a link the learner made out of their home
+            return unpack_new_files(archive, home / course_id, within=home)
         except ArchiveError as e:
             raise RuntimeError(f"lessons of {course_id}: {e.message}") from None
