@@ -16,7 +16,7 @@ LABEXT_DIR := extensions/labextension
 LABEXT := extensions/nbcampus/labextensions/@nbcampus/labextension/package.json
 LABEXT_SRC := $(wildcard $(LABEXT_DIR)/src/*.ts $(LABEXT_DIR)/style/*) $(LABEXT_DIR)/package.json $(LABEXT_DIR)/package-lock.json $(LABEXT_DIR)/tsconfig.json
 
-.PHONY: demo test install labextension install-test system-packages lint bench-spawn bench-service bench-grading bench-reports bench-cohort bench-certificates clean
+.PHONY: demo test install labextension install-test system-packages lint bench-spawn bench-service bench-grading bench-reports bench-cohort bench-certificates bench-quiz clean
 
 demo: install system-packages
 	$(PY) -m nbcampus demo
@@ -85,6 +85,9 @@ bench-reports: install-test
 # a cohort of LEARNERS (default 100) arriving at 2 logins/s, submitting within WINDOW s (300)
 bench-cohort: install-test system-packages
 	$(PY) benchmarks/cohort.py --learners $(or $(LEARNERS),100) --window $(or $(WINDOW),300)
+
+bench-quiz: install-test system-packages
+	$(PY) benchmarks/quiz.py
 
 bench-certificates: install-test
 	$(PY) benchmarks/certificates.py

@@ -114,8 +114,9 @@ class APIHandler(HubOAuthenticated, web.RequestHandler):
     def write_error(self, status_code: int, **kwargs) -> None:
         message = self._reason
         exc = kwargs.get("exc_info", (None, None, None))[1]
-        if isinstance(exc, web.HTTPError) and exc.log_message:
-            message = exc.log_message % exc.args if exc.args else exc.log_message
+        if isinstance(exc, web.HTTPError) and exc.get_message():
+            # get_message, not log_message: tornado doubles the % of a message given no args
+            message = exc.get_message()
         elif status_code >= 500:
             message = "internal error; the service log has the details"
         self.set_header("Content-Type", "application/json; charset=utf-8")
@@ -145,6 +146,6 @@ class PageHandler(APIHandler):
 
     def write_error(self, status_code: int, **kwargs) -> None:
         exc = kwargs.get("exc_info", (None, None, None))[1]
-        message = getattr(exc, "log_message", None) or self._reason
+        message = (exc.get_message() if isinstance(exc, web.HTTPError) else None) or self._reason
         self.set_header("Content-Type", "text/html; charset=utf-8")
         self.finish(f"<!doctype html><h1>{status_code}</h1><p>{xhtml_escape(message)}</p>")
