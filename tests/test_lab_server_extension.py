@@ -62,6 +62,18 @@ def test_posts_need_the_servers_xsrf_token(learner):
     assert r.status_code == 202 and r.json() == {"accepted": 1}
 
 
+def test_the_notebooks_i_worked_in_come_back_from_the_service(learner):
+    lesson = "python-data/lessons/week2-collections.ipynb"
+    body = {"events": [{"course_id": "python-data", "kind": "open", "notebook": lesson}]}
+    assert learner("POST", "api/me/activity", json=body).status_code == 202
+    r = learner("GET", "api/me/activity", params={"course": "python-data"})
+    assert r.status_code == 200, r.text
+    assert lesson in {n["notebook"] for n in r.json()["notebooks"]}
+    # what the service keeps is the learner's own: no one else's activity, no course unnamed
+    assert learner("GET", "api/me/activity").status_code == 400
+    assert learner("GET", "api/me/activity", params={"course": "nope"}).status_code == 404
+
+
 def test_activity_is_checked_by_the_service(learner):
     unknown = learner(
         "POST", "api/me/activity", json={"events": [{"course_id": "nope", "kind": "connect"}]}

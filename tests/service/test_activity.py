@@ -11,7 +11,13 @@ from sqlalchemy import select
 
 from nbcampus.course.loader import load_course
 from nbcampus.service import enrolment as rules
-from nbcampus.service.activity import MAX_EVENTS, module_of, parse_events, record_activity
+from nbcampus.service.activity import (
+    MAX_EVENTS,
+    module_of,
+    my_notebooks,
+    parse_events,
+    record_activity,
+)
 from nbcampus.service.catalog import publish_course
 from nbcampus.service.errors import CampusError, Forbidden, NotFound
 from nbcampus.service.models import ActivityEvent
@@ -155,3 +161,36 @@ def test_unknown_course_and_not_enrolled_store_nothing(database, course):
         record_activity(session, "bo", parse_events({"events": [good]}))
     with database.session() as session:
         assert session.scalars(select(ActivityEvent)).all() == []
+
+
+def test_my_notebooks_sum_my_own_activity_per_notebook(database, course):
+    with database.session() as session:
+        rules.enrol(session, "open-mooc", rules.Learner("bo"))
+    lesson, exercise = "open-mooc/lessons/lesson1.ipynb", "open-mooc/ex1/ex1.ipynb"
+
+    def batch(*events):
+        return parse_events({"events": [{"course_id": "open-mooc", **e} for e in events]})
+
+    with database.session() as session:
+        record_activity(
+            session,
+            "ana",
+            batch(
+                {"kind": "connect"},
+                {"kind": "open", "notebook": lesson},
+                {"kind": "active", "notebook": lesson, "seconds": 60},
+                {"kind": "active", "notebook": lesson, "seconds": 30},
+                {"kind": "execute", "notebook": lesson, "count": 4},
+            ),
+        )
+        record_activity(session, "bo", batch({"kind": "open", "notebook": exercise}))
+    with database.session(readonly=True) as session:
+        ana = my_notebooks(session, "ana", "open-mooc")
+        bo = my_notebooks(session, "bo", "open-mooc")
+        cy = my_notebooks(session, "cy", "open-mooc")
+        with pytest.raises(NotFound):
+            my_notebooks(session, "ana", "no-such-course")
+    # the connection (no notebook) is not a notebook; bo's work is not ana's
+    assert [(n["notebook"], n["seconds"], n["executions"]) for n in ana] == [(lesson, 90, 4)]
+    assert datetime.fromisoformat(ana[0]["first_at"]) <= datetime.fromisoformat(ana[0]["last_at"])
+    assert [n["notebook"] for n in bo] == [exercise] and cy == []

@@ -132,7 +132,8 @@ export class CoursesPanel extends Widget {
   private certificates: Certificate[] = [];
   private quizzes = new Map<string, { attempts: { score: number; max_score: number }[] }>();
   private fetched = new Set<string>();
-  private opened = new Set<string>(JSON.parse(localStorage.getItem('nbcampus:opened') || '[]'));
+  // notebooks worked in: from the service's record of my activity, plus those opened since
+  private opened = new Set<string>();
   private clockOffset = 0; // server clock minus browser clock, in ms
   private messageNode = h('div', { class: 'nbc-message', role: 'status' });
   private body = h('div', { class: 'nbc-body' });
@@ -164,7 +165,6 @@ export class CoursesPanel extends Widget {
 
   noteOpened(path: string): void {
     this.opened.add(path);
-    localStorage.setItem('nbcampus:opened', JSON.stringify([...this.opened]));
   }
 
   private say(text: string, kind: 'info' | 'error' = 'info'): void {
@@ -209,6 +209,16 @@ export class CoursesPanel extends Widget {
       if (enrolled.length) {
         const d = await this.api.service<{ now: string }>(`courses/${enrolled[0]}/deadlines`);
         this.clockOffset = new Date(d.now).getTime() - Date.now();
+      }
+      const worked = await Promise.all(
+        enrolled.map(course =>
+          this.api.service<{ notebooks: { notebook: string }[] }>(
+            `me/activity?course=${encodeURIComponent(course)}`
+          )
+        )
+      );
+      for (const { notebooks } of worked) {
+        notebooks.forEach(n => this.opened.add(n.notebook));
       }
       this.quizzes.clear();
       this.fetched.clear();

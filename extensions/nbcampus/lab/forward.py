@@ -42,7 +42,7 @@ RULES: tuple[ForwardRule, ...] = (
     _rule("GET", "me/enrolments", "my courses and deadlines"),
     _rule("GET", "me/grades", "my grades"),
     _rule("GET", "me/certificates", "my certificates"),
-    _rule("POST", "me/activity", "progress tracking"),
+    _rule("GET POST", "me/activity", "progress tracking; the notebooks I worked in"),
     _rule("GET", "exchange/assignments", "released assignments and my submissions"),
 )
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .enrolment import get_course
@@ -155,3 +155,35 @@ def record_activity(session: Session, username: str, events: Iterable[Activity])
         )
     session.flush()
     return len(events)
+
+
+def my_notebooks(session: Session, username: str, course_id: str) -> list[dict[str, Any]]:
+    """The notebooks of one course ``username`` has worked in, from their own activity: when
+    first and last seen, active seconds and executions (the panel's "in progress")."""
+    get_course(session, course_id)  # 404 for an unknown course
+    rows = session.execute(
+        select(
+            ActivityEvent.notebook,
+            func.min(ActivityEvent.at),
+            func.max(ActivityEvent.at),
+            func.sum(ActivityEvent.seconds),
+            func.sum(ActivityEvent.count),
+        )
+        .where(
+            ActivityEvent.username == username,
+            ActivityEvent.course_id == course_id,
+            ActivityEvent.notebook.is_not(None),
+        )
+        .group_by(ActivityEvent.notebook)
+        .order_by(ActivityEvent.notebook)
+    )
+    return [
+        {
+            "notebook": notebook,
+            "first_at": first.isoformat(),
+            "last_at": last.isoformat(),
+            "seconds": int(seconds or 0),
+            "executions": int(count or 0),
+        }
+        for notebook, first, last, seconds, count in rows
+    ]

@@ -327,6 +327,11 @@ PATHS: dict[str, dict[str, Any]] = {
         ),
     },
     "/api/me/activity": {
+        "get": _op(
+            "The notebooks of a course I have worked in, from my own activity: {course, "
+            "notebooks: [{notebook, first_at, last_at, seconds, executions}]}",
+            query={"course": "the course id (required)"},
+        ),
         "post": _op(
             "Record a batch of my learning activity (connections, notebooks opened, active "
             "seconds, executions); the server's clock stamps it, the module comes from the "

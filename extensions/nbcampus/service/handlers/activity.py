@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tornado import web
 
-from ..activity import parse_events, record_activity
+from ..activity import my_notebooks, parse_events, record_activity
 from ..errors import CampusError
 from .base import APIHandler
 
@@ -20,3 +20,12 @@ class MyActivityHandler(APIHandler):
             self.require("learn", course_id)
         accepted = await self.in_db(record_activity, self.username, events)
         self.write_json({"accepted": accepted}, status=202)
+
+    async def get(self) -> None:
+        """GET /api/me/activity?course=C: the notebooks of course C I have worked in."""
+        course_id = self.get_query_argument("course", "")
+        if not course_id:
+            raise web.HTTPError(400, "say which course: ?course=<course id>")
+        self.require("learn", course_id)
+        notebooks = await self.in_db(my_notebooks, self.username, course_id)
+        self.write_json({"course": course_id, "notebooks": notebooks})
