@@ -35,7 +35,11 @@ class GradingWorker(LoggingConfigurable):
     backend = Enum(
         ["local", "dask"], "local", help="Where submissions are graded: local processes or Dask."
     ).tag(config=True)
-    workers = Integer(0, help="Local worker processes; 0 means one per core.").tag(config=True)
+    workers = Integer(
+        0,
+        help="Local worker processes; 0 means two per core (tasks often wait: kernel start, "
+        "cell timeouts). Each may hold a sandbox of up to Sandbox.memory_mb.",
+    ).tag(config=True)
     scheduler_address = Unicode(
         "", help="Dask scheduler address (tcp://host:8786) for backend 'dask'."
     ).tag(config=True)
