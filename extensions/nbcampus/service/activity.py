@@ -16,12 +16,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .enrolment import get_course
-from .errors import CampusError, Forbidden
-from .models import ActivityEvent, Enrolment
+from .enrolment import find_enrolment, get_course
+from .errors import CampusError
+from .models import ActivityEvent
 from .models.activity import ACTIVITY_KINDS
 from .models.base import utcnow
-from .models.enrolment import ENROLLED
 
 #: most events in one batch (the extension sends one batch a minute at most)
 MAX_EVENTS = 200
@@ -130,15 +129,7 @@ def record_activity(session: Session, username: str, events: Iterable[Activity])
     courses: dict[str, dict[str, Any]] = {}
     for course_id in sorted({e.course_id for e in events}):
         course = get_course(session, course_id)
-        enrolled = session.scalar(
-            select(Enrolment.id).where(
-                Enrolment.course_id == course_id,
-                Enrolment.username == username,
-                Enrolment.status == ENROLLED,
-            )
-        )
-        if enrolled is None:
-            raise Forbidden(f"{username} is not enrolled in {course_id}")
+        find_enrolment(session, course_id, username, active=True)  # 403 unless enrolled
         courses[course_id] = course.data
     for event in events:
         session.add(

@@ -24,6 +24,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from ..models import Certificate
+from .issuance import facts
 from .settings import CertificateSettings
 
 # binary (Flate only) streams: ASCII85 on top costs time and a fifth more bytes, for 7-bit
@@ -44,17 +45,7 @@ def pdf_input(cert: Certificate, settings: CertificateSettings) -> dict[str, Any
     branding = cert.branding or {}
     logo = settings.logo_path(cert.course_id, branding.get("logo"))
     return {
-        "id": cert.id,
-        "number": cert.number,
-        "learner": cert.learner_name,
-        "course_id": cert.course_id,
-        "course": cert.course_title,
-        "format": cert.format,
-        "cohort": cert.cohort,
-        "score": cert.score,
-        "hours": cert.hours,
-        "issued_at": cert.issued_at.isoformat(),
-        "organisation": branding.get("organisation"),
+        **facts(cert),
         "colors": branding.get("colors", {}),
         "logo": str(logo) if logo else None,
         "issuer": settings.issuer_name,
