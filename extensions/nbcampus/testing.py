@@ -462,3 +462,41 @@ def running_campus(
         if schema:
             with create_engine(PG_URL, isolation_level="AUTOCOMMIT").connect() as conn:
                 conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+
+
+def add_full_marks(session, course_id: str, username: str, *, graded_by: str = "test") -> None:
+    """Write a submission of ``ex1`` graded 2/2 for ``username`` as rows: no grading job and no
+    grading hook run (for tests whose service runs no grader, or that test without the hook)."""
+    from .service.models import Grade, Submission
+    from .service.models.base import utcnow
+
+    sub = Submission(
+        id=uuid.uuid4().hex,
+        course_id=course_id,
+        assignment_id="ex1",
+        username=username,
+        attempt=1,
+        received_at=utcnow(),
+        late_stage="on-time",
+        credit_percent=100.0,
+        storage="x",
+        files={},
+        size=0,
+    )
+    session.add(sub)
+    session.flush()
+    session.add(
+        Grade(
+            submission_id=sub.id,
+            course_id=course_id,
+            assignment_id="ex1",
+            username=username,
+            state="graded",
+            auto_score=2,
+            raw_score=2,
+            max_score=2,
+            score=2,
+            cells=[],
+            graded_by=graded_by,
+        )
+    )

@@ -31,6 +31,7 @@ from nbcampus.service.errors import CampusError, Conflict, NotFound
 from nbcampus.service.models import AuditEvent, Certificate, CourseRecord, Grade, Submission
 from nbcampus.service.models.base import utcnow
 from nbcampus.service.quizzes import publish_quizzes, submit_attempt
+from nbcampus.testing import add_full_marks
 
 QUIZ = "week1-quiz"
 RIGHT, WRONG = {"q1": 1}, {"q1": 0}
@@ -107,36 +108,7 @@ def graded_without_hook(database, course_id, learners):
     """Full marks on ex1 for ``learners``, written as rows (no grading hook runs)."""
     with database.session() as session:
         for name in learners:
-            sub = Submission(
-                id=uuid.uuid4().hex,
-                course_id=course_id,
-                assignment_id="ex1",
-                username=name,
-                attempt=1,
-                received_at=utcnow(),
-                late_stage="on-time",
-                credit_percent=100.0,
-                storage="x",
-                files={},
-                size=0,
-            )
-            session.add(sub)
-            session.flush()
-            session.add(
-                Grade(
-                    submission_id=sub.id,
-                    course_id=course_id,
-                    assignment_id="ex1",
-                    username=name,
-                    state="graded",
-                    auto_score=2,
-                    raw_score=2,
-                    max_score=2,
-                    score=2,
-                    cells=[],
-                    graded_by="t",
-                )
-            )
+            add_full_marks(session, course_id, name, graded_by="t")
 
 
 def quiz(database, course_id, username, answers):

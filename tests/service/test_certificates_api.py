@@ -15,8 +15,7 @@ import pytest
 import requests
 
 from nbcampus.service.db import Database
-from nbcampus.service.models import Grade, Submission
-from nbcampus.service.models.base import utcnow
+from nbcampus.testing import add_full_marks
 
 from .conftest import call
 
@@ -56,36 +55,7 @@ def full_marks_on_ex1(campus, username):
     db = Database(campus.db_url)
     try:
         with db.session() as session:
-            sub = Submission(
-                id=uuid.uuid4().hex,
-                course_id="open-mooc",
-                assignment_id="ex1",
-                username=username,
-                attempt=1,
-                received_at=utcnow(),
-                late_stage="on-time",
-                credit_percent=100.0,
-                storage="x",
-                files={},
-                size=0,
-            )
-            session.add(sub)
-            session.flush()
-            session.add(
-                Grade(
-                    submission_id=sub.id,
-                    course_id="open-mooc",
-                    assignment_id="ex1",
-                    username=username,
-                    state="graded",
-                    auto_score=2,
-                    raw_score=2,
-                    max_score=2,
-                    score=2,
-                    cells=[],
-                    graded_by="test",
-                )
-            )
+            add_full_marks(session, "open-mooc", username)
     finally:
         db.dispose()
 
