@@ -30,14 +30,18 @@ from pathlib import Path
 from sqlalchemy import create_engine, insert, select, text
 
 from nbcampus.course.loader import load_course
-from nbcampus.service.catalog import publish_course
-from nbcampus.service.certificates import issuance, keys
-from nbcampus.service.certificates.export import export_zip
-from nbcampus.service.certificates.settings import CertificateSettings
-from nbcampus.service.db import Database, upgrade
-from nbcampus.service.models import Cohort, Enrolment, Grade, QuizAttempt, Submission
-from nbcampus.service.models.base import utcnow
-from nbcampus.service.quizzes import publish_quizzes
+from nbcampus.school.catalog.models import Cohort
+from nbcampus.school.certificates import issuance, keys
+from nbcampus.school.certificates.export import export_zip
+from nbcampus.school.certificates.settings import CertificateSettings
+from nbcampus.school.core.db import Database, upgrade
+from nbcampus.school.core.models import utcnow
+from nbcampus.school.enrolment.models import Enrolment
+from nbcampus.school.exchange.models import Submission
+from nbcampus.school.grading.models import Grade
+from nbcampus.school.publishing.catalog import publish_course
+from nbcampus.school.quizzes.attempts import publish_quizzes
+from nbcampus.school.quizzes.models import QuizAttempt
 from nbcampus.testing import PG_URL
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -316,8 +316,10 @@ def server_pids(school: School, admin_token: str, learners: list[Learner]) -> No
 
 def check_database(db_url: str, state: Path, acknowledged: dict[str, str]) -> dict:
     """Every acknowledged submission stored (row and files) and graded exactly once."""
-    from nbcampus.service.db import Database
-    from nbcampus.service.models import AuditEvent, Grade, GradingJob, Submission
+    from nbcampus.school.core.audit import AuditEvent
+    from nbcampus.school.core.db import Database
+    from nbcampus.school.exchange.models import Submission
+    from nbcampus.school.grading.models import Grade, GradingJob
 
     db = Database(db_url)
     try:
@@ -375,8 +377,8 @@ def check_database(db_url: str, state: Path, acknowledged: dict[str, str]) -> di
 
 def wait_for_grading(db_url: str, timeout: float) -> float:
     """Seconds until no grading job is queued or running (or ``timeout``)."""
-    from nbcampus.service.db import Database
-    from nbcampus.service.models import GradingJob
+    from nbcampus.school.core.db import Database
+    from nbcampus.school.grading.models import GradingJob
 
     db = Database(db_url)
     started = time.monotonic()
@@ -399,7 +401,7 @@ def wait_for_grading(db_url: str, timeout: float) -> float:
 def run(args: argparse.Namespace, workdir: Path) -> dict:
     from nbcampus.apps.demo import prepare_demo
     from nbcampus.hub.settings import CampusSettings
-    from nbcampus.service.db import default_db_url
+    from nbcampus.school.core.db import default_db_url
 
     state = workdir / "state"
     settings = CampusSettings(state_dir=str(state))

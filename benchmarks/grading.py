@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT / "extensions"))
 sys.path.insert(0, str(ROOT / "graders"))
 os.environ["PATH"] = f"{Path(sys.executable).parent}:{os.environ['PATH']}"
 
-from nbcampus.service.release import generate_release  # noqa: E402
+from nbcampus.school.publishing.releases import generate_release  # noqa: E402
 from nbcampus_graders.autograde import GradingTask  # noqa: E402
 from nbcampus_graders.backends import LocalPool  # noqa: E402
 

@@ -25,9 +25,10 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import create_engine, text
 
-from nbcampus.service import reports
-from nbcampus.service.db import Database, upgrade
-from nbcampus.service.models import Cohort, CourseRecord, QuizRecord
+from nbcampus.school.catalog.models import Cohort, CourseRecord
+from nbcampus.school.core.db import Database, upgrade
+from nbcampus.school.progress import reports
+from nbcampus.school.quizzes.models import QuizRecord
 from nbcampus.testing import PG_URL
 
 KINDS = ("connect", "open", "active", "execute")

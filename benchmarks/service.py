@@ -29,7 +29,8 @@ from pathlib import Path
 import requests
 from sqlalchemy import create_engine, insert, select
 
-from nbcampus.service.models import Cohort, Enrolment
+from nbcampus.school.catalog.models import Cohort
+from nbcampus.school.enrolment.models import Enrolment
 from nbcampus.testing import running_campus, write_course
 
 

@@ -11,7 +11,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 from nbcampus.course import check_course, load_course
-from nbcampus.service.release import generate_assignment
+from nbcampus.school.publishing.releases import generate_assignment
 
 ROOT = Path(__file__).resolve().parents[1]
 COURSES = sorted(p for p in (ROOT / "courses").iterdir() if (p / "course.yml").is_file())

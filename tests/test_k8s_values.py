@@ -251,7 +251,7 @@ def test_service_deployment_reads_secrets_and_shares_a_read_write_many_volume(va
 
 
 def test_service_grades_on_the_dask_cluster_of_the_manifest():
-    from nbcampus_graders.worker import GradingWorker
+    from nbcampus.school.grading.api import GradingWorker
 
     config = PyFileConfigLoader("service_config.py", path=str(K8S)).load_config()
     assert config.CampusService.run_grader is True

@@ -1,3 +1,3 @@
-from .apps.main import main
+from nbcampus.apps.main import main
 
 main()

@@ -6,7 +6,7 @@ import asyncio
 import os
 from pathlib import Path
 
-from .startup import skip_slow_imports
+from nbcampus.startup import skip_slow_imports
 
 
 def provision_lessons() -> None:
@@ -14,7 +14,7 @@ def provision_lessons() -> None:
     them itself (a Kubernetes pod: ``NBCAMPUS_PROVISION_LESSONS=1`` set by CampusKubeSpawner).
 
     Same rules as the local spawner: the server's own token, files already there are kept."""
-    from .hub.workspace import CourseMaterials
+    from nbcampus.hub.workspace import CourseMaterials
 
     materials = CourseMaterials(os.environ["NBCAMPUS_API_URL"], os.environ["JUPYTERHUB_API_TOKEN"])
     written = asyncio.run(materials.provision(Path.home()))

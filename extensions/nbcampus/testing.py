@@ -467,8 +467,9 @@ def running_campus(
 def add_full_marks(session, course_id: str, username: str, *, graded_by: str = "test") -> None:
     """Write a submission of ``ex1`` graded 2/2 for ``username`` as rows: no grading job and no
     grading hook run (for tests whose service runs no grader, or that test without the hook)."""
-    from .service.models import Grade, Submission
-    from .service.models.base import utcnow
+    from nbcampus.school.core.api import utcnow
+    from nbcampus.school.exchange.api import Submission
+    from nbcampus.school.grading.api import Grade
 
     sub = Submission(
         id=uuid.uuid4().hex,

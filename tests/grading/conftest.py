@@ -10,7 +10,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from nbcampus.service.release import generate_release
+from nbcampus.school.publishing.releases import generate_release
 from nbcampus.testing import write_course
 from nbcampus_graders.autograde import GradingResult, GradingTask, grade
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from nbcampus.service.db import Database, upgrade
+from nbcampus.school.core.db import Database, upgrade
 from nbcampus.testing import PG_URL, running_campus, write_course
 
 

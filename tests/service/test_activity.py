@@ -10,17 +10,17 @@ import pytest
 from sqlalchemy import select
 
 from nbcampus.course.loader import load_course
-from nbcampus.service import enrolment as rules
-from nbcampus.service.activity import (
+from nbcampus.school.core.errors import CampusError, Forbidden, NotFound
+from nbcampus.school.enrolment import enrolments as rules
+from nbcampus.school.progress.activity import (
     MAX_EVENTS,
     module_of,
     my_notebooks,
     parse_events,
     record_activity,
 )
-from nbcampus.service.catalog import publish_course
-from nbcampus.service.errors import CampusError, Forbidden, NotFound
-from nbcampus.service.models import ActivityEvent
+from nbcampus.school.progress.models import ActivityEvent
+from nbcampus.school.publishing.catalog import publish_course
 
 
 @pytest.fixture

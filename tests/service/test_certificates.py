@@ -20,17 +20,22 @@ import segno
 from sqlalchemy import func, select
 
 from nbcampus.course.loader import load_course
-from nbcampus.service import enrolment as rules
-from nbcampus.service import grading
-from nbcampus.service.catalog import publish_course
-from nbcampus.service.certificates import badge, issuance, keys, page, pdf
-from nbcampus.service.certificates.eligibility import evaluate
-from nbcampus.service.certificates.export import export_zip
-from nbcampus.service.certificates.settings import CertificateSettings
-from nbcampus.service.errors import CampusError, Conflict, NotFound
-from nbcampus.service.models import AuditEvent, Certificate, CourseRecord, Grade, Submission
-from nbcampus.service.models.base import utcnow
-from nbcampus.service.quizzes import publish_quizzes, submit_attempt
+from nbcampus.school.catalog.models import CourseRecord
+from nbcampus.school.certificates import badge, issuance, keys, pdf
+from nbcampus.school.certificates.eligibility import evaluate
+from nbcampus.school.certificates.export import export_zip
+from nbcampus.school.certificates.models import Certificate
+from nbcampus.school.certificates.settings import CertificateSettings
+from nbcampus.school.core.audit import AuditEvent
+from nbcampus.school.core.errors import CampusError, Conflict, NotFound
+from nbcampus.school.core.models import utcnow
+from nbcampus.school.enrolment import enrolments as rules
+from nbcampus.school.exchange.models import Submission
+from nbcampus.school.grading import queue as grading
+from nbcampus.school.grading.models import Grade
+from nbcampus.school.publishing.catalog import publish_course
+from nbcampus.school.quizzes.attempts import publish_quizzes, submit_attempt
+from nbcampus.service.pages import verify as page
 from nbcampus.testing import add_full_marks
 
 QUIZ = "week1-quiz"

@@ -14,7 +14,7 @@ import zipfile
 import pytest
 import requests
 
-from nbcampus.service.db import Database
+from nbcampus.school.core.db import Database
 from nbcampus.testing import add_full_marks
 
 from .conftest import call

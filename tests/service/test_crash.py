@@ -10,7 +10,7 @@ import psutil
 import pytest
 from sqlalchemy import create_engine, func, select
 
-from nbcampus.service.models import Submission
+from nbcampus.school.exchange.models import Submission
 
 from .conftest import running_campus
 from .test_exchange_api import answer_notebook, zip_of

@@ -8,11 +8,12 @@ import pytest
 from sqlalchemy import select
 
 from nbcampus.course.loader import load_course
-from nbcampus.service import enrolment as rules
-from nbcampus.service.catalog import publish_course
-from nbcampus.service.deadlines import grant_override, resolve_deadlines
-from nbcampus.service.errors import CampusError, NotFound
-from nbcampus.service.models import Cohort, Enrolment
+from nbcampus.school.catalog.models import Cohort
+from nbcampus.school.core.errors import CampusError, NotFound
+from nbcampus.school.deadlines.schedule import grant_override, resolve_deadlines
+from nbcampus.school.enrolment import enrolments as rules
+from nbcampus.school.enrolment.models import Enrolment
+from nbcampus.school.publishing.catalog import publish_course
 
 
 def setup(database, folder, *usernames):

@@ -9,10 +9,12 @@ import pytest
 from sqlalchemy import func, select
 
 from nbcampus.course.loader import load_course
-from nbcampus.service import enrolment as rules
-from nbcampus.service.catalog import publish_course, sync_catalog
-from nbcampus.service.errors import Conflict, Forbidden, NotFound
-from nbcampus.service.models import AuditEvent, Enrolment
+from nbcampus.school.catalog.courses import get_course
+from nbcampus.school.core.audit import AuditEvent
+from nbcampus.school.core.errors import Conflict, Forbidden, NotFound
+from nbcampus.school.enrolment import enrolments as rules
+from nbcampus.school.enrolment.models import Enrolment
+from nbcampus.school.publishing.catalog import publish_course, sync_catalog
 
 
 def publish(database, folder):
@@ -176,7 +178,7 @@ def test_invalid_course_keeps_previous_version(database, make_course):
     report = sync_catalog(database, make_course.root)
     assert "evolving" in report.rejected and report.rejected["evolving"][0].line > 0
     with database.session() as session:
-        assert rules.get_course(session, "evolving").title == "Course evolving"
+        assert get_course(session, "evolving").title == "Course evolving"
 
 
 @pytest.mark.parametrize("waitlist", [False, True])
@@ -209,7 +211,7 @@ def test_seat_cap_holds_under_200_concurrent_requests(database, make_course, wai
 
 
 def test_seed_enrols_once_and_never_puts_a_leaver_back(database, make_course):
-    from nbcampus.service.catalog import seed_enrolments
+    from nbcampus.school.publishing.catalog import seed_enrolments
 
     publish(database, make_course("seeded"))
     assert seed_enrolments(database, {"ana": ["seeded", "nope"]}) == [
@@ -242,7 +244,7 @@ def test_readonly_transactions_run_beside_a_writer(database, make_course):
     thread.start()
     assert writing.wait(10)
     with database.session(readonly=True) as session:
-        assert rules.get_course(session, "busy").title == "Course busy"
+        assert get_course(session, "busy").title == "Course busy"
     read_done.set()
     thread.join()
     assert outcome["reader_finished_while_locked"] is True

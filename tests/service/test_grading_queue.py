@@ -11,11 +11,13 @@ import pytest
 from sqlalchemy import func, select
 
 from nbcampus.course.loader import load_course
-from nbcampus.service import grading
-from nbcampus.service.catalog import publish_course
-from nbcampus.service.errors import CampusError
-from nbcampus.service.models import AuditEvent, Grade, GradingJob, Submission
-from nbcampus.service.models.base import utcnow
+from nbcampus.school.core.audit import AuditEvent
+from nbcampus.school.core.errors import CampusError
+from nbcampus.school.core.models import utcnow
+from nbcampus.school.exchange.models import Submission
+from nbcampus.school.grading import queue as grading
+from nbcampus.school.grading.models import Grade, GradingJob
+from nbcampus.school.publishing.catalog import publish_course
 
 LEASE = timedelta(seconds=30)
 CELLS = [
@@ -167,7 +169,7 @@ def test_crashes_are_retried_then_marked_for_review(database, submissions):
         grade = session.scalar(select(Grade).where(Grade.submission_id == job.submission_id))
         assert grade.state == "review" and "boom 2" in grade.review_reasons[0]
     with database.session() as session:
-        from nbcampus.service.grades import current_grades
+        from nbcampus.school.grading.grades import current_grades
 
         assert "ana" not in current_grades(session, "open-mooc")  # review does not count
 

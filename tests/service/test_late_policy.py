@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from nbcampus.service.deadlines import late_status
+from nbcampus.school.deadlines.schedule import late_status
 
 DUE = datetime(2027, 3, 1, 17, 0, tzinfo=UTC)
 POLICY = {

@@ -11,14 +11,20 @@ import pytest
 from sqlalchemy import select
 
 from nbcampus.course.loader import load_course
-from nbcampus.service import dashboards
-from nbcampus.service import enrolment as rules
-from nbcampus.service.catalog import publish_course
-from nbcampus.service.deadlines import grant_override
-from nbcampus.service.errors import CampusError, Conflict, Forbidden
-from nbcampus.service.models import ActivityEvent, QuizRecord
-from nbcampus.service.models.base import utcnow
-from nbcampus.service.quizzes import learner_quiz, publish_quizzes, quiz_scores, submit_attempt
+from nbcampus.school.core.errors import CampusError, Conflict, Forbidden
+from nbcampus.school.core.models import utcnow
+from nbcampus.school.deadlines.schedule import grant_override
+from nbcampus.school.enrolment import enrolments as rules
+from nbcampus.school.progress import dashboards
+from nbcampus.school.progress.models import ActivityEvent
+from nbcampus.school.publishing.catalog import publish_course
+from nbcampus.school.quizzes.attempts import (
+    learner_quiz,
+    publish_quizzes,
+    quiz_scores,
+    submit_attempt,
+)
+from nbcampus.school.quizzes.models import QuizRecord
 
 DEMO = Path(__file__).resolve().parents[2] / "courses" / "python-data"
 QUIZ = "week1-quiz"
@@ -188,7 +194,7 @@ def test_dashboard_item_statistics_and_learners_at_risk(database, demo):
 
 
 def test_dashboard_page_plots_every_section_with_data():
-    from nbcampus.service.dashboard_page import render
+    from nbcampus.service.pages.dashboard import render
 
     sections = {
         "enrolment": [{"day": "2026-11-22", "new": 3, "total": 3}],

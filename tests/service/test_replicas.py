@@ -29,17 +29,12 @@ import pytest
 import requests
 from sqlalchemy import create_engine, func, select, text
 
-from nbcampus.service.db import Database
-from nbcampus.service.models import (
-    AuditEvent,
-    CourseRecord,
-    Enrolment,
-    Grade,
-    GradingJob,
-    Release,
-    Submission,
-)
-from nbcampus.service.models.enrolment import ENROLLED
+from nbcampus.school.catalog.models import CourseRecord
+from nbcampus.school.core.audit import AuditEvent
+from nbcampus.school.core.db import Database
+from nbcampus.school.enrolment.models import ENROLLED, Enrolment
+from nbcampus.school.exchange.models import Release, Submission
+from nbcampus.school.grading.models import Grade, GradingJob
 from nbcampus.testing import OUTPUT_DIR, PG_URL, free_port, write_course
 
 pytestmark = pytest.mark.hub

@@ -15,20 +15,16 @@ from sqlalchemy import create_engine, text
 from traitlets import TraitError
 from traitlets.config import Config
 
-from nbcampus.service import reports
-from nbcampus.service.models import (
-    ActivityEvent,
-    Certificate,
-    Cohort,
-    CourseRecord,
-    Enrolment,
-    Grade,
-    QuizAttempt,
-    QuizRecord,
-    Submission,
-)
-from nbcampus.service.models.base import utcnow
-from nbcampus.service.scopes import Permissions
+from nbcampus.school.catalog.models import Cohort, CourseRecord
+from nbcampus.school.certificates.models import Certificate
+from nbcampus.school.core.models import utcnow
+from nbcampus.school.core.scopes import Permissions
+from nbcampus.school.enrolment.models import Enrolment
+from nbcampus.school.exchange.models import Submission
+from nbcampus.school.grading.models import Grade
+from nbcampus.school.progress import reports
+from nbcampus.school.progress.models import ActivityEvent
+from nbcampus.school.quizzes.models import QuizAttempt, QuizRecord
 
 from .conftest import call
 
@@ -292,7 +288,7 @@ def test_certificates_issued_count_unless_revoked(school):
 
 
 def test_unknown_course_and_cohort_are_not_found(school):
-    from nbcampus.service.errors import NotFound
+    from nbcampus.school.core.errors import NotFound
 
     with school.session(readonly=True) as s:
         with pytest.raises(NotFound, match="no course 'nope'"):
@@ -302,7 +298,7 @@ def test_unknown_course_and_cohort_are_not_found(school):
 
 
 def test_report_page_plots_and_escapes(school):
-    from nbcampus.service.report_page import gather, render
+    from nbcampus.service.pages.report import gather, render
 
     with school.session() as s:
         s.add(Enrolment(course_id="c1", username="<b>zed</b>", status="enrolled"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .client import APIClientApp
+from nbcampus.apps.client import APIClientApp
 
 
 class CatalogApp(APIClientApp):

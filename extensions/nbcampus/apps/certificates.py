@@ -16,7 +16,7 @@ import requests
 from traitlets import Bool, Integer, Unicode, default
 from traitlets.config import Application
 
-from .client import APIClientApp
+from nbcampus.apps.client import APIClientApp
 
 
 class IssueApp(APIClientApp):
@@ -117,7 +117,8 @@ class CheckApp(APIClientApp):
         self.exit(1)
 
     def start(self) -> None:
-        from ..service.certificates import badge, keys
+        from nbcampus.school.certificates import api as badge
+        from nbcampus.school.certificates import api as keys
 
         (path,) = self.need_args(1, self.description)
         try:
@@ -156,7 +157,7 @@ class CheckApp(APIClientApp):
             self.exit(1)
 
     def _fetch_key(self):
-        from ..service.certificates import keys
+        from nbcampus.school.certificates import api as keys
 
         response = self._get("certificates/public-key")
         if response.status_code != 200:
@@ -223,7 +224,7 @@ class ExportApp(Application):
 
     @default("db_url")
     def _default_db_url(self) -> str:
-        from ..service.db import default_db_url
+        from nbcampus.school.core.api import default_db_url
 
         return default_db_url(self.state_dir)
 
@@ -234,11 +235,12 @@ class ExportApp(Application):
     def start(self) -> None:
         from tqdm import tqdm
 
-        from ..service.certificates.export import export_zip
-        from ..service.certificates.keys import SigningKeyError
-        from ..service.certificates.settings import CertificateSettings
-        from ..service.db import Database
-        from ..service.errors import CampusError
+        from nbcampus.school.certificates.api import (
+            CertificateSettings,
+            SigningKeyError,
+            export_zip,
+        )
+        from nbcampus.school.core.api import CampusError, Database
 
         if self.config_file:
             self.load_config_file(self.config_file)

@@ -6,7 +6,7 @@ import sys
 
 from traitlets.config import Application
 
-from ..course import check_course
+from nbcampus.course import check_course
 
 
 class CourseCheckApp(Application):

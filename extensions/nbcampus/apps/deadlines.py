@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from traitlets import Unicode
 
-from .client import APIClientApp
+from nbcampus.apps.client import APIClientApp
 
 
 class ExtendApp(APIClientApp):

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from traitlets.config import Application
 
-from ..course.loader import load_catalog
-from ..hub.settings import CampusSettings
+from nbcampus.course.loader import load_catalog
+from nbcampus.hub.settings import CampusSettings
 
 # role, username; every learner is enrolled in the MOOC, and each in one smaller course
 DEMO_ACCOUNTS = [

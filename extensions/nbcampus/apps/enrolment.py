@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .client import APIClientApp
+from nbcampus.apps.client import APIClientApp
 
 
 class EnrolApp(APIClientApp):

@@ -12,7 +12,7 @@ from pathlib import Path
 from traitlets import Bool, Enum, Float, Unicode, default
 from traitlets.config import Application
 
-from .client import APIClientApp
+from nbcampus.apps.client import APIClientApp
 
 
 class GradeApp(APIClientApp):
@@ -105,7 +105,7 @@ class GraderApp(Application):
 
     @default("db_url")
     def _default_db_url(self) -> str:
-        from ..service.db import default_db_url
+        from nbcampus.school.core.api import default_db_url
 
         return os.environ.get("NBCAMPUS_DB_URL") or default_db_url(self.state_dir)
 
@@ -113,10 +113,9 @@ class GraderApp(Application):
     drain = Bool(False, help="Exit when the queue is empty.").tag(config=True)
 
     def start(self) -> None:
-        from nbcampus_graders.worker import GradingWorker
-
-        from ..service.db import Database
-        from ..startup import skip_slow_imports
+        from nbcampus.school.core.api import Database
+        from nbcampus.school.grading.api import GradingWorker
+        from nbcampus.startup import skip_slow_imports
 
         skip_slow_imports()
         if self.config_file:
@@ -154,10 +153,9 @@ class DoctorApp(Application):
     )
 
     def start(self) -> None:
+        from nbcampus.hub.isolation import LearnerIsolation
+        from nbcampus.hub.settings import CampusSettings
         from nbcampus_graders.sandbox import Sandbox
-
-        from ..hub.isolation import LearnerIsolation
-        from ..hub.settings import CampusSettings
 
         learners = LearnerIsolation(config=self.config).probe(
             [CampusSettings(config=self.config).singleuser_config_dir]

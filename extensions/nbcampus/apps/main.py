@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from traitlets.config import Application
 
-from .. import __version__
-from .catalog import CatalogApp, SyncApp
-from .certificates import CertificatesApp
-from .course import CourseApp
-from .deadlines import ExtendApp
-from .demo import DemoApp
-from .enrolment import EnrolApp, MoveApp, RosterApp, UnenrolApp, VerifyApp
-from .grading import DoctorApp, GradeApp, GraderApp, GradesApp, ScoreApp
+from nbcampus import __version__
+from nbcampus.apps.catalog import CatalogApp, SyncApp
+from nbcampus.apps.certificates import CertificatesApp
+from nbcampus.apps.course import CourseApp
+from nbcampus.apps.deadlines import ExtendApp
+from nbcampus.apps.demo import DemoApp
+from nbcampus.apps.enrolment import EnrolApp, MoveApp, RosterApp, UnenrolApp, VerifyApp
+from nbcampus.apps.grading import DoctorApp, GradeApp, GraderApp, GradesApp, ScoreApp
 
 
 class NBCampusApp(Application):

@@ -10,10 +10,10 @@ from typing import Any
 import jsonschema
 import yaml
 
-from .notebooks import check_exercise_folder, check_lesson, check_quiz
-from .problem import Problem
-from .schema import COURSE_SCHEMA
-from .yamlmap import LineMap, load_yaml_with_lines
+from nbcampus.course.notebooks import check_exercise_folder, check_lesson, check_quiz
+from nbcampus.course.problem import Problem
+from nbcampus.course.schema import COURSE_SCHEMA
+from nbcampus.course.yamlmap import LineMap, load_yaml_with_lines
 
 _VALIDATOR = jsonschema.Draft202012Validator(
     COURSE_SCHEMA, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER

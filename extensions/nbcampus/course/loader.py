@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from .check import check_course, read_course_file
-from .model import Course
-from .problem import Problem
+from nbcampus.course.check import check_course, read_course_file
+from nbcampus.course.model import Course
+from nbcampus.course.problem import Problem
 
 COURSE_FILE = "course.yml"
 

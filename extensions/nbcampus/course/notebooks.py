@@ -9,7 +9,7 @@ from typing import Any
 
 import nbformat
 
-from .problem import Problem
+from nbcampus.course.problem import Problem
 
 BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
 BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"

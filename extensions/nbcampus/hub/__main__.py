@@ -1,6 +1,6 @@
 """``python -m nbcampus.hub``: start JupyterHub with nbcampus's faster start-up."""
 
-from ..startup import skip_slow_imports
+from nbcampus.startup import skip_slow_imports
 
 skip_slow_imports()
 

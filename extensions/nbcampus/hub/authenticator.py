@@ -10,7 +10,7 @@ from nativeauthenticator import NativeAuthenticator
 from nativeauthenticator.orm import UserInfo
 from traitlets import Unicode
 
-from .login import CampusLoginHandler
+from nbcampus.hub.login import CampusLoginHandler
 
 
 class CampusAuthenticator(NativeAuthenticator):

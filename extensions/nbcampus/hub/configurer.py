@@ -12,10 +12,10 @@ from pathlib import Path
 
 from traitlets.config import Config
 
-from ..course.loader import load_catalog
-from ..course.model import Course
-from ..service.scopes import ADMIN, LEARN, cohort_scope, course_scope, custom_scopes
-from .settings import CampusSettings
+from nbcampus.course.loader import load_catalog
+from nbcampus.course.model import Course
+from nbcampus.hub.settings import CampusSettings
+from nbcampus.school.core.api import ADMIN, LEARN, cohort_scope, course_scope, custom_scopes
 
 SERVICE = "nbcampus"
 ACCESS_SERVICE = f"access:services!service={SERVICE}"

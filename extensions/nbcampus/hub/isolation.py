@@ -30,8 +30,8 @@ from pathlib import Path
 from traitlets import Enum, Integer, List, Unicode, default
 from traitlets.config import Config, LoggingConfigurable
 
-from ..bwrap import Jail, Limits, Probe, probe_jail, python_roots
-from .settings import CampusSettings
+from nbcampus.bwrap import Jail, Limits, Probe, probe_jail, python_roots
+from nbcampus.hub.settings import CampusSettings
 
 log = logging.getLogger("JupyterHub")
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from traitlets import Bool, Dict, Enum, Integer, List, Set, TraitError, Unicode, default, validate
 from traitlets.config import Configurable
 
-from ..service.db import default_db_url
+from nbcampus.school.core.api import default_db_url
 
 #: a training manager's grant: a course id, or course id/cohort name (both as course files spell ids)
 _GRANT = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}(/[a-z0-9][a-z0-9-]{0,62})?$")

@@ -12,9 +12,9 @@ import psutil
 from jupyterhub.spawner import SimpleLocalProcessSpawner
 from traitlets import Unicode
 
-from ..bwrap import give_to
-from .isolation import LearnerIsolation
-from .workspace import CourseMaterials
+from nbcampus.bwrap import give_to
+from nbcampus.hub.isolation import LearnerIsolation
+from nbcampus.hub.workspace import CourseMaterials
 
 
 class CampusSpawner(SimpleLocalProcessSpawner):

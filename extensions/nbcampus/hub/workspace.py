@@ -21,7 +21,7 @@ from pathlib import Path
 
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 
-from ..service.storage import ArchiveError, safe_member_name
+from nbcampus.school.exchange.api import ArchiveError, safe_member_name
 
 
 class ServiceUnavailable(RuntimeError):

@@ -18,8 +18,8 @@ def _jupyter_server_extension_points() -> list[dict[str, str]]:
 
 
 def _load_jupyter_server_extension(serverapp) -> None:
-    from .handlers import handlers
-    from .settings import CampusLab
+    from nbcampus.lab.handlers import handlers
+    from nbcampus.lab.settings import CampusLab
 
     lab = CampusLab(config=serverapp.config, parent=serverapp)
     web_app = serverapp.web_app

@@ -16,10 +16,10 @@ from jupyter_server.base.handlers import APIHandler
 from tornado import web
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 
-from ..service.scopes import Permissions
-from .assignments import ACTIONS, AssignmentActionError, exchange_message, run_action
-from .forward import forward_rule
-from .settings import CampusLab
+from nbcampus.lab.assignments import ACTIONS, AssignmentActionError, exchange_message, run_action
+from nbcampus.lab.forward import forward_rule
+from nbcampus.lab.settings import CampusLab
+from nbcampus.school.core.api import Permissions
 
 #: largest request body the panel may forward (activity batches, enrolment, extensions)
 MAX_FORWARD_BYTES = 256 * 1024
@@ -158,7 +158,7 @@ class MaterialsHandler(CampusHandler):
     async def post(self, course_id: str) -> None:
         if not self.check_ready():
             return
-        from ..hub.workspace import CourseMaterials
+        from nbcampus.hub.workspace import CourseMaterials
 
         root = self.settings["server_root_dir"]
         materials = CourseMaterials(self.lab.api_url, self.lab.token, timeout=10)

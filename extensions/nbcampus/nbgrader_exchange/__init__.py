@@ -5,13 +5,13 @@ nbgrader's commands and its Assignments panel then release, fetch, submit, list,
 return feedback through the service instead of a shared folder.
 """
 
-from .collect import CampusCollect
-from .fetch_assignment import CampusFetchAssignment
-from .fetch_feedback import CampusFetchFeedback
-from .list import CampusList
-from .release_assignment import CampusReleaseAssignment
-from .release_feedback import CampusReleaseFeedback
-from .submit import CampusSubmit
+from nbcampus.nbgrader_exchange.collect import CampusCollect
+from nbcampus.nbgrader_exchange.fetch_assignment import CampusFetchAssignment
+from nbcampus.nbgrader_exchange.fetch_feedback import CampusFetchFeedback
+from nbcampus.nbgrader_exchange.list import CampusList
+from nbcampus.nbgrader_exchange.release_assignment import CampusReleaseAssignment
+from nbcampus.nbgrader_exchange.release_feedback import CampusReleaseFeedback
+from nbcampus.nbgrader_exchange.submit import CampusSubmit
 
 __all__ = [
     "CampusCollect",

@@ -16,7 +16,7 @@ import requests
 from nbgrader.exchange.abc import Exchange
 from traitlets import Bool, Float, Unicode, default
 
-from ..service.storage import ArchiveError, safe_member_name
+from nbcampus.school.exchange.api import ArchiveError, safe_member_name
 
 
 class CampusExchange(Exchange):

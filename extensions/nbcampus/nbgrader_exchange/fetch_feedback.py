@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from nbgrader.exchange.abc import ExchangeFetchFeedback
 
-from .client import CampusExchange
+from nbcampus.nbgrader_exchange.client import CampusExchange
 
 
 class CampusFetchFeedback(ExchangeFetchFeedback, CampusExchange):

@@ -11,7 +11,7 @@ from typing import Any
 from nbgrader.exchange.abc import ExchangeList
 from traitlets import Bool
 
-from .client import CampusExchange
+from nbcampus.nbgrader_exchange.client import CampusExchange
 
 
 class CampusList(ExchangeList, CampusExchange):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from nbgrader.exchange.abc import ExchangeReleaseAssignment
 
-from .client import CampusExchange
+from nbcampus.nbgrader_exchange.client import CampusExchange
 
 
 class CampusReleaseAssignment(ExchangeReleaseAssignment, CampusExchange):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from nbgrader.exchange.abc import ExchangeReleaseFeedback
 
-from .client import CampusExchange
+from nbcampus.nbgrader_exchange.client import CampusExchange
 
 
 class CampusReleaseFeedback(ExchangeReleaseFeedback, CampusExchange):

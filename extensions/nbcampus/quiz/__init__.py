@@ -5,8 +5,8 @@ server token from the environment) for the questions in the learner's own option
 widget per question, and posts the answers; the service scores them and answers with feedback.
 """
 
-from .client import QuizClient, QuizError
-from .widgets import CodeOutput, MultipleChoice, Numeric, Quiz, ShortText, SingleChoice
+from nbcampus.quiz.client import QuizClient, QuizError
+from nbcampus.quiz.widgets import CodeOutput, MultipleChoice, Numeric, Quiz, ShortText, SingleChoice
 
 __all__ = [
     "CodeOutput",

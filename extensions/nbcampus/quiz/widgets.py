@@ -6,7 +6,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from .client import QuizClient, QuizError
+from nbcampus.quiz.client import QuizClient, QuizError
 
 
 class Question(w.VBox):

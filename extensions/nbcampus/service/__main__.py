@@ -1,3 +1,3 @@
-from .app import main
+from nbcampus.service.app import main
 
 main()

@@ -20,15 +20,15 @@ from tornado import web
 from traitlets import Bool, Integer, Unicode, default
 from traitlets.config import Application
 
-from .. import __version__
-from ..startup import skip_slow_imports
-from .catalog import seed_enrolments, sync_catalog
-from .certificates import keys as certificate_keys
-from .certificates.settings import CertificateSettings
-from .db import Database, default_db_url, startup_lock, upgrade
-from .handlers.activity import MyActivityHandler
-from .handlers.catalog import CatalogHandler, CourseHandler
-from .handlers.certificates import (
+from nbcampus import __version__
+from nbcampus.school.certificates import api as certificate_keys
+from nbcampus.school.certificates.api import CertificateSettings
+from nbcampus.school.core.api import Database, default_db_url, startup_lock, upgrade
+from nbcampus.school.exchange.api import Limits
+from nbcampus.school.publishing.api import seed_enrolments, sync_catalog
+from nbcampus.service.api.activity import MyActivityHandler
+from nbcampus.service.api.catalog import CatalogHandler, CourseHandler
+from nbcampus.service.api.certificates import (
     ApprovalHandler,
     CertificateAssertionHandler,
     CertificatePdfHandler,
@@ -43,15 +43,15 @@ from .handlers.certificates import (
     VerifyHandler,
     VerifyPage,
 )
-from .handlers.deadlines import DeadlinesHandler, OverrideHandler
-from .handlers.enrolments import (
+from nbcampus.service.api.deadlines import DeadlinesHandler, OverrideHandler
+from nbcampus.service.api.enrolment import (
     AuditHandler,
     EnrolmentHandler,
     EnrolmentsHandler,
     MyEnrolmentsHandler,
     RosterHandler,
 )
-from .handlers.exchange import (
+from nbcampus.service.api.exchange import (
     AssignmentsHandler,
     FeedbackHandler,
     LessonsHandler,
@@ -59,28 +59,28 @@ from .handlers.exchange import (
     SubmissionHandler,
     SubmissionsHandler,
 )
-from .handlers.grading import (
+from nbcampus.service.api.grading import (
     CellScoreHandler,
     FeedbackReleaseHandler,
     GradedNotebooksHandler,
     GradingHandler,
     MyGradesHandler,
 )
-from .handlers.meta import OpenAPIHandler, RootHandler, SyncHandler
-from .handlers.pages import HomePage
-from .handlers.quizzes import (
-    DashboardHandler,
-    DashboardPage,
-    QuizAttemptsHandler,
-    QuizHandler,
-)
-from .handlers.reports import (
+from nbcampus.service.api.meta import OpenAPIHandler, RootHandler, SyncHandler
+from nbcampus.service.api.progress import (
     CourseReportHandler,
     LearnersReportHandler,
     MyProgressHandler,
     ReportPage,
 )
-from .storage import Limits
+from nbcampus.service.api.quizzes import (
+    DashboardHandler,
+    DashboardPage,
+    QuizAttemptsHandler,
+    QuizHandler,
+)
+from nbcampus.service.pages.home import HomePage
+from nbcampus.startup import skip_slow_imports
 
 #: (path template as in the OpenAPI document, handler)
 ROUTES: list[tuple[str, type[web.RequestHandler]]] = [
@@ -292,8 +292,8 @@ class CampusService(Application):
         """The in-service grading worker, or None when graders run elsewhere."""
         if not self.run_grader:
             return None
+        from nbcampus.school.grading.api import GradingWorker
         from nbcampus_graders.sandbox import Sandbox
-        from nbcampus_graders.worker import GradingWorker
 
         probe = Sandbox(config=self.config).probe()
         if not probe.available:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import __version__
+from nbcampus import __version__
 
 _ERROR = {
     "description": "refused, with a message",

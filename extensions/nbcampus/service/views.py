@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .models import CourseRecord, Enrolment
+from nbcampus.school.catalog.api import CourseRecord
+from nbcampus.school.enrolment.api import Enrolment
 
 
 def public_course(

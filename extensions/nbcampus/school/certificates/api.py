@@ -1,0 +1,62 @@
+"""What other packages may use of certificates: everything else is private to it."""
+
+from nbcampus.school.certificates.badge import (
+    CONTEXT,
+    InvalidAssertion,
+    assertion,
+    crypto_key,
+    issuer_profile,
+    sign,
+    verify,
+)
+from nbcampus.school.certificates.eligibility import evaluate
+from nbcampus.school.certificates.export import export_zip
+from nbcampus.school.certificates.issuance import (
+    approve,
+    check,
+    course_certificates,
+    facts,
+    get_certificate,
+    issue_eligible,
+    my_certificates,
+    reissue,
+    revoke,
+)
+from nbcampus.school.certificates.keys import (
+    SigningKeyError,
+    fingerprint,
+    load_or_create,
+    load_public,
+)
+from nbcampus.school.certificates.models import Certificate
+from nbcampus.school.certificates.pdf import pdf_input, render
+from nbcampus.school.certificates.settings import CertificateSettings
+
+__all__ = [
+    "CONTEXT",
+    "Certificate",
+    "CertificateSettings",
+    "InvalidAssertion",
+    "SigningKeyError",
+    "approve",
+    "assertion",
+    "check",
+    "course_certificates",
+    "crypto_key",
+    "evaluate",
+    "export_zip",
+    "facts",
+    "fingerprint",
+    "get_certificate",
+    "issue_eligible",
+    "issuer_profile",
+    "load_or_create",
+    "load_public",
+    "my_certificates",
+    "pdf_input",
+    "reissue",
+    "render",
+    "revoke",
+    "sign",
+    "verify",
+]

@@ -1,0 +1,183 @@
+"""Who may have a certificate, by the rules of the course file's ``certificate`` block.
+
+- ``enabled``: the course gives certificates at all;
+- ``min_score``: the weighted score (``grading.weights``: assignments against quizzes), in
+  percent, reaches it (default: ``grading.pass_score``, else 0);
+- ``required_modules``: each of these modules is complete: every assignment in it has a grade
+  that counts and its quiz (if it has one) was attempted;
+- ``verified_only``: the learner is on the verified track;
+- ``instructor_approval``: a staff member approved the learner.
+
+The weighted score: assignments count by their points (each at the learner's current grade, as
+a fraction of its maximum, 0 when not graded), quizzes by their best attempt (each quiz alike);
+the two parts weigh as the course file says. A part the course does not have gives its weight
+to the other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from nbcampus.school.catalog.api import CourseRecord
+from nbcampus.school.certificates.models import CertificateApproval
+from nbcampus.school.enrolment.api import ENROLLED, VERIFIED_TRACK, Enrolment
+from nbcampus.school.grading.api import Grade, current_grades
+from nbcampus.school.quizzes.api import QuizAttempt, quiz_id_of
+
+
+@dataclass
+class Eligibility:
+    """The verdict for one learner: eligible or not, the score, and what is missing."""
+
+    username: str
+    score: float
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def eligible(self) -> bool:
+        return not self.missing
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "username": self.username,
+            "eligible": self.eligible,
+            "score": round(self.score, 2),
+            "missing": self.missing,
+        }
+
+
+def rules(course: CourseRecord) -> dict[str, Any]:
+    """The course's certificate block with its defaults filled in."""
+    block = course.data.get("certificate", {})
+    grading = course.data.get("grading", {})
+    return {
+        "enabled": bool(block.get("enabled", False)),
+        "min_score": float(block.get("min_score", grading.get("pass_score", 0))),
+        "required_modules": list(block.get("required_modules", [])),
+        "verified_only": bool(block.get("verified_only", False)),
+        "instructor_approval": bool(block.get("instructor_approval", False)),
+    }
+
+
+def _best_quiz_scores(
+    session: Session, course_id: str, usernames: list[str] | None
+) -> dict[str, dict[str, tuple[float, float]]]:
+    """``{username: {quiz_id: (best score, its max)}}``, aggregated in the database."""
+    query = select(
+        QuizAttempt.username,
+        QuizAttempt.quiz_id,
+        func.max(QuizAttempt.score),
+        func.max(QuizAttempt.max_score),
+    ).where(QuizAttempt.course_id == course_id)
+    if usernames is not None:
+        query = query.where(QuizAttempt.username.in_(usernames))
+    result: dict[str, dict[str, tuple[float, float]]] = {}
+    for username, quiz_id, best, most in session.execute(
+        query.group_by(QuizAttempt.username, QuizAttempt.quiz_id)
+    ):
+        result.setdefault(username, {})[quiz_id] = (best, most)
+    return result
+
+
+def weighted_score(
+    course_data: dict[str, Any],
+    grades: dict[str, Grade],
+    quizzes: dict[str, tuple[float, float]],
+) -> float:
+    """The learner's weighted score in percent (see the module docstring)."""
+    modules = course_data.get("modules", [])
+    assignments = [a for m in modules for a in m.get("assignments", [])]
+    quiz_ids = [quiz_id_of(m) for m in modules if m.get("quiz")]
+    weights = course_data.get("grading", {}).get("weights", {})
+    parts: list[tuple[float, float]] = []  # (weight, fraction)
+    total_points = sum(float(a.get("points", 0)) for a in assignments)
+    if assignments and total_points > 0:
+        earned = 0.0
+        for a in assignments:
+            grade = grades.get(a["id"])
+            if grade is not None and grade.max_score > 0:
+                earned += float(a.get("points", 0)) * min(grade.score / grade.max_score, 1.0)
+        parts.append((float(weights.get("assignments", 0)), earned / total_points))
+    if quiz_ids:
+        fractions = []
+        for quiz_id in quiz_ids:
+            best, most = quizzes.get(quiz_id, (0.0, 0.0))
+            fractions.append(min(best / most, 1.0) if most > 0 else 0.0)
+        parts.append((float(weights.get("quizzes", 0)), sum(fractions) / len(fractions)))
+    weight = sum(w for w, _ in parts)
+    if weight <= 0:
+        # nothing graded, or every part weighs 0: the parts count alike
+        return 100.0 * sum(f for _, f in parts) / len(parts) if parts else 100.0
+    return 100.0 * sum(w * f for w, f in parts) / weight
+
+
+def _module_gaps(
+    course_data: dict[str, Any],
+    required: list[str],
+    grades: dict[str, Grade],
+    quizzes: dict[str, tuple[float, float]],
+) -> list[str]:
+    modules = {m["id"]: m for m in course_data.get("modules", [])}
+    gaps = []
+    for module_id in required:
+        module = modules.get(module_id)
+        if module is None:
+            gaps.append(f"module {module_id} is required but not in the course")
+            continue
+        ungraded = [a["id"] for a in module.get("assignments", []) if a["id"] not in grades]
+        if ungraded:
+            gaps.append(f"module {module_id}: no grade yet for {', '.join(ungraded)}")
+        if module.get("quiz") and quiz_id_of(module) not in quizzes:
+            gaps.append(f"module {module_id}: quiz {quiz_id_of(module)} not attempted")
+    return gaps
+
+
+def evaluate(
+    session: Session, course: CourseRecord, usernames: Iterable[str] | None = None
+) -> dict[str, Eligibility]:
+    """The verdict for every enrolled learner of ``course`` (or only ``usernames``)."""
+    wanted = list(usernames) if usernames is not None else None
+    rule = rules(course)
+    query = select(Enrolment.username, Enrolment.track).where(
+        Enrolment.course_id == course.id, Enrolment.status == ENROLLED
+    )
+    if wanted is not None:
+        query = query.where(Enrolment.username.in_(wanted))
+    tracks = dict(session.execute(query).all())
+    grades = current_grades(session, course.id, list(tracks) if wanted is not None else None)
+    quizzes = _best_quiz_scores(session, course.id, list(tracks) if wanted is not None else None)
+    approved: set[str] = set()
+    if rule["instructor_approval"]:
+        approvals = select(CertificateApproval.username).where(
+            CertificateApproval.course_id == course.id
+        )
+        if wanted is not None:
+            approvals = approvals.where(CertificateApproval.username.in_(list(tracks)))
+        approved = set(session.scalars(approvals))
+    verdicts = {}
+    for username, track in tracks.items():
+        mine, my_quizzes = grades.get(username, {}), quizzes.get(username, {})
+        verdict = Eligibility(username, weighted_score(course.data, mine, my_quizzes))
+        if not rule["enabled"]:
+            verdict.missing.append(f"course {course.id} gives no certificates")
+        if verdict.score + 1e-9 < rule["min_score"]:
+            verdict.missing.append(
+                f"score {verdict.score:.1f}% is below the {rule['min_score']:g}% required"
+            )
+        verdict.missing += _module_gaps(course.data, rule["required_modules"], mine, my_quizzes)
+        if rule["verified_only"] and track != VERIFIED_TRACK:
+            verdict.missing.append("certificates of this course are for the verified track only")
+        if rule["instructor_approval"] and username not in approved:
+            verdict.missing.append("waiting for an instructor's approval")
+        verdicts[username] = verdict
+    for username in wanted or []:
+        if username not in verdicts:
+            verdicts[username] = Eligibility(
+                username, 0.0, [f"{username} is not enrolled in {course.id}"]
+            )
+    return verdicts

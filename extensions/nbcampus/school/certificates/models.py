@@ -1,0 +1,72 @@
+"""Certificates: what was certified to whom (a snapshot taken at issue), revocations, approvals."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from nbcampus.school.core.api import Base, UTCDateTime, utcnow
+
+
+class Certificate(Base):
+    """One issued certificate. Its facts are copied at issue so a later course file does not
+    change what was certified; a correction is a revocation and a re-issue (a new id and number).
+
+    ``number`` counts per course (1, 2, 3...): unique with the course. A learner holds at most one
+    certificate per course that is not revoked (a partial unique index).
+    """
+
+    __tablename__ = "certificates"
+    __table_args__ = (
+        UniqueConstraint("course_id", "number"),
+        Index(
+            "uq_certificates_active_learner",
+            "course_id",
+            "username",
+            unique=True,
+            sqlite_where=text("revoked_at IS NULL"),
+            postgresql_where=text("revoked_at IS NULL"),
+        ),
+        Index("ix_certificates_username", "username"),
+    )
+
+    #: unguessable (secrets.token_urlsafe): it is the key of the public verification page
+    id: Mapped[str] = mapped_column(String(48), primary_key=True)
+    course_id: Mapped[str] = mapped_column(ForeignKey("courses.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    username: Mapped[str] = mapped_column(String(255))
+    learner_name: Mapped[str] = mapped_column(String(255))
+    course_title: Mapped[str] = mapped_column(String(300))
+    format: Mapped[str] = mapped_column(String(8))
+    cohort: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    #: the weighted score in percent (None where a course certifies completion only)
+    score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    #: hours of effort: the course's hours per week times its weeks
+    hours: Mapped[float] = mapped_column(Float)
+    #: {"organisation", "logo", "colors": {"primary", "accent"}} from the course file
+    branding: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: "auto" when the service issued it as the learner became eligible, else the staff member
+    issued_by: Mapped[str] = mapped_column(String(255))
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    revoked_by: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    revoke_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    #: the certificate this one re-issues (revoked in the same transaction)
+    replaces: Mapped[str | None] = mapped_column(String(48), nullable=True)
+
+
+class CertificateApproval(Base):
+    """A staff member's approval of one learner, for courses whose certificate requires it."""
+
+    __tablename__ = "certificate_approvals"
+    __table_args__ = (UniqueConstraint("course_id", "username"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[str] = mapped_column(ForeignKey("courses.id"))
+    username: Mapped[str] = mapped_column(String(255))
+    approved_by: Mapped[str] = mapped_column(String(255))
+    approved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reason: Mapped[str] = mapped_column(Text, default="")

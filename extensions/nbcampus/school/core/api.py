@@ -1,0 +1,47 @@
+"""What other packages may use of core: everything else is private to it."""
+
+from nbcampus.school.core.audit import AuditEvent
+from nbcampus.school.core.db import Database, default_db_url, startup_lock, upgrade
+from nbcampus.school.core.errors import CampusError, Conflict, Forbidden, NotFound
+from nbcampus.school.core.events import (
+    EventBus,
+    GradeRecorded,
+    QuizAttempted,
+    TrackChanged,
+    publish,
+)
+from nbcampus.school.core.models import Base, UTCDateTime, utcnow
+from nbcampus.school.core.scopes import (
+    ADMIN,
+    LEARN,
+    Permissions,
+    cohort_scope,
+    course_scope,
+    custom_scopes,
+)
+
+__all__ = [
+    "ADMIN",
+    "AuditEvent",
+    "Base",
+    "CampusError",
+    "Conflict",
+    "Database",
+    "EventBus",
+    "Forbidden",
+    "GradeRecorded",
+    "LEARN",
+    "NotFound",
+    "Permissions",
+    "QuizAttempted",
+    "TrackChanged",
+    "UTCDateTime",
+    "cohort_scope",
+    "course_scope",
+    "custom_scopes",
+    "default_db_url",
+    "publish",
+    "startup_lock",
+    "upgrade",
+    "utcnow",
+]

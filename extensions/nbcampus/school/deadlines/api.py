@@ -1,0 +1,9 @@
+"""What other packages may use of deadlines: everything else is private to it."""
+
+from nbcampus.school.deadlines.schedule import grant_override, late_status, resolve_deadlines
+
+__all__ = [
+    "grant_override",
+    "late_status",
+    "resolve_deadlines",
+]

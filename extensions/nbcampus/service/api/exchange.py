@@ -1,0 +1,216 @@
+"""The HTTP exchange used by nbgrader inside learners' and instructors' servers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+from tornado import web
+
+from nbcampus.school.catalog.api import get_course
+from nbcampus.school.core.api import CampusError, utcnow
+from nbcampus.school.enrolment.api import ENROLLED, Enrolment
+from nbcampus.school.exchange import api as exchange
+from nbcampus.school.exchange.api import LESSONS, Submission, read_archive, zip_folder
+from nbcampus.school.grading import api as grading
+from nbcampus.service.base import APIHandler
+
+
+class ExchangeHandler(APIHandler):
+    """Shared by the exchange handlers: archive limits and storage."""
+
+    @property
+    def storage_root(self) -> Path:
+        return Path(self.campus.exchange_dir)
+
+    async def prepare(self) -> None:
+        await super().prepare()
+        length = self.request.headers.get("Content-Length")
+        limit = self.campus.limits.max_bytes
+        if length and length.isdigit() and int(length) > limit:
+            raise web.HTTPError(413, f"the upload is {length} bytes; the limit is {limit}")
+
+    def archive(self) -> dict[str, bytes]:
+        try:
+            return read_archive(self.request.body, self.campus.limits)
+        except CampusError as e:  # ArchiveError
+            raise web.HTTPError(e.status, e.message) from None
+
+    def send_zip(self, data: bytes, name: str) -> None:
+        self.set_header("Content-Type", "application/zip")
+        self.set_header("Content-Disposition", f'attachment; filename="{name}.zip"')
+        self.finish(data)
+
+    def may_read_course(self, session, course_id: str) -> None:
+        """Staff of the course, or a learner enrolled in it."""
+        if self.permissions.can("grade", course_id) or self.permissions.can("report", course_id):
+            return
+        enrolled = session.scalar(
+            select(Enrolment.id).where(
+                Enrolment.course_id == course_id,
+                Enrolment.username == self.username,
+                Enrolment.status == ENROLLED,
+            )
+        )
+        if enrolled is None:
+            raise web.HTTPError(403, f"you are not enrolled in {course_id}")
+
+    async def send_release(self, course_id: str, item: str, missing: str, name: str) -> None:
+        """Answer with the current release of ``item`` (an assignment or the lessons) as a ZIP."""
+
+        def read(session):
+            get_course(session, course_id)
+            self.may_read_course(session, course_id)
+            rel = exchange.current_release(session, course_id, item)
+            if rel is None:
+                raise web.HTTPError(404, missing)
+            return rel.storage
+
+        storage = await self.in_db(read)
+        self.send_zip(zip_folder(self.storage_root / storage), name)
+
+
+class LessonsHandler(ExchangeHandler):
+    async def get(self, course_id: str) -> None:
+        """GET /api/courses/{course}/lessons: the course's lesson files as a ZIP."""
+
+        await self.send_release(
+            course_id, LESSONS, f"{course_id} has no lessons", f"{course_id}-lessons"
+        )
+
+
+class AssignmentsHandler(ExchangeHandler):
+    async def get(self) -> None:
+        """GET /api/exchange/assignments[?course=]: released assignments of my courses."""
+        course = self.get_argument("course", None)
+        staff = self.permissions.staff_courses()
+
+        def read(session):
+            return exchange.assignments_for(session, self.username, staff, course)
+
+        self.write_json({"assignments": await self.in_db(read)})
+
+
+class ReleaseHandler(ExchangeHandler):
+    async def get(self, course_id: str, assignment_id: str) -> None:
+        """GET .../release: the current release as a ZIP."""
+
+        await self.send_release(
+            course_id,
+            assignment_id,
+            f"{course_id}/{assignment_id} has not been released",
+            assignment_id,
+        )
+
+    async def post(self, course_id: str, assignment_id: str) -> None:
+        """POST .../release: release (or re-release) an assignment from a ZIP of its files."""
+        self.require("teach", course_id)
+        files = self.archive()
+
+        def act(session):
+            rel = exchange.release(
+                session, self.storage_root, course_id, assignment_id, files, actor=self.username
+            )
+            return {
+                "release_id": rel.id,
+                "files": sorted(rel.files),
+                "released_at": rel.released_at.isoformat(),
+            }
+
+        self.write_json(await self.in_db(act), status=201)
+
+
+class SubmissionsHandler(ExchangeHandler):
+    async def post(self, course_id: str, assignment_id: str) -> None:
+        """POST .../submissions: a learner's new attempt, timestamped now by the server."""
+        received_at = utcnow()  # the body is complete when the handler runs
+        self.require("learn", course_id)
+        files = self.archive()
+
+        def act(session):
+            sub = exchange.submit(
+                session,
+                self.storage_root,
+                course_id,
+                assignment_id,
+                self.username,
+                files,
+                received_at,
+            )
+            view = exchange.submission_view(sub)
+            if self.campus.auto_grade:
+                (job,) = grading.enqueue(session, [sub], requested_by="submission")
+                view["grading"] = {"job_id": job.id, "state": job.state}
+            return view
+
+        self.write_json(await self.in_db(act), status=201)
+
+    async def get(self, course_id: str, assignment_id: str) -> None:
+        """GET .../submissions[?latest=1]: submissions to grade."""
+        self.require("grade", course_id)
+        latest = self.get_argument("latest", "0") in ("1", "true")
+
+        def read(session):
+            get_course(session, course_id)
+            return [
+                exchange.submission_view(s)
+                for s in exchange.list_submissions(session, course_id, assignment_id, latest)
+            ]
+
+        self.write_json({"submissions": await self.in_db(read)})
+
+
+class SubmissionHandler(ExchangeHandler):
+    def _load(self, session, submission_id: str) -> Submission:
+        sub = session.get(Submission, submission_id)
+        if sub is None or (
+            sub.username != self.username and not self.permissions.can("grade", sub.course_id)
+        ):
+            # the same answer whether it exists or not: no probing other learners' work
+            raise web.HTTPError(404, f"no submission {submission_id!r}")
+        return sub
+
+    async def get(self, submission_id: str) -> None:
+        """GET /api/exchange/submissions/{id}: the files, with the server's timestamp.txt."""
+
+        def read(session):
+            sub = self._load(session, submission_id)
+            return sub.storage, sub.received_at
+
+        storage, received_at = await self.in_db(read)
+        # nbgrader reads timestamp.txt to judge lateness: it gets the server's receive time
+        stamp = received_at.strftime("%Y-%m-%d %H:%M:%S.%f %Z")
+        self.send_zip(
+            zip_folder(self.storage_root / storage, {"timestamp.txt": stamp.encode()}),
+            submission_id,
+        )
+
+
+class FeedbackHandler(SubmissionHandler):
+    async def get(self, submission_id: str) -> None:
+        """GET .../submissions/{id}/feedback: the released feedback as a ZIP."""
+
+        def read(session):
+            sub = self._load(session, submission_id)
+            feedback = exchange.latest_feedback(session, sub.id)
+            if feedback is None:
+                raise web.HTTPError(404, f"no feedback released for submission {submission_id!r}")
+            return feedback.storage
+
+        storage = await self.in_db(read)
+        self.send_zip(zip_folder(self.storage_root / storage), f"feedback-{submission_id}")
+
+    async def post(self, submission_id: str) -> None:
+        """POST .../submissions/{id}/feedback: release feedback files to the learner."""
+        files = self.archive()
+
+        def act(session):
+            sub = self._load(session, submission_id)
+            if not self.permissions.can("grade", sub.course_id):
+                raise web.HTTPError(403, f"you may not grade in course {sub.course_id!r}")
+            feedback = exchange.add_feedback(
+                session, self.storage_root, sub, files, actor=self.username
+            )
+            return {"submission_id": sub.id, "released_at": feedback.released_at.isoformat()}
+
+        self.write_json(await self.in_db(act), status=201)

@@ -1,0 +1,113 @@
+"""The report page for training managers and instructors: the cohort lines with plots, and the
+first learners' lines (the CSV has them all). Served by the service like the dashboard."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tornado.escape import url_escape, xhtml_escape
+
+from nbcampus.school.catalog.api import get_course
+from nbcampus.school.progress import api as reports
+from nbcampus.service.pages import html
+
+#: learners shown on the page; the CSV download has every one
+PAGE_LEARNERS = 200
+
+
+def gather(session, course_id: str, cohort: str | None, cohorts) -> dict[str, Any]:
+    """Everything the page shows, read in one transaction."""
+    if cohort is not None:
+        reports.cohort_id_of(session, course_id, cohort)
+    plan = reports.report_plan(session, course_id)
+    return {
+        "course": course_id,
+        "title": get_course(session, course_id).title,
+        "modules": plan.modules,
+        "report": reports.cohort_report(session, course_id, cohorts),
+        "learner_columns": reports.learner_columns(plan),
+        "learners": reports.learner_report(session, course_id, cohorts, limit=PAGE_LEARNERS),
+    }
+
+
+def plot_cohorts(rows: list[dict[str, Any]]) -> str:
+    """Enrolled, active (30 and 7 days) and completed learners per cohort."""
+    if not rows:
+        return ""
+    fig, ax = html.figure()
+    names = [r["cohort"] for r in rows]
+    width = 0.2
+    for i, (key, label) in enumerate(
+        [
+            ("enrolled", "enrolled"),
+            ("active_30d", "active 30 d"),
+            ("active_7d", "active 7 d"),
+            ("completed", "completed"),
+        ]
+    ):
+        ax.bar(
+            [x + (i - 1.5) * width for x in range(len(names))],
+            [r[key] or 0 for r in rows],
+            width,
+            label=label,
+        )
+    ax.set_xticks(range(len(names)), names)
+    ax.set_ylabel("learners")
+    ax.legend(fontsize=8)
+    return html.svg(fig)
+
+
+def plot_modules(total: dict[str, Any], modules: list[str]) -> str:
+    """Hours of active time per module."""
+    hours = [(total[f"minutes_{m}"] or 0) / 60 for m in modules]
+    if not any(hours):
+        return ""
+    fig, ax = html.figure()
+    ax.bar(modules, hours)
+    ax.set_ylabel("hours active")
+    ax.tick_params(axis="x", labelrotation=30, labelsize=8)
+    return html.svg(fig)
+
+
+def plot_grades(total: dict[str, Any]) -> str:
+    """How many learners scored in each tenth of the course score."""
+    counts = [total[f"grades_{low}_{high}"] for low, high in reports.BUCKETS]
+    if not any(counts):
+        return ""
+    fig, ax = html.figure()
+    ax.bar([f"{low}–{high}" for low, high in reports.BUCKETS], counts)
+    ax.set_xlabel("course score (%)")
+    ax.set_ylabel("learners")
+    ax.tick_params(axis="x", labelsize=8)
+    return html.svg(fig)
+
+
+def render(data: dict[str, Any], api_url: str, cohort: str | None) -> str:
+    """The whole page; every name and title escaped."""
+    course_id, report = data["course"], data["report"]
+    total = report["total"]
+    query = f"&cohort={url_escape(cohort)}" if cohort else ""
+    base = f"{api_url}courses/{url_escape(course_id)}/report"
+    cohort_csv = xhtml_escape(f"{base}?format=csv{query}")
+    learners_csv = xhtml_escape(f"{base}/learners?format=csv{query}")
+    certificates = total["certificates_issued"]
+    facts = (
+        f"<p>Discussion messages: not available (nbcampus has no discussion yet). "
+        f"Certificates issued: {'not available' if certificates is None else certificates}.</p>"
+    )
+    shown, enrolled = len(data["learners"]), total["enrolled"]
+    more = f" (the first {shown} of {enrolled})" if shown < enrolled else ""
+    scope = f"cohort <code>{xhtml_escape(cohort)}</code>" if cohort else "your cohorts"
+    body = f"""<h1>{xhtml_escape(data["title"])}</h1>
+<p>Report of course <code>{xhtml_escape(course_id)}</code>, {scope}.</p>
+<section id=cohorts><h2>Cohorts</h2><div class=plot>{plot_cohorts(report["cohorts"])}</div>
+{html.table(report["cohorts"] + [total], report["columns"])}{facts}
+<p><a class=csv href='{cohort_csv}'>Download CSV</a></p></section>
+<section id=modules><h2>Time per module</h2>
+<div class=plot>{plot_modules(total, data["modules"]) or "<p class=empty>No activity yet.</p>"}</div>
+</section>
+<section id=grades><h2>Grade distribution</h2>
+<div class=plot>{plot_grades(total) or "<p class=empty>No grades yet.</p>"}</div></section>
+<section id=learners><h2>Learners{more}</h2>{html.table(data["learners"], data["learner_columns"])}
+<p><a class=csv href='{learners_csv}'>Download CSV</a></p></section>"""
+    return html.page(f"{data['title']}: report", body)
