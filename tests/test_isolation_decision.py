@@ -19,7 +19,7 @@ from nbcampus.hub.isolation import (
     require_learner_isolation,
 )
 from nbcampus.hub.settings import CampusSettings
-from nbcampus.hub.workspace import unpack_new_files
+from nbcampus.workspace import unpack_new_files
 
 WORKS = Probe(True, details=["bwrap: /usr/bin/bwrap"])
 MISSING = Probe(False, "bubblewrap (bwrap) is not installed: apt-get install bubblewrap")

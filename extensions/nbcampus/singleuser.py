@@ -14,7 +14,8 @@ def provision_lessons() -> None:
     them itself (a Kubernetes pod: ``NBCAMPUS_PROVISION_LESSONS=1`` set by CampusKubeSpawner).
 
     Same rules as the local spawner: the server's own token, files already there are kept."""
-    from nbcampus.hub.workspace import CourseMaterials
+    # imported after skip_slow_imports() (see main), like jupyterhub.singleuser
+    from nbcampus.workspace import CourseMaterials
 
     materials = CourseMaterials(os.environ["NBCAMPUS_API_URL"], os.environ["JUPYTERHUB_API_TOKEN"])
     written = asyncio.run(materials.provision(Path.home()))

@@ -117,8 +117,7 @@ class CheckApp(APIClientApp):
         self.exit(1)
 
     def start(self) -> None:
-        from nbcampus.school.certificates import api as badge
-        from nbcampus.school.certificates import api as keys
+        from nbcampus.school.certificates import api as certificates
 
         (path,) = self.need_args(1, self.description)
         try:
@@ -127,8 +126,8 @@ class CheckApp(APIClientApp):
             self._fail(f"cannot read {path}: {e}")
         if self.public_key:
             try:
-                key = keys.load_public(Path(self.public_key).read_bytes(), self.public_key)
-            except (OSError, keys.SigningKeyError) as e:
+                key = certificates.load_public(Path(self.public_key).read_bytes(), self.public_key)
+            except (OSError, certificates.SigningKeyError) as e:
                 self._fail(str(e))
         elif self.offline:
             print("error: --offline needs --public-key=FILE", file=sys.stderr)
@@ -136,8 +135,8 @@ class CheckApp(APIClientApp):
         else:
             key = self._fetch_key()
         try:
-            document = badge.verify(token, key)
-        except badge.InvalidAssertion as e:
+            document = certificates.verify(token, key)
+        except certificates.InvalidAssertion as e:
             self._fail(f"{path}: {e}")
         facts = document.get("nbcampus:certificate", {})
         status = "signature valid" if self.offline or self.public_key else self._status(facts)
@@ -146,7 +145,7 @@ class CheckApp(APIClientApp):
             if facts.get(name) is not None:
                 print(f"  {name:<8} {facts[name]}")
         print(f"  issued   {document.get('issuedOn')}")
-        print(f"  key      {keys.fingerprint(key)}")
+        print(f"  key      {certificates.fingerprint(key)}")
 
     def _get(self, path: str) -> requests.Response:
         url = self.api_url.rstrip("/") + "/" + path
@@ -157,14 +156,14 @@ class CheckApp(APIClientApp):
             self.exit(1)
 
     def _fetch_key(self):
-        from nbcampus.school.certificates import api as keys
+        from nbcampus.school.certificates import api as certificates
 
         response = self._get("certificates/public-key")
         if response.status_code != 200:
             self._fail(f"the service gave no public key ({response.status_code})")
         try:
-            return keys.load_public(response.text, "the service's public key")
-        except keys.SigningKeyError as e:
+            return certificates.load_public(response.text, "the service's public key")
+        except certificates.SigningKeyError as e:
             self._fail(str(e))
 
     def _status(self, facts: dict) -> str:

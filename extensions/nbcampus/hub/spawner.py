@@ -14,7 +14,7 @@ from traitlets import Unicode
 
 from nbcampus.bwrap import give_to
 from nbcampus.hub.isolation import LearnerIsolation
-from nbcampus.hub.workspace import CourseMaterials
+from nbcampus.workspace import CourseMaterials
 
 
 class CampusSpawner(SimpleLocalProcessSpawner):

@@ -20,6 +20,7 @@ from nbcampus.lab.assignments import ACTIONS, AssignmentActionError, exchange_me
 from nbcampus.lab.forward import forward_rule
 from nbcampus.lab.settings import CampusLab
 from nbcampus.school.core.api import Permissions
+from nbcampus.workspace import CourseMaterials
 
 #: largest request body the panel may forward (activity batches, enrolment, extensions)
 MAX_FORWARD_BYTES = 256 * 1024
@@ -158,8 +159,6 @@ class MaterialsHandler(CampusHandler):
     async def post(self, course_id: str) -> None:
         if not self.check_ready():
             return
-        from nbcampus.hub.workspace import CourseMaterials
-
         root = self.settings["server_root_dir"]
         materials = CourseMaterials(self.lab.api_url, self.lab.token, timeout=10)
         try:

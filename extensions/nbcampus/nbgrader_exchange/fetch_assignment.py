@@ -5,6 +5,7 @@ from __future__ import annotations
 from nbgrader.exchange.abc import ExchangeFetchAssignment
 
 from nbcampus.nbgrader_exchange.client import CampusExchange
+from nbcampus.workspace import unpack_new_files
 
 
 class CampusFetchAssignment(ExchangeFetchAssignment, CampusExchange):
@@ -28,8 +29,6 @@ class CampusFetchAssignment(ExchangeFetchAssignment, CampusExchange):
             "GET", f"exchange/courses/{self.course}/assignments/{self.assignment}/release"
         ).content
         if self.dest.exists():  # replace_missing_files: only add what is missing
-            from nbcampus.hub.workspace import unpack_new_files
-
             added = unpack_new_files(data, self.dest)
             self.log.info("Restored %d missing file(s) in %s", len(added), self.dest)
             return

@@ -21,7 +21,7 @@ from traitlets import Bool, Integer, Unicode, default
 from traitlets.config import Application
 
 from nbcampus import __version__
-from nbcampus.school.certificates import api as certificate_keys
+from nbcampus.school.certificates import api as certificates
 from nbcampus.school.certificates.api import CertificateSettings
 from nbcampus.school.core.api import Database, default_db_url, startup_lock, upgrade
 from nbcampus.school.exchange.api import Limits
@@ -41,7 +41,6 @@ from nbcampus.service.api.certificates import (
     RevocationsHandler,
     RevokeHandler,
     VerifyHandler,
-    VerifyPage,
 )
 from nbcampus.service.api.deadlines import DeadlinesHandler, OverrideHandler
 from nbcampus.service.api.enrolment import (
@@ -71,11 +70,9 @@ from nbcampus.service.api.progress import (
     CourseReportHandler,
     LearnersReportHandler,
     MyProgressHandler,
-    ReportPage,
 )
 from nbcampus.service.api.quizzes import (
     DashboardHandler,
-    DashboardPage,
     QuizAttemptsHandler,
     QuizHandler,
 )
@@ -247,7 +244,7 @@ class CampusService(Application):
             # the school's certificate settings and signing key (made on first start, mode
             # 0600; under the lock so that replicas sharing the state folder share one key)
             self.certificates = CertificateSettings(parent=self)
-            self.signing_key = certificate_keys.load_or_create(self.certificates.key_file)
+            self.signing_key = certificates.load_or_create(self.certificates.key_file)
             self.publish()
 
     def publish(self) -> None:
@@ -311,15 +308,10 @@ class CampusService(Application):
         HubOAuth.instance(cache_max_age=60)
         handlers = [(url_path_join(self.base_url, route_regex(t)), h) for t, h in ROUTES]
         handlers.append((url_path_join(self.base_url, "oauth_callback"), HubOAuthCallbackHandler))
-        handlers.append(
-            (
-                url_path_join(self.base_url, route_regex("/courses/{course}/dashboard")),
-                DashboardPage,
-            )
-        )
+        handlers.append((url_path_join(self.base_url, route_regex("/courses/{course}/dashboard")),))
         for page, handler in [
-            ("/courses/{course}/report", ReportPage),
-            ("/verify/{certificate}", VerifyPage),
+            ("/courses/{course}/report"),
+            ("/verify/{certificate}"),
         ]:
             handlers.append((url_path_join(self.base_url, route_regex(page)), handler))
         handlers.append((self.base_url, HomePage))

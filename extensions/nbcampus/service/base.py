@@ -12,6 +12,7 @@ from tornado import web
 from tornado.escape import xhtml_escape
 
 from nbcampus.school.core.api import CampusError, Permissions
+from nbcampus.service.pages.html import CSP
 
 MAX_JSON_BYTES = 1024 * 1024
 
@@ -137,8 +138,6 @@ class PageHandler(APIHandler):
         await super().prepare()
 
     def finish_page(self, page: str) -> None:
-        from nbcampus.service.pages.html import CSP
-
         self.set_header("Content-Type", "text/html; charset=utf-8")
         self.set_header("Content-Security-Policy", CSP)
         self.finish(page)

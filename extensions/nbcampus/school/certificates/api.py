@@ -9,6 +9,7 @@ from nbcampus.school.certificates.badge import (
     sign,
     verify,
 )
+from nbcampus.school.certificates.counts import issued_per_cohort, issued_per_learner
 from nbcampus.school.certificates.eligibility import evaluate
 from nbcampus.school.certificates.export import export_zip
 from nbcampus.school.certificates.issuance import (
@@ -29,10 +30,13 @@ from nbcampus.school.certificates.keys import (
     load_public,
 )
 from nbcampus.school.certificates.models import Certificate
-from nbcampus.school.certificates.pdf import pdf_input, render
+from nbcampus.school.certificates.pdf import pdf_input
+from nbcampus.school.certificates.pdf import render as render_pdf
 from nbcampus.school.certificates.settings import CertificateSettings
 
 __all__ = [
+    "issued_per_cohort",
+    "issued_per_learner",
     "CONTEXT",
     "Certificate",
     "CertificateSettings",
@@ -55,7 +59,7 @@ __all__ = [
     "my_certificates",
     "pdf_input",
     "reissue",
-    "render",
+    "render_pdf",
     "revoke",
     "sign",
     "verify",

@@ -19,7 +19,7 @@ from typing import Any
 from jwcrypto import jwk, jws
 from jwcrypto.common import JWException
 
-from nbcampus.school.certificates.keys import fingerprint, public_pem
+from nbcampus.school.certificates.keys import fingerprint, public_jwk, public_pem
 from nbcampus.school.certificates.models import Certificate
 from nbcampus.school.certificates.settings import CertificateSettings
 
@@ -56,8 +56,6 @@ def issuer_profile(settings: CertificateSettings) -> dict[str, Any]:
 
 def crypto_key(settings: CertificateSettings, key: jwk.JWK) -> dict[str, Any]:
     """The published CryptographicKey document (PEM as Open Badges has it, JWK for JOSE tools)."""
-    from nbcampus.school.certificates.keys import public_jwk
-
     return {
         "@context": CONTEXT,
         "type": "CryptographicKey",

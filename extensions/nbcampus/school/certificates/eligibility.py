@@ -8,10 +8,8 @@
 - ``verified_only``: the learner is on the verified track;
 - ``instructor_approval``: a staff member approved the learner.
 
-The weighted score: assignments count by their points (each at the learner's current grade, as
-a fraction of its maximum, 0 when not graded), quizzes by their best attempt (each quiz alike);
-the two parts weigh as the course file says. A part the course does not have gives its weight
-to the other.
+The weighted score is the school's one course score (``nbcampus.school.progress.score``), the
+same the reports and the learner's progress show; a course that scores nothing counts as 100%.
 """
 
 from __future__ import annotations
@@ -20,14 +18,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nbcampus.school.catalog.api import CourseRecord
 from nbcampus.school.certificates.models import CertificateApproval
 from nbcampus.school.enrolment.api import ENROLLED, VERIFIED_TRACK, Enrolment
 from nbcampus.school.grading.api import Grade, current_grades
-from nbcampus.school.quizzes.api import QuizAttempt, quiz_id_of
+from nbcampus.school.progress.api import rule_of
+from nbcampus.school.quizzes.api import best_attempts, quiz_id_of
 
 
 @dataclass
@@ -64,63 +63,11 @@ def rules(course: CourseRecord) -> dict[str, Any]:
     }
 
 
-def _best_quiz_scores(
-    session: Session, course_id: str, usernames: list[str] | None
-) -> dict[str, dict[str, tuple[float, float]]]:
-    """``{username: {quiz_id: (best score, its max)}}``, aggregated in the database."""
-    query = select(
-        QuizAttempt.username,
-        QuizAttempt.quiz_id,
-        func.max(QuizAttempt.score),
-        func.max(QuizAttempt.max_score),
-    ).where(QuizAttempt.course_id == course_id)
-    if usernames is not None:
-        query = query.where(QuizAttempt.username.in_(usernames))
-    result: dict[str, dict[str, tuple[float, float]]] = {}
-    for username, quiz_id, best, most in session.execute(
-        query.group_by(QuizAttempt.username, QuizAttempt.quiz_id)
-    ):
-        result.setdefault(username, {})[quiz_id] = (best, most)
-    return result
-
-
-def weighted_score(
-    course_data: dict[str, Any],
-    grades: dict[str, Grade],
-    quizzes: dict[str, tuple[float, float]],
-) -> float:
-    """The learner's weighted score in percent (see the module docstring)."""
-    modules = course_data.get("modules", [])
-    assignments = [a for m in modules for a in m.get("assignments", [])]
-    quiz_ids = [quiz_id_of(m) for m in modules if m.get("quiz")]
-    weights = course_data.get("grading", {}).get("weights", {})
-    parts: list[tuple[float, float]] = []  # (weight, fraction)
-    total_points = sum(float(a.get("points", 0)) for a in assignments)
-    if assignments and total_points > 0:
-        earned = 0.0
-        for a in assignments:
-            grade = grades.get(a["id"])
-            if grade is not None and grade.max_score > 0:
-                earned += float(a.get("points", 0)) * min(grade.score / grade.max_score, 1.0)
-        parts.append((float(weights.get("assignments", 0)), earned / total_points))
-    if quiz_ids:
-        fractions = []
-        for quiz_id in quiz_ids:
-            best, most = quizzes.get(quiz_id, (0.0, 0.0))
-            fractions.append(min(best / most, 1.0) if most > 0 else 0.0)
-        parts.append((float(weights.get("quizzes", 0)), sum(fractions) / len(fractions)))
-    weight = sum(w for w, _ in parts)
-    if weight <= 0:
-        # nothing graded, or every part weighs 0: the parts count alike
-        return 100.0 * sum(f for _, f in parts) / len(parts) if parts else 100.0
-    return 100.0 * sum(w * f for w, f in parts) / weight
-
-
 def _module_gaps(
     course_data: dict[str, Any],
     required: list[str],
     grades: dict[str, Grade],
-    quizzes: dict[str, tuple[float, float]],
+    quizzes: dict[str, float],
 ) -> list[str]:
     modules = {m["id"]: m for m in course_data.get("modules", [])}
     gaps = []
@@ -150,7 +97,8 @@ def evaluate(
         query = query.where(Enrolment.username.in_(wanted))
     tracks = dict(session.execute(query).all())
     grades = current_grades(session, course.id, list(tracks) if wanted is not None else None)
-    quizzes = _best_quiz_scores(session, course.id, list(tracks) if wanted is not None else None)
+    quizzes = best_attempts(session, course.id, list(tracks) if wanted is not None else None)
+    score_rule = rule_of(session, course.id, course.data)
     approved: set[str] = set()
     if rule["instructor_approval"]:
         approvals = select(CertificateApproval.username).where(
@@ -162,7 +110,8 @@ def evaluate(
     verdicts = {}
     for username, track in tracks.items():
         mine, my_quizzes = grades.get(username, {}), quizzes.get(username, {})
-        verdict = Eligibility(username, weighted_score(course.data, mine, my_quizzes))
+        score = score_rule.score({a: (g.score, g.max_score) for a, g in mine.items()}, my_quizzes)
+        verdict = Eligibility(username, 100.0 if score is None else score)
         if not rule["enabled"]:
             verdict.missing.append(f"course {course.id} gives no certificates")
         if verdict.score + 1e-9 < rule["min_score"]:

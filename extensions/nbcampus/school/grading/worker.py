@@ -31,6 +31,7 @@ from nbcampus.school.grading import feedback
 from nbcampus.school.grading import queue as grading
 from nbcampus.school.grading.models import Grade, GradingJob
 from nbcampus_graders.autograde import GradingResult, GradingTask
+from nbcampus_graders.backends import DaskBackend, LocalPool
 
 
 class GradingWorker(LoggingConfigurable):
@@ -71,8 +72,6 @@ class GradingWorker(LoggingConfigurable):
         return timedelta(seconds=self.lease_seconds)
 
     def make_backend(self):
-        from nbcampus_graders.backends import DaskBackend, LocalPool
-
         if self.backend == "dask":
             return DaskBackend(self.scheduler_address)
         return LocalPool(self.workers)

@@ -17,13 +17,14 @@ defines them:
   been attempted; *completed at* is the latest of those passing submissions and first quiz
   attempts, and *days to complete* counts from the enrolment;
 - *discussion messages*: not available (None): nbcampus has no discussion yet;
-- *certificates*: issued and not revoked.
+- *certificates*: issued and not revoked, counted by the certificates package and given to the
+  reports by their caller (certificates sit above progress).
 """
 
 from __future__ import annotations
 
 import statistics
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -33,13 +34,13 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
 from nbcampus.school.catalog.api import Cohort, get_course
-from nbcampus.school.certificates.api import Certificate
 from nbcampus.school.core.api import NotFound, UTCDateTime, utcnow
 from nbcampus.school.enrolment.api import ENROLLED, Enrolment
 from nbcampus.school.exchange.api import Submission
 from nbcampus.school.grading.api import Grade
 from nbcampus.school.progress.models import ActivityEvent
-from nbcampus.school.quizzes.api import QuizAttempt, QuizRecord, quiz_id_of
+from nbcampus.school.progress.score import ScoreRule, rule_of
+from nbcampus.school.quizzes.api import QuizAttempt
 
 DEFAULT_PASS_SCORE = 50.0
 #: grade distribution buckets: [0, 10), [10, 20) ... [90, 100]
@@ -50,17 +51,21 @@ NO_COHORT, ALL_COHORTS = "(none)", "(all)"
 
 @dataclass(frozen=True)
 class ReportPlan:
-    """What the course file says a report measures: modules, their work, weights, pass mark."""
+    """What the course file says a report measures: modules, their work, the score, pass mark."""
 
     course_id: str
     modules: list[str]
-    #: assignment id -> points (the course file's)
-    assignments: dict[str, float]
-    #: quiz id -> the most points it gives (its published questions' points)
-    quizzes: dict[str, float]
-    assignment_weight: float
-    quiz_weight: float
+    #: the course's weighted score (its assignments' and quizzes' points and weights)
+    rule: ScoreRule
     pass_score: float
+
+    @property
+    def assignments(self) -> Mapping[str, float]:
+        return self.rule.assignments
+
+    @property
+    def quizzes(self) -> Mapping[str, float]:
+        return self.rule.quizzes
 
     @property
     def module_columns(self) -> list[str]:
@@ -70,24 +75,11 @@ class ReportPlan:
 def report_plan(session: Session, course_id: str) -> ReportPlan:
     """The plan of ``course_id`` from its published course file (NotFound for no such course)."""
     data = get_course(session, course_id).data
-    modules = data["modules"]
-    quiz_ids = [quiz_id_of(m) for m in modules if m.get("quiz")]
-    published = {
-        r.quiz_id: float(sum(q.get("points", 1) for q in r.questions))
-        for r in session.scalars(select(QuizRecord).where(QuizRecord.course_id == course_id))
-    }
-    grading = data.get("grading", {})
-    weights = grading.get("weights", {"assignments": 1.0, "quizzes": 0.0})
     return ReportPlan(
         course_id=course_id,
-        modules=[m["id"] for m in modules],
-        assignments={
-            a["id"]: float(a["points"]) for m in modules for a in m.get("assignments", [])
-        },
-        quizzes={q: published.get(q, 0.0) for q in quiz_ids},
-        assignment_weight=float(weights["assignments"]),
-        quiz_weight=float(weights["quizzes"]),
-        pass_score=float(grading.get("pass_score", DEFAULT_PASS_SCORE)),
+        modules=[m["id"] for m in data["modules"]],
+        rule=rule_of(session, course_id, data),
+        pass_score=float(data.get("grading", {}).get("pass_score", DEFAULT_PASS_SCORE)),
     )
 
 
@@ -158,6 +150,7 @@ def _learner_lines(
             G.username,
             G.score,
             G.max_score,
+            plan.rule.earned_sql(G.assignment_id, G.score, G.max_score).label("earned"),
             S.received_at,
             func.row_number()
             .over(partition_by=(G.username, G.assignment_id), order_by=S.attempt.desc())
@@ -175,7 +168,7 @@ def _learner_lines(
     grades = (
         select(
             ranked.c.username,
-            func.sum(ranked.c.score).label("assignment_points"),
+            func.sum(ranked.c.earned).label("assignment_points"),
             func.sum(case((passing, 1), else_=0)).label("passed"),
             type_coerce(func.max(case((passing, ranked.c.received_at))), UTCDateTime()).label(
                 "last_passed_at"
@@ -189,7 +182,7 @@ def _learner_lines(
     best = only_learners(
         select(
             Q.username,
-            func.max(Q.score).label("best"),
+            plan.rule.capped_quiz_sql(Q.quiz_id, func.max(Q.score)).label("best"),
             func.min(Q.submitted_at).label("first_at"),
         )
         .where(Q.course_id == course_id, Q.quiz_id.in_(list(plan.quizzes) or [""]))
@@ -207,21 +200,12 @@ def _learner_lines(
         .subquery("quizzes")
     )
 
-    # the weighted score; a part with nothing to score gives its weight to the other
-    assignment_total, quiz_total = sum(plan.assignments.values()), sum(plan.quizzes.values())
-    wa = plan.assignment_weight if assignment_total else 0.0
-    wq = plan.quiz_weight if quiz_total else 0.0
+    # THE weighted course score (progress.score), for every learner at once
     graded = or_(grades.c.username.is_not(None), quizzes.c.username.is_not(None))
-    if wa + wq:
-        parts = []
-        if wa:
-            parts.append(func.coalesce(grades.c.assignment_points, 0) * (wa / assignment_total))
-        if wq:
-            parts.append(func.coalesce(quizzes.c.quiz_points, 0) * (wq / quiz_total))
-        weighted = sum(parts[1:], parts[0]) * (100.0 / (wa + wq))
-        score = case((graded, weighted), else_=None)
-    else:
-        score = literal(None)
+    weighted = plan.rule.sql(
+        func.coalesce(grades.c.assignment_points, 0), func.coalesce(quizzes.c.quiz_points, 0)
+    )
+    score = case((graded, weighted), else_=None)
 
     has_work = bool(plan.assignments or plan.quizzes)
     done = and_(
@@ -287,17 +271,6 @@ def _minutes(seconds: float | None) -> float:
     return round((seconds or 0) / 60, 1)
 
 
-def certificates_issued(session: Session, course_id: str) -> dict[str, int]:
-    """Certificates issued and not revoked per learner of the course."""
-    certificates = Certificate.__table__
-    rows = session.execute(
-        select(certificates.c.username, func.count())
-        .where(certificates.c.course_id == course_id, certificates.c.revoked_at.is_(None))
-        .group_by(certificates.c.username)
-    )
-    return {username: count for username, count in rows}
-
-
 def learner_report(
     session: Session,
     course_id: str,
@@ -305,14 +278,15 @@ def learner_report(
     username: str | None = None,
     now: datetime | None = None,
     limit: int | None = None,
+    certificates: Mapping[str, int] | None = None,
 ) -> list[dict[str, Any]]:
     """One row per enrolled learner, ordered by name: the measures above plus the last activity.
 
     ``cohorts`` limits the rows to those cohorts (None: every learner of the course); ``username``
-    to one learner (a learner's own line); ``limit`` to the first names."""
+    to one learner (a learner's own line); ``limit`` to the first names. ``certificates``: the
+    learners' certificate counts (``certificates.api.issued_per_learner``; None: not counted)."""
     plan = report_plan(session, course_id)
     now = now or utcnow()
-    certificates = certificates_issued(session, course_id)
     query = _learner_lines(plan, cohorts, username, now).order_by(Enrolment.username)
     if limit is not None:
         query = query.limit(limit)
@@ -342,7 +316,9 @@ def learner_report(
                 "completed_at": r["completed_at"].isoformat() if r["completed_at"] else None,
                 "days_to_complete": _days(r["enrolled_at"], r["completed_at"]),
                 "discussion_messages": None,
-                "certificates": certificates.get(r["username"], 0),
+                "certificates": (
+                    None if certificates is None else certificates.get(r["username"], 0)
+                ),
             }
         )
         rows.append(row)
@@ -401,11 +377,13 @@ def cohort_report(
     course_id: str,
     cohorts: Collection[str] | None = None,
     now: datetime | None = None,
+    certificates: Mapping[str, int] | None = None,
 ) -> dict[str, Any]:
     """The course report: one row per cohort (only ``cohorts`` when given) and their total.
 
     Returns ``{"course", "columns", "cohorts": [row], "total": row}``; every row has the keys of
-    ``columns``. Cohorts without learners are listed with zeros."""
+    ``columns``. Cohorts without learners are listed with zeros. ``certificates``: the counts per
+    cohort (``certificates.api.issued_per_cohort``; None: not counted)."""
     plan = report_plan(session, course_id)
     now = now or utcnow()
     lines = _learner_lines(plan, cohorts, None, now).subquery("lines")
@@ -438,7 +416,6 @@ def cohort_report(
         )
     ):
         durations.setdefault(cohort, []).append(_days(enrolled_at, completed_at))
-    certificates = _certificates_per_cohort(session, course_id, cohorts)
 
     names = list(
         session.scalars(
@@ -466,27 +443,9 @@ def cohort_report(
         ALL_COHORTS,
         summed or None,
         [d for ds in durations.values() for d in ds],
-        {ALL_COHORTS: sum(certificates.values())},
+        None if certificates is None else {ALL_COHORTS: sum(certificates.values())},
     )
     return {"course": course_id, "columns": _cohort_columns(plan), "cohorts": rows, "total": total}
-
-
-def _certificates_per_cohort(session, course_id, cohorts) -> dict[str, int] | None:
-    cert = Certificate.__table__
-    query = (
-        select(func.coalesce(Cohort.name, NO_COHORT), func.count())
-        .select_from(cert)
-        .join(
-            Enrolment,
-            and_(Enrolment.course_id == cert.c.course_id, Enrolment.username == cert.c.username),
-        )
-        .outerjoin(Cohort, Cohort.id == Enrolment.cohort_id)
-        .where(cert.c.course_id == course_id, cert.c.revoked_at.is_(None))
-        .group_by(Cohort.name)
-    )
-    if cohorts is not None:
-        query = query.where(Cohort.name.in_(list(cohorts)))
-    return {name: count for name, count in session.execute(query)}
 
 
 def _rate(part: int, whole: int) -> float | None:
@@ -517,5 +476,5 @@ def _cohort_row(plan, name, r, durations, certificates) -> dict[str, Any]:
     for i, (low, high) in enumerate(BUCKETS):
         row[f"grades_{low}_{high}"] = get(f"b{i}")
     row["discussion_messages"] = None
-    row["certificates_issued"] = certificates.get(name, 0)
+    row["certificates_issued"] = None if certificates is None else certificates.get(name, 0)
     return row

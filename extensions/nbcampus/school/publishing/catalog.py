@@ -22,8 +22,12 @@ from nbcampus.course.loader import COURSE_FILE, scan_courses
 from nbcampus.course.model import Course
 from nbcampus.course.problem import Problem
 from nbcampus.school.catalog.api import SELF_PACED, Cohort, CourseRecord
-from nbcampus.school.core.api import AuditEvent
-from nbcampus.school.enrolment.api import Enrolment, RosterEntry
+from nbcampus.school.core.api import AuditEvent, CampusError
+from nbcampus.school.enrolment.api import Enrolment, Learner, RosterEntry, enrol
+from nbcampus.school.exchange import api as exchange
+from nbcampus.school.exchange.api import LESSONS
+from nbcampus.school.publishing.releases import generate_release, lesson_files, source_hash
+from nbcampus.school.quizzes.api import publish_quizzes
 
 
 @dataclass
@@ -103,10 +107,6 @@ def release_materials(db, course: Course, exchange_dir: Path) -> list[str]:
 
     An assignment an instructor released by hand (no source hash) is left as it is.
     """
-    from nbcampus.school.exchange import api as exchange
-    from nbcampus.school.exchange.api import LESSONS
-    from nbcampus.school.publishing.releases import generate_release, lesson_files, source_hash
-
     done = []
     wanted = {LESSONS: None}
     wanted.update({assignment_id: None for assignment_id in course.assignment_ids()})
@@ -142,9 +142,6 @@ def release_materials(db, course: Course, exchange_dir: Path) -> list[str]:
 
 def seed_enrolments(db, enrolments: dict[str, list[str]]) -> list[str]:
     """Enrol people by name (the demo's learners); already enrolled ones are left alone."""
-    from nbcampus.school.core.api import CampusError
-    from nbcampus.school.enrolment.api import Learner, enrol
-
     done = []
     for username, course_ids in enrolments.items():
         for course_id in course_ids:
@@ -179,8 +176,6 @@ def sync_catalog(
 
     With ``exchange_dir``, lessons and exercises are released too (exercises made by nbgrader).
     """
-    from nbcampus.school.quizzes.api import publish_quizzes
-
     report = SyncReport()
     published = []
     for folder, course, problems in scan_courses(courses_dir):

@@ -2,9 +2,11 @@
 
 from nbcampus.school.quizzes.attempts import (
     attempt_json,
+    best_attempts,
     learner_quiz,
     publish_quizzes,
     quiz_id_of,
+    quiz_points,
     submit_attempt,
 )
 from nbcampus.school.quizzes.models import QuizAttempt, QuizRecord
@@ -13,6 +15,8 @@ __all__ = [
     "QuizAttempt",
     "QuizRecord",
     "attempt_json",
+    "best_attempts",
+    "quiz_points",
     "learner_quiz",
     "publish_quizzes",
     "quiz_id_of",

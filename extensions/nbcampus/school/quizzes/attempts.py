@@ -300,11 +300,26 @@ def submit_attempt(
     return attempt
 
 
-def quiz_scores(session: Session, course_id: str) -> dict[str, dict[str, tuple[float, float]]]:
-    """Best attempt per learner and quiz: ``{username: {quiz_id: (score, max_score)}}``."""
-    scores: dict[str, dict[str, tuple[float, float]]] = {}
-    for a in session.scalars(select(QuizAttempt).where(QuizAttempt.course_id == course_id)):
-        best = scores.setdefault(a.username, {}).get(a.quiz_id)
-        if best is None or a.score > best[0]:
-            scores[a.username][a.quiz_id] = (a.score, a.max_score)
-    return scores
+def quiz_points(session: Session, course_id: str) -> dict[str, float]:
+    """The points each published quiz of the course gives: ``{quiz id: points}``."""
+    return {
+        r.quiz_id: float(sum(q.get("points", 1) for q in r.questions))
+        for r in session.scalars(select(QuizRecord).where(QuizRecord.course_id == course_id))
+    }
+
+
+def best_attempts(
+    session: Session, course_id: str, usernames: list[str] | None = None
+) -> dict[str, dict[str, float]]:
+    """``{username: {quiz id: best attempt's points}}``, aggregated in the database."""
+    query = select(QuizAttempt.username, QuizAttempt.quiz_id, func.max(QuizAttempt.score)).where(
+        QuizAttempt.course_id == course_id
+    )
+    if usernames is not None:
+        query = query.where(QuizAttempt.username.in_(usernames))
+    result: dict[str, dict[str, float]] = {}
+    for username, quiz_id, best in session.execute(
+        query.group_by(QuizAttempt.username, QuizAttempt.quiz_id)
+    ):
+        result.setdefault(username, {})[quiz_id] = float(best)
+    return result

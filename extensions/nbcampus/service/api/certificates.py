@@ -4,18 +4,14 @@ check (no login) as JSON and as an HTML page."""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from sqlalchemy import select
 from tornado import web
 
 from nbcampus.school.catalog.api import get_course
-from nbcampus.school.certificates import api as badge
-from nbcampus.school.certificates import api as issuance
-from nbcampus.school.certificates import api as pdf
+from nbcampus.school.certificates import api as certificates
 from nbcampus.school.certificates.api import Certificate, evaluate
 from nbcampus.service.base import APIHandler
-from nbcampus.service.pages import verify as page
 
 
 class CertificateAPIHandler(APIHandler):
@@ -43,7 +39,7 @@ class CertificateAPIHandler(APIHandler):
     def staff_view(self, cert: Certificate) -> dict[str, Any]:
         return {
             **self.listing(cert),
-            **issuance.facts(cert),
+            **certificates.facts(cert),
             "username": cert.username,
             "issued_by": cert.issued_by,
             "revoked_by": cert.revoked_by,
@@ -53,7 +49,7 @@ class CertificateAPIHandler(APIHandler):
     async def own_or_staff(self, certificate_id: str) -> Certificate:
         """The certificate, if it is the caller's or the caller staffs its course; else 404
         (a learner learns nothing about other people's certificates)."""
-        cert = await self.in_db(issuance.get_certificate, certificate_id)
+        cert = await self.in_db(certificates.get_certificate, certificate_id)
         assert self.permissions is not None
         if cert.username != self.username and not self.permissions.can("grade", cert.course_id):
             raise web.HTTPError(404, f"no certificate {certificate_id!r}")
@@ -69,7 +65,7 @@ class CertificateAPIHandler(APIHandler):
 class MyCertificatesHandler(CertificateAPIHandler):
     async def get(self) -> None:
         """GET /api/me/certificates: the caller's certificates (with revoked ones)."""
-        certs = await self.in_db(issuance.my_certificates, self.username)
+        certs = await self.in_db(certificates.my_certificates, self.username)
         self.write_json({"certificates": [self.listing(c) for c in certs]})
 
 
@@ -77,7 +73,7 @@ class CourseCertificatesHandler(CertificateAPIHandler):
     async def get(self, course_id: str) -> None:
         """GET /api/courses/{course}/certificates: every certificate of the course (staff)."""
         self.require("grade", course_id)
-        certs = await self.in_db(issuance.course_certificates, course_id)
+        certs = await self.in_db(certificates.course_certificates, course_id)
         self.write_json({"certificates": [self.staff_view(c) for c in certs]})
 
     async def post(self, course_id: str) -> None:
@@ -88,7 +84,7 @@ class CourseCertificatesHandler(CertificateAPIHandler):
             raise web.HTTPError(400, "learner must be a username")
 
         def act(session):
-            report = issuance.issue_eligible(
+            report = certificates.issue_eligible(
                 session,
                 course_id,
                 actor=self.username,
@@ -129,7 +125,7 @@ class ApprovalHandler(CertificateAPIHandler):
         reason = self.reason()
 
         def act(session):
-            approval, cert = issuance.approve(
+            approval, cert = certificates.approve(
                 session, course_id, username, actor=self.username, reason=reason
             )
             return {
@@ -146,20 +142,24 @@ class ApprovalHandler(CertificateAPIHandler):
 class RevokeHandler(CertificateAPIHandler):
     async def post(self, certificate_id: str) -> None:
         """POST /api/certificates/{certificate}/revoke {reason} (teach of its course)."""
-        cert = await self.in_db(issuance.get_certificate, certificate_id)
+        cert = await self.in_db(certificates.get_certificate, certificate_id)
         self.require("teach", cert.course_id)
         reason = self.reason()
-        cert = await self.in_db(issuance.revoke, certificate_id, actor=self.username, reason=reason)
+        cert = await self.in_db(
+            certificates.revoke, certificate_id, actor=self.username, reason=reason
+        )
         self.write_json(self.staff_view(cert))
 
 
 class ReissueHandler(CertificateAPIHandler):
     async def post(self, certificate_id: str) -> None:
         """POST /api/certificates/{certificate}/reissue {reason}: revoke and issue anew (teach)."""
-        cert = await self.in_db(issuance.get_certificate, certificate_id)
+        cert = await self.in_db(certificates.get_certificate, certificate_id)
         self.require("teach", cert.course_id)
         reason = self.reason()
-        new = await self.in_db(issuance.reissue, certificate_id, actor=self.username, reason=reason)
+        new = await self.in_db(
+            certificates.reissue, certificate_id, actor=self.username, reason=reason
+        )
         self.write_json(self.staff_view(new), status=201)
 
 
@@ -167,8 +167,8 @@ class CertificatePdfHandler(CertificateAPIHandler):
     async def get(self, certificate_id: str) -> None:
         """GET /api/certificates/{certificate}/pdf: the PDF (its learner, or staff)."""
         cert = await self.own_or_staff(certificate_id)
-        data = pdf.pdf_input(cert, self.settings_)
-        body = await self.campus.run(pdf.render, data)
+        data = certificates.pdf_input(cert, self.settings_)
+        body = await self.campus.run(certificates.render_pdf, data)
         self.set_header("Content-Type", "application/pdf")
         self.set_header(
             "Content-Disposition",
@@ -182,7 +182,9 @@ class CertificateAssertionHandler(CertificateAPIHandler):
         """GET /api/certificates/{certificate}/assertion: the signed Open Badges 2.0 assertion
         (compact JWS), for its learner or staff."""
         cert = await self.own_or_staff(certificate_id)
-        token = badge.sign(badge.assertion(cert, self.settings_), self.campus.signing_key)
+        token = certificates.sign(
+            certificates.assertion(cert, self.settings_), self.campus.signing_key
+        )
         self.set_header("Content-Type", "application/jose; charset=us-ascii")
         self.set_header(
             "Content-Disposition",
@@ -196,7 +198,7 @@ class VerifyHandler(CertificateAPIHandler):
 
     async def get(self, certificate_id: str) -> None:
         """GET /api/verify/{certificate}: valid / revoked / unknown, with the facts (no login)."""
-        result = await self.in_db(issuance.check, certificate_id)
+        result = await self.in_db(certificates.check, certificate_id)
         self.write_json(result, status=404 if result["status"] == "unknown" else 200)
 
 
@@ -206,7 +208,7 @@ class PublicKeyHandler(CertificateAPIHandler):
     async def get(self) -> None:
         """GET /api/certificates/public-key: the school's CryptographicKey (PEM and JWK)."""
         self.set_header("Cache-Control", "public, max-age=3600")
-        self.write_json(badge.crypto_key(self.settings_, self.campus.signing_key))
+        self.write_json(certificates.crypto_key(self.settings_, self.campus.signing_key))
 
 
 class IssuerHandler(CertificateAPIHandler):
@@ -215,7 +217,7 @@ class IssuerHandler(CertificateAPIHandler):
     async def get(self) -> None:
         """GET /api/certificates/issuer: the school's Open Badges issuer Profile."""
         self.set_header("Cache-Control", "public, max-age=3600")
-        self.write_json(badge.issuer_profile(self.settings_))
+        self.write_json(certificates.issuer_profile(self.settings_))
 
 
 class RevocationsHandler(CertificateAPIHandler):
@@ -242,39 +244,10 @@ class RevocationsHandler(CertificateAPIHandler):
 
         self.write_json(
             {
-                "@context": badge.CONTEXT,
+                "@context": certificates.CONTEXT,
                 "type": "RevocationList",
                 "id": self.settings_.url("api/certificates/revocations"),
                 "issuer": self.settings_.issuer_id,
                 "revokedAssertions": await self.in_db(read),
             }
         )
-
-
-class VerifyPage(CertificateAPIHandler):
-    """GET /services/nbcampus/verify/{certificate}: the public check as a page (no login)."""
-
-    public = True
-
-    def set_default_headers(self) -> None:
-        self.set_header("Content-Type", "text/html; charset=utf-8")
-        self.set_header("Cache-Control", "no-store")
-        self.set_header("X-Content-Type-Options", "nosniff")
-        self.set_header("Content-Security-Policy", page.CSP)
-        self.set_header("Referrer-Policy", "no-referrer")
-
-    async def get(self, certificate_id: str) -> None:
-        result = await self.in_db(issuance.check, certificate_id)
-        self.set_status(404 if result["status"] == "unknown" else 200)
-        self.finish(
-            page.render(
-                result,
-                issuer=self.settings_.issuer_name,
-                json_url=self.api_path(f"verify/{quote(certificate_id, safe='')}"),
-                key_url=self.api_path("certificates/public-key"),
-            )
-        )
-
-    def write_error(self, status_code: int, **kwargs) -> None:
-        self.set_header("Content-Type", "text/plain; charset=utf-8")
-        self.finish(f"{status_code}: the certificate check failed")

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from tornado import web
 
+from nbcampus.school.certificates import api as certificates
 from nbcampus.school.progress import api as reports
 from nbcampus.school.progress.api import to_csv
-from nbcampus.service.base import APIHandler, PageHandler
+from nbcampus.service.base import APIHandler
 
 
 class ReportAccess:
@@ -35,17 +36,27 @@ def _format(handler: APIHandler) -> str:
     return fmt
 
 
-def _course_report(session, course_id, cohort, cohorts):
+def course_report(session, course_id: str, cohort: str | None, cohorts):
+    """The cohort lines of the course report, certificates counted (404 for no such cohort)."""
     if cohort is not None:
-        reports.cohort_id_of(session, course_id, cohort)  # 404 for no such cohort
-    return reports.cohort_report(session, course_id, cohorts)
+        reports.cohort_id_of(session, course_id, cohort)
+    counts = certificates.issued_per_cohort(session, course_id, cohorts)
+    return reports.cohort_report(session, course_id, cohorts, certificates=counts)
+
+
+def learner_lines(session, course_id: str, cohorts, username=None, limit=None):
+    """The learners' lines of the report (or one learner's), certificates counted."""
+    counts = certificates.issued_per_learner(session, course_id)
+    return reports.learner_report(
+        session, course_id, cohorts, username, limit=limit, certificates=counts
+    )
 
 
 def _learners(session, course_id, cohort, cohorts):
     if cohort is not None:
         reports.cohort_id_of(session, course_id, cohort)
     columns = reports.learner_columns(reports.report_plan(session, course_id))
-    return columns, reports.learner_report(session, course_id, cohorts)
+    return columns, learner_lines(session, course_id, cohorts)
 
 
 def _send_csv(handler: APIHandler, name: str, rows, columns) -> None:
@@ -60,7 +71,7 @@ class CourseReportHandler(ReportAccess, APIHandler):
         cohort = self.get_argument("cohort", None)
         fmt = _format(self)
         cohorts = self.readable_cohorts(course_id, cohort)
-        report = await self.in_db(_course_report, course_id, cohort, cohorts)
+        report = await self.in_db(course_report, course_id, cohort, cohorts)
         if fmt == "csv":
             rows = report["cohorts"] + [report["total"]]
             _send_csv(self, f"{course_id}-report", rows, report["columns"])
@@ -92,16 +103,3 @@ class MyProgressHandler(APIHandler):
         if not rows:
             raise web.HTTPError(404, f"you are not enrolled in {course_id!r}")
         self.write_json({"course": course_id, "username": self.username, "progress": rows[0]})
-
-
-class ReportPage(ReportAccess, PageHandler):
-    """GET /services/nbcampus/courses/{course}/report[?cohort=]: the report with plots (HTML)."""
-
-    async def get(self, course_id: str) -> None:
-        from nbcampus.service.pages.report import gather, render
-
-        cohort = self.get_argument("cohort", None)
-        cohorts = self.readable_cohorts(course_id, cohort)
-        data = await self.in_db(gather, course_id, cohort, cohorts)
-        page = await self.campus.run(render, data, self.campus.base_url + "api/", cohort)
-        self.finish_page(page)

@@ -6,7 +6,7 @@ from tornado import web
 
 from nbcampus.school.progress import api as dashboards
 from nbcampus.school.quizzes.api import attempt_json, learner_quiz, submit_attempt
-from nbcampus.service.base import APIHandler, PageHandler
+from nbcampus.service.base import APIHandler
 
 
 class QuizHandler(APIHandler):
@@ -47,19 +47,3 @@ class DashboardHandler(APIHandler):
             self.finish(dashboards.to_csv(rows))
             return
         self.write_json({"course": course_id, "section": name, "cohort": cohort, "rows": rows})
-
-
-class DashboardPage(PageHandler):
-    """GET /services/nbcampus/courses/{course}/dashboard: the instructor dashboard (HTML)."""
-
-    async def get(self, course_id: str) -> None:
-        from nbcampus.service.pages.dashboard import gather, render
-
-        self.require("grade", course_id)
-        cohort = self.get_argument("cohort", None)
-        idle_days = int(self.get_argument("idle_days", "7"))
-        title, sections = await self.in_db(gather, course_id, cohort, idle_days)
-        page = await self.campus.run(
-            render, course_id, title, self.campus.base_url + "api/", sections, cohort
-        )
-        self.finish_page(page)

@@ -11,7 +11,9 @@ from typing import Any
 
 from tornado.escape import url_escape, xhtml_escape
 
+from nbcampus.school.catalog.api import get_course
 from nbcampus.school.progress import api as dashboards
+from nbcampus.service.base import PageHandler
 from nbcampus.service.pages import html
 
 TITLES = {
@@ -72,10 +74,22 @@ def render(course_id: str, title: str, api_url: str, sections: dict[str, list], 
 
 
 def gather(session, course_id: str, cohort, idle_days: int) -> tuple[str, dict[str, list]]:
-    from nbcampus.school.catalog.api import get_course
-
     title = get_course(session, course_id).title
     return title, {
         name: dashboards.section(session, course_id, name, cohort, idle_days)
         for name in dashboards.SECTIONS
     }
+
+
+class DashboardPage(PageHandler):
+    """GET /services/nbcampus/courses/{course}/dashboard: the instructor dashboard (HTML)."""
+
+    async def get(self, course_id: str) -> None:
+        self.require("grade", course_id)
+        cohort = self.get_argument("cohort", None)
+        idle_days = int(self.get_argument("idle_days", "7"))
+        title, sections = await self.in_db(gather, course_id, cohort, idle_days)
+        page = await self.campus.run(
+            render, course_id, title, self.campus.base_url + "api/", sections, cohort
+        )
+        self.finish_page(page)

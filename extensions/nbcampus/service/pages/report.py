@@ -9,6 +9,8 @@ from tornado.escape import url_escape, xhtml_escape
 
 from nbcampus.school.catalog.api import get_course
 from nbcampus.school.progress import api as reports
+from nbcampus.service.api.progress import ReportAccess, course_report, learner_lines
+from nbcampus.service.base import PageHandler
 from nbcampus.service.pages import html
 
 #: learners shown on the page; the CSV download has every one
@@ -17,16 +19,15 @@ PAGE_LEARNERS = 200
 
 def gather(session, course_id: str, cohort: str | None, cohorts) -> dict[str, Any]:
     """Everything the page shows, read in one transaction."""
-    if cohort is not None:
-        reports.cohort_id_of(session, course_id, cohort)
+    report = course_report(session, course_id, cohort, cohorts)
     plan = reports.report_plan(session, course_id)
     return {
         "course": course_id,
         "title": get_course(session, course_id).title,
         "modules": plan.modules,
-        "report": reports.cohort_report(session, course_id, cohorts),
+        "report": report,
         "learner_columns": reports.learner_columns(plan),
-        "learners": reports.learner_report(session, course_id, cohorts, limit=PAGE_LEARNERS),
+        "learners": learner_lines(session, course_id, cohorts, limit=PAGE_LEARNERS),
     }
 
 
@@ -111,3 +112,14 @@ def render(data: dict[str, Any], api_url: str, cohort: str | None) -> str:
 <section id=learners><h2>Learners{more}</h2>{html.table(data["learners"], data["learner_columns"])}
 <p><a class=csv href='{learners_csv}'>Download CSV</a></p></section>"""
     return html.page(f"{data['title']}: report", body)
+
+
+class ReportPage(ReportAccess, PageHandler):
+    """GET /services/nbcampus/courses/{course}/report[?cohort=]: the report with plots (HTML)."""
+
+    async def get(self, course_id: str) -> None:
+        cohort = self.get_argument("cohort", None)
+        cohorts = self.readable_cohorts(course_id, cohort)
+        data = await self.in_db(gather, course_id, cohort, cohorts)
+        page = await self.campus.run(render, data, self.campus.base_url + "api/", cohort)
+        self.finish_page(page)

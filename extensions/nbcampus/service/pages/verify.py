@@ -4,8 +4,12 @@ facts. Everything shown is escaped; the page has no script and a strict Content-
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from tornado.escape import xhtml_escape
+
+from nbcampus.school.certificates import api as certificates
+from nbcampus.service.api.certificates import CertificateAPIHandler
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; form-action 'none'"
 
@@ -86,3 +90,32 @@ def render(result: dict[str, Any], *, issuer: str, json_url: str, key_url: str) 
         json=xhtml_escape(json_url),
         key=xhtml_escape(key_url),
     )
+
+
+class VerifyPage(CertificateAPIHandler):
+    """GET /services/nbcampus/verify/{certificate}: the public check as a page (no login)."""
+
+    public = True
+
+    def set_default_headers(self) -> None:
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("X-Content-Type-Options", "nosniff")
+        self.set_header("Content-Security-Policy", CSP)
+        self.set_header("Referrer-Policy", "no-referrer")
+
+    async def get(self, certificate_id: str) -> None:
+        result = await self.in_db(certificates.check, certificate_id)
+        self.set_status(404 if result["status"] == "unknown" else 200)
+        self.finish(
+            render(
+                result,
+                issuer=self.settings_.issuer_name,
+                json_url=self.api_path(f"verify/{quote(certificate_id, safe='')}"),
+                key_url=self.api_path("certificates/public-key"),
+            )
+        )
+
+    def write_error(self, status_code: int, **kwargs) -> None:
+        self.set_header("Content-Type", "text/plain; charset=utf-8")
+        self.finish(f"{status_code}: the certificate check failed")
