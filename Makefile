@@ -22,6 +22,7 @@ demo: install system-packages
 	$(PY) -m nbcampus demo
 
 test: install-test system-packages
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 install: $(VENV)/.installed node_modules/.installed $(LABEXT)

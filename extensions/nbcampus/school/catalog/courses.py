@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nbcampus.school.catalog.models import CourseRecord
+from nbcampus.school.catalog.models import Cohort, CourseRecord
 from nbcampus.school.core.api import NotFound
 
 #: the one open cohort of a self-paced course
@@ -17,3 +18,20 @@ def get_course(session: Session, course_id: str, lock: bool = False) -> CourseRe
     if course is None or not course.active:
         raise NotFound(f"no course {course_id!r}")
     return course
+
+
+def active_courses(session: Session) -> list[CourseRecord]:
+    """Every published course, by id."""
+    return list(
+        session.scalars(select(CourseRecord).where(CourseRecord.active).order_by(CourseRecord.id))
+    )
+
+
+def find_cohort(session: Session, course_id: str, name: str) -> Cohort:
+    """The course's cohort named ``name``, or NotFound."""
+    cohort = session.scalar(
+        select(Cohort).where(Cohort.course_id == course_id, Cohort.name == name)
+    )
+    if cohort is None:
+        raise NotFound(f"{course_id} has no cohort {name!r}")
+    return cohort

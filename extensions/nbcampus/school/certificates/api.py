@@ -21,6 +21,7 @@ from nbcampus.school.certificates.issuance import (
     issue_eligible,
     my_certificates,
     reissue,
+    revocations,
     revoke,
 )
 from nbcampus.school.certificates.keys import (
@@ -35,6 +36,7 @@ from nbcampus.school.certificates.pdf import render as render_pdf
 from nbcampus.school.certificates.settings import CertificateSettings
 
 __all__ = [
+    "revocations",
     "issued_per_cohort",
     "issued_per_learner",
     "CONTEXT",

@@ -23,8 +23,8 @@ from sqlalchemy.orm import Session
 from nbcampus.school.catalog.api import Cohort, CourseRecord, get_course
 from nbcampus.school.certificates.eligibility import Eligibility, evaluate, rules
 from nbcampus.school.certificates.models import Certificate, CertificateApproval
-from nbcampus.school.core.api import AuditEvent, CampusError, Conflict, NotFound, utcnow
-from nbcampus.school.enrolment.api import ENROLLED, Enrolment
+from nbcampus.school.core.api import CampusError, Conflict, NotFound, audit, utcnow
+from nbcampus.school.enrolment.api import Enrolment, is_enrolled
 
 log = logging.getLogger("nbcampus.certificates")
 
@@ -106,15 +106,16 @@ def _new_certificate(
 def _audit(
     session: Session, actor: str, action: str, cert: Certificate, reason: str = "", **details
 ):
-    session.add(
-        AuditEvent(
-            actor=actor,
-            action=action,
-            course_id=cert.course_id,
-            subject=cert.username,
-            reason=reason,
-            details={"certificate": cert.id, "number": cert.number, **details},
-        )
+    audit(
+        session,
+        actor,
+        action,
+        cert.course_id,
+        cert.username,
+        reason,
+        certificate=cert.id,
+        number=cert.number,
+        **details,
     )
 
 
@@ -245,14 +246,7 @@ def approve(
     """A staff member approves a learner for the course's certificate (audited); the certificate
     is issued at once if that was all that was missing."""
     course = get_course(session, course_id)
-    enrolled = session.scalar(
-        select(Enrolment.id).where(
-            Enrolment.course_id == course_id,
-            Enrolment.username == username,
-            Enrolment.status == ENROLLED,
-        )
-    )
-    if enrolled is None:
+    if not is_enrolled(session, course_id, username):
         raise NotFound(f"{username} is not enrolled in {course_id}")
     approval = session.scalar(
         select(CertificateApproval).where(
@@ -264,15 +258,7 @@ def approve(
             course_id=course_id, username=username, approved_by=actor, reason=reason
         )
         session.add(approval)
-        session.add(
-            AuditEvent(
-                actor=actor,
-                action="certificate.approve",
-                course_id=course_id,
-                subject=username,
-                reason=reason,
-            )
-        )
+        audit(session, actor, "certificate.approve", course_id, username, reason)
         session.flush()
     cert = None
     if rules(course)["enabled"]:
@@ -331,3 +317,21 @@ def check(session: Session, certificate_id: str) -> dict[str, Any]:
             status="revoked", revoked_at=cert.revoked_at.isoformat(), reason=cert.revoke_reason
         )
     return result
+
+
+def revocations(session: Session) -> list[dict[str, Any]]:
+    """The revoked certificates, as entries of an Open Badges RevocationList."""
+    rows = session.execute(
+        select(Certificate.id, Certificate.revoke_reason, Certificate.revoked_at).where(
+            Certificate.revoked_at.is_not(None)
+        )
+    )
+    return [
+        {
+            "id": f"urn:nbcampus:certificate:{i}",
+            "uid": i,
+            "revocationReason": r,
+            "revokedAt": at.isoformat(),
+        }
+        for i, r, at in rows
+    ]

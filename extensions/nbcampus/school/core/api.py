@@ -1,6 +1,6 @@
 """What other packages may use of core: everything else is private to it."""
 
-from nbcampus.school.core.audit import AuditEvent
+from nbcampus.school.core.audit import AuditEvent, audit, course_audit
 from nbcampus.school.core.db import Database, default_db_url, startup_lock, upgrade
 from nbcampus.school.core.errors import CampusError, Conflict, Forbidden, NotFound
 from nbcampus.school.core.events import (
@@ -21,6 +21,8 @@ from nbcampus.school.core.scopes import (
 )
 
 __all__ = [
+    "audit",
+    "course_audit",
     "ADMIN",
     "AuditEvent",
     "Base",

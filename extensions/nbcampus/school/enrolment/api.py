@@ -6,7 +6,6 @@ from nbcampus.school.enrolment.enrolments import (
     enrol,
     find_enrolment,
     move,
-    seats_taken,
     set_track,
     unenrol,
 )
@@ -17,8 +16,21 @@ from nbcampus.school.enrolment.models import (
     Enrolment,
     RosterEntry,
 )
+from nbcampus.school.enrolment.roll import (
+    course_enrolments,
+    enrolments_of,
+    is_enrolled,
+    seats_taken,
+    seats_taken_by_course,
+    statuses_of,
+)
 
 __all__ = [
+    "course_enrolments",
+    "enrolments_of",
+    "is_enrolled",
+    "seats_taken_by_course",
+    "statuses_of",
     "ENROLLED",
     "Enrolment",
     "Learner",

@@ -13,12 +13,12 @@ import hmac
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nbcampus.school.catalog.api import SELF_PACED, Cohort, CourseRecord, get_course
 from nbcampus.school.core import api as events
-from nbcampus.school.core.api import AuditEvent, Conflict, Forbidden, NotFound, utcnow
+from nbcampus.school.core.api import Conflict, Forbidden, NotFound, audit, utcnow
 from nbcampus.school.enrolment.models import (
     AUDIT_TRACK,
     ENROLLED,
@@ -28,6 +28,7 @@ from nbcampus.school.enrolment.models import (
     Enrolment,
     RosterEntry,
 )
+from nbcampus.school.enrolment.roll import active_enrolment, seats_taken
 
 
 @dataclass(frozen=True)
@@ -42,14 +43,6 @@ class Learner:
     def email_domain(self) -> str | None:
         address = self.email or (self.username if "@" in self.username else None)
         return address.rsplit("@", 1)[1].lower() if address else None
-
-
-def seats_taken(session: Session, course_id: str) -> int:
-    return session.scalar(
-        select(func.count())
-        .select_from(Enrolment)
-        .where(Enrolment.course_id == course_id, Enrolment.status == ENROLLED)
-    )
 
 
 def check_admission(
@@ -94,27 +87,6 @@ def current_cohort(session: Session, course: CourseRecord, now: datetime) -> Coh
     if not open_runs:
         raise Conflict(f"{course.title} has no run open for enrolment")
     return open_runs[0]
-
-
-def _audit(
-    session: Session,
-    actor: str,
-    action: str,
-    course_id: str,
-    subject: str,
-    reason: str = "",
-    **details,
-) -> None:
-    session.add(
-        AuditEvent(
-            actor=actor,
-            action=action,
-            course_id=course_id,
-            subject=subject,
-            reason=reason,
-            details=details,
-        )
-    )
 
 
 def enrol(
@@ -164,7 +136,7 @@ def enrol(
     existing.status = status
     existing.cohort_id = cohort.id
     session.flush()
-    _audit(
+    audit(
         session,
         actor,
         f"enrolment.{status}",
@@ -183,12 +155,14 @@ def find_enrolment(
 
     Raises NotFound, or Forbidden with ``active`` (the learner may not act in that course).
     """
-    query = select(Enrolment).where(
-        Enrolment.course_id == course_id, Enrolment.username == username
-    )
     if active:
-        query = query.where(Enrolment.status == ENROLLED)
-    enrolment = session.scalar(query)
+        enrolment = active_enrolment(session, course_id, username)
+    else:
+        enrolment = session.scalar(
+            select(Enrolment).where(
+                Enrolment.course_id == course_id, Enrolment.username == username
+            )
+        )
     if enrolment is None:
         error = Forbidden if active else NotFound
         raise error(f"{username} is not enrolled in {course_id}")
@@ -203,7 +177,7 @@ def unenrol(
     enrolment = find_enrolment(session, course_id, username)
     was = enrolment.status
     enrolment.status = UNENROLLED
-    _audit(session, actor, "enrolment.unenrolled", course_id, username, reason, was=was)
+    audit(session, actor, "enrolment.unenrolled", course_id, username, reason, was=was)
     if was == ENROLLED and course.seat_cap is not None:
         session.flush()
         nxt = session.scalar(
@@ -215,7 +189,7 @@ def unenrol(
         if nxt is not None and seats_taken(session, course_id) < course.seat_cap:
             nxt.status = ENROLLED
             nxt.personal_start = utcnow()
-            _audit(
+            audit(
                 session, "system", "enrolment.promoted", course_id, nxt.username, "a seat was freed"
             )
     return enrolment
@@ -234,7 +208,7 @@ def move(
         raise NotFound(f"{course_id} has no cohort {cohort_name!r}")
     before = enrolment.cohort.name if enrolment.cohort else None
     enrolment.cohort_id = cohort.id
-    _audit(
+    audit(
         session,
         actor,
         "enrolment.moved",
@@ -258,7 +232,7 @@ def set_track(
     enrolment = find_enrolment(session, course_id, username)
     before = enrolment.track
     enrolment.track = track
-    _audit(
+    audit(
         session,
         actor,
         "enrolment.track",
@@ -288,5 +262,5 @@ def add_to_roster(
     added = sorted(set(usernames) - known)
     for name in added:
         session.add(RosterEntry(course_id=course_id, username=name, added_by=actor))
-    _audit(session, actor, "roster.added", course_id, None, reason, usernames=added)
+    audit(session, actor, "roster.added", course_id, None, reason, usernames=added)
     return added

@@ -14,6 +14,7 @@ from nbcampus.school.exchange.submissions import (
     add_feedback,
     assignments_for,
     current_release,
+    get_submission,
     grading_key_path,
     latest_feedback,
     list_submissions,
@@ -24,6 +25,7 @@ from nbcampus.school.exchange.submissions import (
 )
 
 __all__ = [
+    "get_submission",
     "ArchiveError",
     "LESSONS",
     "Limits",

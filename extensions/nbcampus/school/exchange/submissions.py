@@ -273,3 +273,14 @@ def assignments_for(
             }
         )
     return out
+
+
+def get_submission(
+    session: Session, submission_id: str, course_id: str | None = None
+) -> Submission:
+    """A submission by id (of ``course_id`` when given), or NotFound."""
+    submission = session.get(Submission, submission_id)
+    if submission is None or (course_id is not None and submission.course_id != course_id):
+        where = f" in {course_id}" if course_id else ""
+        raise NotFound(f"no submission {submission_id}{where}")
+    return submission

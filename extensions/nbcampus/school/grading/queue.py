@@ -19,9 +19,10 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from nbcampus.school.core import api as events
-from nbcampus.school.core.api import AuditEvent, CampusError, NotFound, utcnow
+from nbcampus.school.core.api import CampusError, NotFound, audit, utcnow
 from nbcampus.school.exchange.api import Submission
 from nbcampus.school.grading.models import Grade, GradingJob
+from nbcampus.school.grading.views import grade_view
 
 
 def enqueue(
@@ -145,17 +146,14 @@ def complete(
         grade = Grade(submission_id=submission.id, released_at=None)
         session.add(grade)
     elif grade.graded_at is not None:
-        session.add(
-            AuditEvent(
-                actor=actor,
-                action="grade.regrade",
-                course_id=submission.course_id,
-                subject=submission.username,
-                details={
-                    "submission": submission.id,
-                    "previous": {"score": grade.score, "state": grade.state},
-                },
-            )
+        audit(
+            session,
+            actor,
+            "grade.regrade",
+            submission.course_id,
+            submission.username,
+            submission=submission.id,
+            previous={"score": grade.score, "state": grade.state},
         )
     grade.course_id = submission.course_id
     grade.assignment_id = submission.assignment_id
@@ -287,47 +285,21 @@ def set_cell_score(
     grade.cells = cells
     for key, value in _scores(cells, grade.credit_percent).items():
         setattr(grade, key, value)
-    session.add(
-        AuditEvent(
-            actor=actor,
-            action="grade.override",
-            course_id=grade.course_id,
-            subject=grade.username,
-            details={
-                "submission": submission_id,
-                "cell": f"{notebook}/{grade_id}",
-                "from": previous,
-                "to": float(points),
-            },
-            reason=reason,
-        )
+    audit(
+        session,
+        actor,
+        "grade.override",
+        grade.course_id,
+        grade.username,
+        reason,
+        submission=submission_id,
+        cell=f"{notebook}/{grade_id}",
+        **{"from": previous, "to": float(points)},
     )
     session.flush()
     if grade.state == "graded":
         _announce(session, grade)
     return grade
-
-
-def grade_view(grade: Grade, *, staff: bool) -> dict[str, Any]:
-    view = {
-        "submission_id": grade.submission_id,
-        "course_id": grade.course_id,
-        "assignment_id": grade.assignment_id,
-        "username": grade.username,
-        "state": grade.state,
-        "score": grade.score,
-        "raw_score": grade.raw_score,
-        "max_score": grade.max_score,
-        "credit_percent": grade.credit_percent,
-        "graded_at": grade.graded_at.isoformat() if grade.graded_at else None,
-        "released_at": grade.released_at.isoformat() if grade.released_at else None,
-        "cells": [
-            {k: v for k, v in c.items() if staff or k != "graded_by"} for c in grade.cells or []
-        ],
-    }
-    if staff:
-        view["review_reasons"] = grade.review_reasons
-    return view
 
 
 def status(session: Session, course_id: str, assignment_id: str) -> dict[str, Any]:

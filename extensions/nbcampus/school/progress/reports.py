@@ -33,8 +33,8 @@ from sqlalchemy import and_, case, func, literal, or_, select, type_coerce
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
-from nbcampus.school.catalog.api import Cohort, get_course
-from nbcampus.school.core.api import NotFound, UTCDateTime, utcnow
+from nbcampus.school.catalog.api import Cohort, find_cohort, get_course
+from nbcampus.school.core.api import UTCDateTime, utcnow
 from nbcampus.school.enrolment.api import ENROLLED, Enrolment
 from nbcampus.school.exchange.api import Submission
 from nbcampus.school.grading.api import Grade
@@ -84,12 +84,8 @@ def report_plan(session: Session, course_id: str) -> ReportPlan:
 
 
 def cohort_id_of(session: Session, course_id: str, cohort: str) -> int:
-    found = session.scalar(
-        select(Cohort.id).where(Cohort.course_id == course_id, Cohort.name == cohort)
-    )
-    if found is None:
-        raise NotFound(f"{course_id} has no cohort {cohort!r}")
-    return found
+    """The id of the course's cohort named ``cohort`` (NotFound for no such cohort)."""
+    return find_cohort(session, course_id, cohort).id
 
 
 def _greatest(a: ColumnElement, b: ColumnElement) -> ColumnElement:

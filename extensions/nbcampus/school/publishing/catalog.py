@@ -22,7 +22,7 @@ from nbcampus.course.loader import COURSE_FILE, scan_courses
 from nbcampus.course.model import Course
 from nbcampus.course.problem import Problem
 from nbcampus.school.catalog.api import SELF_PACED, Cohort, CourseRecord
-from nbcampus.school.core.api import AuditEvent, CampusError
+from nbcampus.school.core.api import CampusError, audit
 from nbcampus.school.enrolment.api import Enrolment, Learner, RosterEntry, enrol
 from nbcampus.school.exchange import api as exchange
 from nbcampus.school.exchange.api import LESSONS
@@ -94,11 +94,7 @@ def publish_course(session: Session, course: Course, actor: str = "system") -> b
             session.add(
                 RosterEntry(course_id=course.id, username=name, added_by=f"{COURSE_FILE}:{roster}")
             )
-    session.add(
-        AuditEvent(
-            actor=actor, action="course.publish", course_id=course.id, details={"hash": digest}
-        )
-    )
+    audit(session, actor, "course.publish", course.id, hash=digest)
     return True
 
 

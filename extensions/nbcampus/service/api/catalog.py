@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
-
-from nbcampus.school.catalog.api import CourseRecord, get_course
-from nbcampus.school.enrolment.api import ENROLLED, Enrolment, seats_taken
+from nbcampus.school.catalog.api import active_courses, get_course
+from nbcampus.school.enrolment.api import seats_taken, seats_taken_by_course, statuses_of
 from nbcampus.service.base import APIHandler
 from nbcampus.service.views import public_course
 
@@ -16,23 +14,9 @@ class CatalogHandler(APIHandler):
         username = self.username
 
         def read(session):
-            taken = dict(
-                session.execute(
-                    select(Enrolment.course_id, func.count())
-                    .where(Enrolment.status == ENROLLED)
-                    .group_by(Enrolment.course_id)
-                ).all()
-            )
-            mine = dict(
-                session.execute(
-                    select(Enrolment.course_id, Enrolment.status).where(
-                        Enrolment.username == username
-                    )
-                ).all()
-            )
-            courses = session.scalars(
-                select(CourseRecord).where(CourseRecord.active).order_by(CourseRecord.id)
-            )
+            taken = seats_taken_by_course(session)
+            mine = statuses_of(session, username)
+            courses = active_courses(session)
             out = []
             for course in courses:
                 view = public_course(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
 from tornado import web
 
 from nbcampus.school.catalog.api import get_course
@@ -226,28 +225,12 @@ class RevocationsHandler(CertificateAPIHandler):
     async def get(self) -> None:
         """GET /api/certificates/revocations: the Open Badges RevocationList of the school."""
 
-        def read(session):
-            rows = session.execute(
-                select(Certificate.id, Certificate.revoke_reason, Certificate.revoked_at).where(
-                    Certificate.revoked_at.is_not(None)
-                )
-            )
-            return [
-                {
-                    "id": f"urn:nbcampus:certificate:{i}",
-                    "uid": i,
-                    "revocationReason": r,
-                    "revokedAt": at.isoformat(),
-                }
-                for i, r, at in rows
-            ]
-
         self.write_json(
             {
                 "@context": certificates.CONTEXT,
                 "type": "RevocationList",
                 "id": self.settings_.url("api/certificates/revocations"),
                 "issuer": self.settings_.issuer_id,
-                "revokedAssertions": await self.in_db(read),
+                "revokedAssertions": await self.in_db(certificates.revocations),
             }
         )

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
 from tornado import web
 
-from nbcampus.school.catalog.api import Cohort, get_course
+from nbcampus.school.catalog.api import find_cohort, get_course
 from nbcampus.school.core.api import utcnow
 from nbcampus.school.deadlines.api import grant_override, resolve_deadlines
 from nbcampus.school.enrolment.api import find_enrolment
@@ -53,14 +52,7 @@ class OverrideHandler(APIHandler):
             course = get_course(session, course_id)
             cohort_id = None
             if cohort_name is not None:
-                cohort = session.scalar(
-                    select(Cohort).where(
-                        Cohort.course_id == course_id, Cohort.name == str(cohort_name)
-                    )
-                )
-                if cohort is None:
-                    raise web.HTTPError(404, f"{course_id} has no cohort {cohort_name!r}")
-                cohort_id = cohort.id
+                cohort_id = find_cohort(session, course_id, str(cohort_name)).id
             if username is not None:
                 find_enrolment(session, course_id, str(username))
             override = grant_override(

@@ -5,15 +5,12 @@ from __future__ import annotations
 import csv
 import io
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from tornado import web
 
 from nbcampus.school.catalog.api import get_course
-from nbcampus.school.core.api import AuditEvent
+from nbcampus.school.core.api import course_audit
 from nbcampus.school.deadlines.api import resolve_deadlines
 from nbcampus.school.enrolment import api as rules
-from nbcampus.school.enrolment.api import Enrolment
 from nbcampus.service.base import APIHandler
 from nbcampus.service.views import enrolment_view
 
@@ -26,14 +23,7 @@ class EnrolmentsHandler(APIHandler):
 
         def read(session):
             get_course(session, course_id)
-            query = (
-                select(Enrolment)
-                .options(selectinload(Enrolment.cohort))
-                .where(Enrolment.course_id == course_id)
-            )
-            if status:
-                query = query.where(Enrolment.status == status)
-            return [enrolment_view(e) for e in session.scalars(query.order_by(Enrolment.id))]
+            return [enrolment_view(e) for e in rules.course_enrolments(session, course_id, status)]
 
         self.write_json({"enrolments": await self.in_db(read)})
 
@@ -175,13 +165,8 @@ class MyEnrolmentsHandler(APIHandler):
         username = self.username
 
         def read(session):
-            enrolments = session.scalars(
-                select(Enrolment)
-                .options(selectinload(Enrolment.cohort))
-                .where(Enrolment.username == username, Enrolment.status != "unenrolled")
-            )
             out = []
-            for enrolment in enrolments:
+            for enrolment in rules.enrolments_of(session, username):
                 course = get_course(session, enrolment.course_id)
                 view = enrolment_view(enrolment)
                 view["title"] = course.title
@@ -201,22 +186,6 @@ class AuditHandler(APIHandler):
         limit = min(int(self.get_argument("limit", "500")), 5000)
 
         def read(session):
-            events = session.scalars(
-                select(AuditEvent)
-                .where(AuditEvent.course_id == course_id)
-                .order_by(AuditEvent.id.desc())
-                .limit(limit)
-            )
-            return [
-                {
-                    "at": e.at.isoformat(),
-                    "actor": e.actor,
-                    "action": e.action,
-                    "subject": e.subject,
-                    "reason": e.reason,
-                    "details": e.details,
-                }
-                for e in events
-            ]
+            return course_audit(session, course_id, limit)
 
         self.write_json({"events": await self.in_db(read)})

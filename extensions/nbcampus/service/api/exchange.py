@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import select
 from tornado import web
 
 from nbcampus.school.catalog.api import get_course
 from nbcampus.school.core.api import CampusError, utcnow
-from nbcampus.school.enrolment.api import ENROLLED, Enrolment
+from nbcampus.school.enrolment.api import is_enrolled
 from nbcampus.school.exchange import api as exchange
 from nbcampus.school.exchange.api import LESSONS, Submission, read_archive, zip_folder
 from nbcampus.school.grading import api as grading
@@ -45,14 +44,7 @@ class ExchangeHandler(APIHandler):
         """Staff of the course, or a learner enrolled in it."""
         if self.permissions.can("grade", course_id) or self.permissions.can("report", course_id):
             return
-        enrolled = session.scalar(
-            select(Enrolment.id).where(
-                Enrolment.course_id == course_id,
-                Enrolment.username == self.username,
-                Enrolment.status == ENROLLED,
-            )
-        )
-        if enrolled is None:
+        if not is_enrolled(session, course_id, self.username):
             raise web.HTTPError(403, f"you are not enrolled in {course_id}")
 
     async def send_release(self, course_id: str, item: str, missing: str, name: str) -> None:
@@ -162,7 +154,10 @@ class SubmissionsHandler(ExchangeHandler):
 
 class SubmissionHandler(ExchangeHandler):
     def _load(self, session, submission_id: str) -> Submission:
-        sub = session.get(Submission, submission_id)
+        try:
+            sub = exchange.get_submission(session, submission_id)
+        except CampusError:
+            sub = None
         if sub is None or (
             sub.username != self.username and not self.permissions.can("grade", sub.course_id)
         ):

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import select
 from tornado import web
 
 from nbcampus.school.catalog.api import get_course
 from nbcampus.school.exchange import api as exchange
-from nbcampus.school.exchange.api import Submission
 from nbcampus.school.grading import api as grading
-from nbcampus.school.grading.api import Grade, GradingJob
 from nbcampus.service.base import APIHandler
 
 
@@ -40,24 +37,7 @@ class GradingHandler(APIHandler):
                 if not subs:
                     raise web.HTTPError(404, f"{learner} has no submission of {assignment_id}")
             if only == "failed":
-                bad = set(
-                    session.scalars(
-                        select(Grade.submission_id).where(
-                            Grade.course_id == course_id,
-                            Grade.assignment_id == assignment_id,
-                            Grade.state == "review",
-                        )
-                    )
-                )
-                bad |= set(
-                    session.scalars(
-                        select(GradingJob.submission_id).where(
-                            GradingJob.course_id == course_id,
-                            GradingJob.assignment_id == assignment_id,
-                            GradingJob.state == "failed",
-                        )
-                    )
-                )
+                bad = grading.failed_submissions(session, course_id, assignment_id)
                 subs = [s for s in subs if s.id in bad]
             jobs = grading.enqueue(session, subs, requested_by=self.username)
             return {
@@ -86,9 +66,7 @@ class CellScoreHandler(APIHandler):
             raise web.HTTPError(400, "an override needs a reason (it is audited)")
 
         def act(session):
-            sub = session.get(Submission, submission_id)
-            if sub is None or sub.course_id != course_id:
-                raise web.HTTPError(404, f"no submission {submission_id} in {course_id}")
+            exchange.get_submission(session, submission_id, course_id)
             grade = grading.set_cell_score(
                 session,
                 submission_id,
@@ -126,37 +104,12 @@ class MyGradesHandler(APIHandler):
         course_id = self.get_argument("course", None)
         username = self.username
 
-        def read(session):
-            query = (
-                select(Submission, Grade)
-                .outerjoin(Grade, Grade.submission_id == Submission.id)
-                .where(Submission.username == username)
-            )
-            if course_id:
-                query = query.where(Submission.course_id == course_id)
-            rows = []
-            for sub, grade in session.execute(query.order_by(Submission.received_at)):
-                row = {
-                    "course_id": sub.course_id,
-                    "assignment_id": sub.assignment_id,
-                    "submission_id": sub.id,
-                    "attempt": sub.attempt,
-                    "received_at": sub.received_at.isoformat(),
-                    "late": {"stage": sub.late_stage, "credit_percent": sub.credit_percent},
-                    "state": "pending",
-                    "feedback_available": False,
-                }
-                if grade is not None and grade.released_at is not None:
-                    row.update(grading.grade_view(grade, staff=False))
-                    row["feedback_available"] = True
-                elif grade is not None:
-                    row["state"] = (
-                        "graded, feedback not released" if grade.state == "graded" else "pending"
-                    )
-                rows.append(row)
-            return rows
-
-        self.write_json({"username": username, "grades": await self.in_db(read)})
+        self.write_json(
+            {
+                "username": username,
+                "grades": await self.in_db(grading.my_grades, username, course_id),
+            }
+        )
 
 
 class GradedNotebooksHandler(APIHandler):
@@ -164,12 +117,7 @@ class GradedNotebooksHandler(APIHandler):
         """GET .../grades/{submission}/graded: the executed notebooks with every test (staff)."""
         self.require("grade", course_id)
 
-        def read(session):
-            sub = session.get(Submission, submission_id)
-            if sub is None or sub.course_id != course_id:
-                raise web.HTTPError(404, f"no submission {submission_id} in {course_id}")
-
-        await self.in_db(read)
+        await self.in_db(exchange.get_submission, submission_id, course_id)
         graded = grading.graded_notebooks_dir(Path(self.campus.exchange_dir), submission_id)
         if not graded.is_dir():
             raise web.HTTPError(404, f"submission {submission_id} has not been graded yet")

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from jupyterhub.services.auth import HubOAuthenticated
-from sqlalchemy import select
 from tornado import web
 from tornado.escape import xhtml_escape
 
-from nbcampus.school.catalog.api import CourseRecord
-from nbcampus.school.enrolment.api import UNENROLLED, Enrolment
+from nbcampus.school.catalog.api import active_courses
+from nbcampus.school.enrolment.api import statuses_of
 
 _PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>nbcampus</title>
@@ -35,18 +34,8 @@ class HomePage(HubOAuthenticated, web.RequestHandler):
 
         def read():
             with campus.db.session(readonly=True) as session:
-                courses = list(
-                    session.scalars(
-                        select(CourseRecord).where(CourseRecord.active).order_by(CourseRecord.id)
-                    )
-                )
-                mine = dict(
-                    session.execute(
-                        select(Enrolment.course_id, Enrolment.status).where(
-                            Enrolment.username == user, Enrolment.status != UNENROLLED
-                        )
-                    ).all()
-                )
+                courses = active_courses(session)
+                mine = statuses_of(session, user, include_unenrolled=False)
                 return [(c.id, c.title, c.format) for c in courses], mine
 
         courses, mine = await self.settings["campus"].run(read)
