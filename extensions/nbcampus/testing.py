@@ -16,12 +16,17 @@ import time
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import nbformat
 import requests
 import yaml
 from sqlalchemy import create_engine, text
+
+from nbcampus.school.core.api import utcnow
+from nbcampus.school.exchange.api import Submission
+from nbcampus.school.grading.api import Grade
 
 ROOT = Path(__file__).resolve().parents[2]
 HUB_CONFIG = ROOT / "hub_config" / "jupyterhub_config.py"
@@ -464,20 +469,30 @@ def running_campus(
                 conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
 
 
-def add_full_marks(session, course_id: str, username: str, *, graded_by: str = "test") -> None:
-    """Write a submission of ``ex1`` graded 2/2 for ``username`` as rows: no grading job and no
-    grading hook run (for tests whose service runs no grader, or that test without the hook)."""
-    from nbcampus.school.core.api import utcnow
-    from nbcampus.school.exchange.api import Submission
-    from nbcampus.school.grading.api import Grade
-
+def add_graded_submission(
+    session,
+    course_id: str,
+    username: str,
+    assignment_id: str = "ex1",
+    *,
+    score: float = 2.0,
+    max_score: float = 2.0,
+    attempt: int = 1,
+    received_at: datetime | None = None,
+    state: str = "graded",
+    graded_by: str = "test",
+) -> str:
+    """Write a submission and its grade as rows (no grading job, no event published), for tests
+    whose service runs no grader or that test reports and rules on known grades. Returns the
+    submission id."""
+    received_at = received_at or utcnow()
     sub = Submission(
         id=uuid.uuid4().hex,
         course_id=course_id,
-        assignment_id="ex1",
+        assignment_id=assignment_id,
         username=username,
-        attempt=1,
-        received_at=utcnow(),
+        attempt=attempt,
+        received_at=received_at,
         late_stage="on-time",
         credit_percent=100.0,
         storage="x",
@@ -490,14 +505,21 @@ def add_full_marks(session, course_id: str, username: str, *, graded_by: str = "
         Grade(
             submission_id=sub.id,
             course_id=course_id,
-            assignment_id="ex1",
+            assignment_id=assignment_id,
             username=username,
-            state="graded",
-            auto_score=2,
-            raw_score=2,
-            max_score=2,
-            score=2,
+            state=state,
+            auto_score=score,
+            raw_score=score,
+            max_score=max_score,
+            score=score,
             cells=[],
             graded_by=graded_by,
+            graded_at=received_at + timedelta(minutes=1),
         )
     )
+    return sub.id
+
+
+def add_full_marks(session, course_id: str, username: str, *, graded_by: str = "test") -> None:
+    """A submission of ``ex1`` graded 2/2 for ``username`` (see add_graded_submission)."""
+    add_graded_submission(session, course_id, username, graded_by=graded_by)

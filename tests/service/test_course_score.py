@@ -15,10 +15,9 @@ from nbcampus.school.catalog.api import CourseRecord
 from nbcampus.school.certificates.api import evaluate
 from nbcampus.school.core.api import utcnow
 from nbcampus.school.enrolment.api import Enrolment
-from nbcampus.school.exchange.api import Submission
-from nbcampus.school.grading.api import Grade
 from nbcampus.school.progress.api import ScoreRule, course_scores, learner_report
 from nbcampus.school.quizzes.api import QuizAttempt, QuizRecord
+from nbcampus.testing import add_graded_submission
 
 NOW = utcnow().replace(microsecond=0)
 
@@ -39,38 +38,16 @@ QUIZZES = {"week1-quiz": [1, 1], "week2-quiz": [4, 4]}
 
 
 def _grade(session, username, assignment, score, max_score, attempt=1, state="graded"):
-    sub_id = f"{username}-{assignment}-{attempt}"
-    session.add(
-        Submission(
-            id=sub_id,
-            course_id="scored",
-            assignment_id=assignment,
-            username=username,
-            attempt=attempt,
-            received_at=NOW - timedelta(hours=10 - attempt),
-            late_stage="on_time",
-            credit_percent=100.0,
-            storage="x",
-            files={},
-            size=0,
-        )
-    )
-    session.flush()
-    session.add(
-        Grade(
-            submission_id=sub_id,
-            course_id="scored",
-            assignment_id=assignment,
-            username=username,
-            state=state,
-            auto_score=score,
-            raw_score=score,
-            max_score=max_score,
-            score=score,
-            cells=[],
-            graded_by="grader",
-            graded_at=NOW,
-        )
+    add_graded_submission(
+        session,
+        "scored",
+        username,
+        assignment,
+        score=score,
+        max_score=max_score,
+        attempt=attempt,
+        received_at=NOW - timedelta(hours=10 - attempt),
+        state=state,
     )
 
 
