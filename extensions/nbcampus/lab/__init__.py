@@ -3,6 +3,8 @@
 Enabled in hub_config/singleuser/jupyter_server_config.json (``nbcampus.lab``). It forwards the
 panel's calls to the nbcampus service with the server's hub token (the browser never holds
 one) and runs nbgrader's exchange (fetch, submit, feedback, release) inside the server.
+Its handlers load with the extension, not with this package (which the hub config imports for
+LABEXTENSIONS_DIR), as the JupyterLab extension template does.
 """
 
 from __future__ import annotations

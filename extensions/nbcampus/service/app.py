@@ -292,6 +292,7 @@ class CampusService(Application):
         """The in-service grading worker, or None when graders run elsewhere."""
         if not self.run_grader:
             return None
+        # loaded only where this service grades: the grading engine imports nbgrader (~1 s)
         from nbcampus.school.grading.api import GradingWorker
         from nbcampus_graders.sandbox import Sandbox
 
