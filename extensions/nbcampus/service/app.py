@@ -26,106 +26,21 @@ from nbcampus.school.certificates.api import CertificateSettings
 from nbcampus.school.core.api import Database, default_db_url, startup_lock, upgrade
 from nbcampus.school.exchange.api import Limits
 from nbcampus.school.publishing.api import seed_enrolments, sync_catalog
-from nbcampus.service.api.activity import MyActivityHandler
-from nbcampus.service.api.catalog import CatalogHandler, CourseHandler
-from nbcampus.service.api.certificates import (
-    ApprovalHandler,
-    CertificateAssertionHandler,
-    CertificatePdfHandler,
-    CourseCertificatesHandler,
-    EligibilityHandler,
-    IssuerHandler,
-    MyCertificatesHandler,
-    PublicKeyHandler,
-    ReissueHandler,
-    RevocationsHandler,
-    RevokeHandler,
-    VerifyHandler,
-)
-from nbcampus.service.api.deadlines import DeadlinesHandler, OverrideHandler
-from nbcampus.service.api.enrolment import (
-    AuditHandler,
-    EnrolmentHandler,
-    EnrolmentsHandler,
-    MyEnrolmentsHandler,
-    RosterHandler,
-)
-from nbcampus.service.api.exchange import (
-    AssignmentsHandler,
-    FeedbackHandler,
-    LessonsHandler,
-    ReleaseHandler,
-    SubmissionHandler,
-    SubmissionsHandler,
-)
-from nbcampus.service.api.grading import (
-    CellScoreHandler,
-    FeedbackReleaseHandler,
-    GradedNotebooksHandler,
-    GradingHandler,
-    MyGradesHandler,
-)
-from nbcampus.service.api.meta import OpenAPIHandler, RootHandler, SyncHandler
-from nbcampus.service.api.progress import (
-    CourseReportHandler,
-    LearnersReportHandler,
-    MyProgressHandler,
-)
-from nbcampus.service.api.quizzes import (
-    DashboardHandler,
-    QuizAttemptsHandler,
-    QuizHandler,
-)
+from nbcampus.service.api import ROUTES
+from nbcampus.service.openapi import openapi_document
 from nbcampus.service.pages.dashboard import DashboardPage
 from nbcampus.service.pages.home import HomePage
 from nbcampus.service.pages.report import ReportPage
 from nbcampus.service.pages.verify import VerifyPage
 from nbcampus.startup import skip_slow_imports
 
-#: (path template as in the OpenAPI document, handler)
-ROUTES: list[tuple[str, type[web.RequestHandler]]] = [
-    ("/api/", RootHandler),
-    ("/api/openapi.json", OpenAPIHandler),
-    ("/api/courses", CatalogHandler),
-    ("/api/courses/{course}", CourseHandler),
-    ("/api/courses/{course}/enrolments", EnrolmentsHandler),
-    ("/api/courses/{course}/enrolments/{username}", EnrolmentHandler),
-    ("/api/courses/{course}/roster", RosterHandler),
-    ("/api/courses/{course}/deadlines", DeadlinesHandler),
-    ("/api/courses/{course}/deadlines/{item}", OverrideHandler),
-    ("/api/courses/{course}/audit", AuditHandler),
-    ("/api/me/enrolments", MyEnrolmentsHandler),
-    ("/api/admin/sync", SyncHandler),
-    ("/api/courses/{course}/lessons", LessonsHandler),
-    ("/api/exchange/assignments", AssignmentsHandler),
-    ("/api/exchange/courses/{course}/assignments/{assignment}/release", ReleaseHandler),
-    ("/api/exchange/courses/{course}/assignments/{assignment}/submissions", SubmissionsHandler),
-    ("/api/exchange/submissions/{submission}", SubmissionHandler),
-    ("/api/exchange/submissions/{submission}/feedback", FeedbackHandler),
-    ("/api/courses/{course}/quizzes/{quiz}", QuizHandler),
-    ("/api/courses/{course}/quizzes/{quiz}/attempts", QuizAttemptsHandler),
-    ("/api/courses/{course}/dashboard/{section}", DashboardHandler),
-    ("/api/courses/{course}/assignments/{assignment}/grading", GradingHandler),
-    ("/api/courses/{course}/assignments/{assignment}/feedback/release", FeedbackReleaseHandler),
-    ("/api/courses/{course}/grades/{submission}/cells", CellScoreHandler),
-    ("/api/courses/{course}/grades/{submission}/graded", GradedNotebooksHandler),
-    ("/api/me/grades", MyGradesHandler),
-    ("/api/courses/{course}/report", CourseReportHandler),
-    ("/api/courses/{course}/report/learners", LearnersReportHandler),
-    ("/api/me/progress", MyProgressHandler),
-    ("/api/me/activity", MyActivityHandler),
-    ("/api/me/certificates", MyCertificatesHandler),
-    ("/api/courses/{course}/certificates", CourseCertificatesHandler),
-    ("/api/courses/{course}/certificates/eligibility", EligibilityHandler),
-    ("/api/courses/{course}/certificates/approvals/{username}", ApprovalHandler),
-    ("/api/certificates/public-key", PublicKeyHandler),
-    ("/api/certificates/issuer", IssuerHandler),
-    ("/api/certificates/revocations", RevocationsHandler),
-    ("/api/certificates/{certificate}/pdf", CertificatePdfHandler),
-    ("/api/certificates/{certificate}/assertion", CertificateAssertionHandler),
-    ("/api/certificates/{certificate}/revoke", RevokeHandler),
-    ("/api/certificates/{certificate}/reissue", ReissueHandler),
-    ("/api/verify/{certificate}", VerifyHandler),
+__all__ = ["ROUTES", "CampusService", "main", "route_regex"]
+
+#: the HTML pages: (path template, handler)
+PAGES: list[tuple[str, type[web.RequestHandler]]] = [
+    ("/courses/{course}/dashboard", DashboardPage),
+    ("/courses/{course}/report", ReportPage),
+    ("/verify/{certificate}", VerifyPage),
 ]
 
 
@@ -312,15 +227,16 @@ class CampusService(Application):
         HubOAuth.instance(cache_max_age=60)
         handlers = [(url_path_join(self.base_url, route_regex(t)), h) for t, h in ROUTES]
         handlers.append((url_path_join(self.base_url, "oauth_callback"), HubOAuthCallbackHandler))
-        for page, handler in [
-            ("/courses/{course}/dashboard", DashboardPage),
-            ("/courses/{course}/report", ReportPage),
-            ("/verify/{certificate}", VerifyPage),
-        ]:
+        for page, handler in PAGES:
             handlers.append((url_path_join(self.base_url, route_regex(page)), handler))
         handlers.append((self.base_url, HomePage))
+        document = openapi_document(self.base_url.rstrip("/"), self.max_upload_bytes)
         return web.Application(
-            handlers, campus=self, xsrf_cookies=False, cookie_secret=self.cookie_secret()
+            handlers,
+            campus=self,
+            openapi_document=document,
+            xsrf_cookies=False,
+            cookie_secret=self.cookie_secret(),
         )
 
     def start(self) -> None:

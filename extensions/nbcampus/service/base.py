@@ -11,7 +11,8 @@ from jupyterhub.services.auth import HubOAuthenticated, UserNotAllowed
 from tornado import web
 from tornado.escape import xhtml_escape
 
-from nbcampus.school.core.api import CampusError, Permissions
+from nbcampus.school.core.api import ADMIN, CampusError, Permissions
+from nbcampus.service.endpoints import endpoint_of
 from nbcampus.service.pages.html import CSP
 
 MAX_JSON_BYTES = 1024 * 1024
@@ -20,8 +21,17 @@ MAX_JSON_BYTES = 1024 * 1024
 class APIHandler(HubOAuthenticated, web.RequestHandler):
     """Base of the JSON API. The caller is a hub user, by token (header) or by OAuth cookie."""
 
-    #: handlers that answer without a login (the OpenAPI document, certificate checks)
+    #: pages that answer without a login (API methods say so with ``@public``)
     public = False
+    #: the validated JSON body of a method declared with ``@accepts``
+    body: dict[str, Any] = {}
+    #: the cohorts a ``@reads_reports`` method may cover (None: the whole course)
+    report_cohorts: frozenset[str] | None = None
+
+    def is_public(self) -> bool:
+        """Whether this request needs no login: a public page, or a ``@public`` method."""
+        spec = endpoint_of(getattr(self, self.request.method.lower(), None))
+        return self.public or bool(spec and spec.permission and spec.permission.kind == "public")
 
     @property
     def db(self):
@@ -56,7 +66,7 @@ class APIHandler(HubOAuthenticated, web.RequestHandler):
             self.permissions = Permissions(
                 model["name"], model.get("scopes", []), bool(model.get("admin"))
             )
-        elif not self.public:
+        elif not self.is_public():
             raise web.HTTPError(
                 403 if model else 401, "log in to the hub (or send a hub API token) to use this API"
             )
@@ -77,6 +87,25 @@ class APIHandler(HubOAuthenticated, web.RequestHandler):
         """Refuse with 403 unless the caller may ``action`` (learn/teach/grade/report) on the course."""
         if self.permissions is None or not self.permissions.can(action, course_id):
             raise web.HTTPError(403, f"you may not {action} in course {course_id!r}")
+
+    def require_admin(self) -> None:
+        """Refuse with 403 unless the caller is a hub admin."""
+        if not (self.permissions and self.permissions.admin):
+            raise web.HTTPError(403, f"only admins ({ADMIN}) may publish the catalog")
+
+    def readable_cohorts(self, course_id: str, cohort: str | None) -> frozenset[str] | None:
+        """The cohorts the caller's report may cover (None: the whole course); 403 when the
+        caller may read no cohort of the course, or not the one asked for."""
+        allowed = None if self.permissions is None else self.permissions.report_cohorts(course_id)
+        if self.permissions is None or allowed == frozenset():
+            raise web.HTTPError(403, f"you may not read reports of course {course_id!r}")
+        if cohort is None:
+            return allowed
+        if allowed is not None and cohort not in allowed:
+            raise web.HTTPError(
+                403, f"you may not read reports of cohort {cohort!r} of course {course_id!r}"
+            )
+        return frozenset([cohort])
 
     def json_body(self) -> dict[str, Any]:
         body = self.request.body

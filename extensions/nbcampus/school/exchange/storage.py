@@ -20,6 +20,7 @@ import re
 import shutil
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -85,15 +86,19 @@ def read_archive(
         if member.flag_bits & 0x1:
             raise ArchiveError(f"{member.filename!r} is encrypted")
         data = bytearray()
-        with archive.open(member) as stream:  # read in chunks: headers can lie about sizes
-            while chunk := stream.read(64 * 1024):
-                total += len(chunk)
-                if total > limits.max_bytes:
-                    raise ArchiveError(
-                        f"the archive unpacks to more than {limits.max_bytes} bytes (zip bomb?)",
-                        status=413,
-                    )
-                data.extend(chunk)
+        try:
+            with archive.open(member) as stream:  # read in chunks: headers can lie about sizes
+                while chunk := stream.read(64 * 1024):
+                    total += len(chunk)
+                    if total > limits.max_bytes:
+                        raise ArchiveError(
+                            f"the archive unpacks to more than {limits.max_bytes} bytes (zip bomb?)",
+                            status=413,
+                        )
+                    data.extend(chunk)
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as e:
+            # a bad CRC, a truncated or corrupt stream, an unknown compression method
+            raise ArchiveError(f"{member.filename!r} is damaged in the archive: {e}") from None
         key = str(path)
         if key in files:
             raise ArchiveError(f"{key!r} appears twice in the archive")
@@ -112,6 +117,8 @@ def check_notebook(name: str, data: bytes) -> None:
         raw = json.loads(data)
     except (ValueError, UnicodeDecodeError) as e:
         raise ArchiveError(f"{name}: not valid JSON ({e})") from None
+    except RecursionError:
+        raise ArchiveError(f"{name}: not valid JSON (nested too deep)") from None
     if not isinstance(raw, dict) or raw.get("nbformat") != 4:
         version = raw.get("nbformat") if isinstance(raw, dict) else None
         raise ArchiveError(
@@ -121,6 +128,8 @@ def check_notebook(name: str, data: bytes) -> None:
         nbformat.validate(nbformat.from_dict(raw))
     except nbformat.ValidationError as e:
         raise ArchiveError(f"{name}: invalid notebook: {e.message}") from None
+    except RecursionError:
+        raise ArchiveError(f"{name}: invalid notebook: nested too deep") from None
 
 
 def manifest(files: dict[str, bytes]) -> dict[str, dict[str, object]]:

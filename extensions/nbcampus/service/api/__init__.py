@@ -1,1 +1,25 @@
-"""Tornado handlers: thin adapters from HTTP to the service's logic."""
+"""The JSON API: one module per school package, each ending in its ``default_handlers`` list
+of (route template, handler), as JupyterHub's apihandlers do."""
+
+from __future__ import annotations
+
+from tornado import web
+
+from nbcampus.service.api import (
+    catalog,
+    certificates,
+    deadlines,
+    enrolment,
+    exchange,
+    grading,
+    meta,
+    progress,
+    quizzes,
+)
+
+MODULES = [meta, catalog, enrolment, deadlines, exchange, quizzes, grading, progress, certificates]
+
+#: (path template as in the OpenAPI document, handler), in the document's order
+ROUTES: list[tuple[str, type[web.RequestHandler]]] = [
+    route for module in MODULES for route in module.default_handlers
+]

@@ -5,12 +5,16 @@ from __future__ import annotations
 from nbcampus.school.catalog.api import active_courses, get_course
 from nbcampus.school.enrolment.api import seats_taken, seats_taken_by_course, statuses_of
 from nbcampus.service.base import APIHandler
+from nbcampus.service.endpoints import answers, signed_in
+from nbcampus.service.schemas import catalog as schemas
 from nbcampus.service.views import public_course
 
 
 class CatalogHandler(APIHandler):
+    @signed_in
+    @answers(200, schemas.CATALOG)
     async def get(self) -> None:
-        """GET /api/courses: every published course, with seats and the caller's status."""
+        """The catalog: published courses with seats and my status."""
         username = self.username
 
         def read(session):
@@ -30,8 +34,10 @@ class CatalogHandler(APIHandler):
 
 
 class CourseHandler(APIHandler):
+    @signed_in
+    @answers(200, schemas.COURSE)
     async def get(self, course_id: str) -> None:
-        """GET /api/courses/{course}: one course."""
+        """One course (invite codes and roster for its instructors only)."""
 
         def read(session):
             course = get_course(session, course_id)
@@ -40,3 +46,9 @@ class CourseHandler(APIHandler):
             )
 
         self.write_json(await self.in_db(read))
+
+
+default_handlers = [
+    ("/api/courses", CatalogHandler),
+    ("/api/courses/{course}", CourseHandler),
+]

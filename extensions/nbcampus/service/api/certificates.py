@@ -11,6 +11,16 @@ from nbcampus.school.catalog.api import get_course
 from nbcampus.school.certificates import api as certificates
 from nbcampus.school.certificates.api import Certificate, evaluate
 from nbcampus.service.base import APIHandler
+from nbcampus.service.endpoints import accepts, answers, query, requires, signed_in
+from nbcampus.service.endpoints import public as public_method
+from nbcampus.service.schemas import certificates as schemas
+from nbcampus.service.schemas.common import JWS, PDF
+
+
+async def certificate_course(handler: APIHandler, arguments: dict[str, Any]) -> str:
+    """The course of the certificate in the path (404 for no such certificate)."""
+    cert = await handler.in_db(certificates.get_certificate, arguments["certificate_id"])
+    return cert.course_id
 
 
 class CertificateAPIHandler(APIHandler):
@@ -55,32 +65,35 @@ class CertificateAPIHandler(APIHandler):
         return cert
 
     def reason(self) -> str:
-        reason = str(self.json_body().get("reason", "")).strip()
-        if not reason:
-            raise web.HTTPError(422, "give a reason: it is recorded in the audit trail")
-        return reason
+        """The validated body's reason (the schema WHY refuses a blank one)."""
+        return self.body["reason"].strip()
 
 
 class MyCertificatesHandler(CertificateAPIHandler):
+    @signed_in
+    @answers(200, schemas.MY_CERTIFICATES)
     async def get(self) -> None:
-        """GET /api/me/certificates: the caller's certificates (with revoked ones)."""
+        """My certificates (revoked ones included)."""
         certs = await self.in_db(certificates.my_certificates, self.username)
         self.write_json({"certificates": [self.listing(c) for c in certs]})
 
 
 class CourseCertificatesHandler(CertificateAPIHandler):
+    @requires("grade")
+    @answers(200, schemas.COURSE_CERTIFICATES)
     async def get(self, course_id: str) -> None:
-        """GET /api/courses/{course}/certificates: every certificate of the course (staff)."""
-        self.require("grade", course_id)
+        """Every certificate of the course (grade scope)."""
         certs = await self.in_db(certificates.course_certificates, course_id)
         self.write_json({"certificates": [self.staff_view(c) for c in certs]})
 
+    @requires("teach")
+    @accepts(schemas.ISSUE)
+    @answers(201, schemas.ISSUED, description="some issued")
+    @answers(200, schemas.ISSUED, description="none issued")
+    @answers(409, description="the one learner asked for is not eligible, with why")
     async def post(self, course_id: str) -> None:
-        """POST /api/courses/{course}/certificates {learner?}: issue to the eligible (teach)."""
-        self.require("teach", course_id)
-        learner = self.json_body().get("learner")
-        if learner is not None and (not isinstance(learner, str) or not learner):
-            raise web.HTTPError(400, "learner must be a username")
+        """Issue certificates to every eligible learner, or one (teach scope)."""
+        learner = self.body.get("learner")
 
         def act(session):
             report = certificates.issue_eligible(
@@ -104,9 +117,11 @@ class CourseCertificatesHandler(CertificateAPIHandler):
 
 
 class EligibilityHandler(CertificateAPIHandler):
+    @requires("grade")
+    @query(learner="only this learner")
+    @answers(200, schemas.ELIGIBILITY)
     async def get(self, course_id: str) -> None:
-        """GET /api/courses/{course}/certificates/eligibility[?learner=U] (staff)."""
-        self.require("grade", course_id)
+        """Who is eligible and what each learner still misses (grade scope)."""
         learner = self.get_argument("learner", None)
 
         def read(session):
@@ -118,9 +133,13 @@ class EligibilityHandler(CertificateAPIHandler):
 
 
 class ApprovalHandler(CertificateAPIHandler):
+    @requires("teach")
+    @accepts(schemas.WHY)
+    @answers(201, schemas.APPROVED)
     async def post(self, course_id: str, username: str) -> None:
-        """POST /api/courses/{course}/certificates/approvals/{username} {reason} (teach)."""
-        self.require("teach", course_id)
+        """Approve a learner for the certificate (teach scope; audited).
+
+        Issues the certificate when that was all that was missing."""
         reason = self.reason()
 
         def act(session):
@@ -139,10 +158,11 @@ class ApprovalHandler(CertificateAPIHandler):
 
 
 class RevokeHandler(CertificateAPIHandler):
+    @requires("teach", course=certificate_course)
+    @accepts(schemas.WHY)
+    @answers(200, schemas.STAFF_VIEW)
     async def post(self, certificate_id: str) -> None:
-        """POST /api/certificates/{certificate}/revoke {reason} (teach of its course)."""
-        cert = await self.in_db(certificates.get_certificate, certificate_id)
-        self.require("teach", cert.course_id)
+        """Revoke a certificate (teach scope of its course; audited)."""
         reason = self.reason()
         cert = await self.in_db(
             certificates.revoke, certificate_id, actor=self.username, reason=reason
@@ -151,10 +171,12 @@ class RevokeHandler(CertificateAPIHandler):
 
 
 class ReissueHandler(CertificateAPIHandler):
+    @requires("teach", course=certificate_course)
+    @accepts(schemas.WHY)
+    @answers(201, schemas.STAFF_VIEW)
     async def post(self, certificate_id: str) -> None:
-        """POST /api/certificates/{certificate}/reissue {reason}: revoke and issue anew (teach)."""
-        cert = await self.in_db(certificates.get_certificate, certificate_id)
-        self.require("teach", cert.course_id)
+        """Revoke a certificate and issue its learner a new one with today's facts (teach
+        scope of its course; audited)."""
         reason = self.reason()
         new = await self.in_db(
             certificates.reissue, certificate_id, actor=self.username, reason=reason
@@ -163,8 +185,10 @@ class ReissueHandler(CertificateAPIHandler):
 
 
 class CertificatePdfHandler(CertificateAPIHandler):
+    @signed_in
+    @answers(200, PDF, media="application/pdf", description="the certificate")
     async def get(self, certificate_id: str) -> None:
-        """GET /api/certificates/{certificate}/pdf: the PDF (its learner, or staff)."""
+        """The certificate as a PDF (its learner, or staff)."""
         cert = await self.own_or_staff(certificate_id)
         data = certificates.pdf_input(cert, self.settings_)
         body = await self.campus.run(certificates.render_pdf, data)
@@ -177,9 +201,10 @@ class CertificatePdfHandler(CertificateAPIHandler):
 
 
 class CertificateAssertionHandler(CertificateAPIHandler):
+    @signed_in
+    @answers(200, JWS, media="application/jose", description="the signed assertion")
     async def get(self, certificate_id: str) -> None:
-        """GET /api/certificates/{certificate}/assertion: the signed Open Badges 2.0 assertion
-        (compact JWS), for its learner or staff."""
+        """The signed Open Badges 2.0 assertion, a compact JWS (its learner, or staff)."""
         cert = await self.own_or_staff(certificate_id)
         token = certificates.sign(
             certificates.assertion(cert, self.settings_), self.campus.signing_key
@@ -193,37 +218,38 @@ class CertificateAssertionHandler(CertificateAPIHandler):
 
 
 class VerifyHandler(CertificateAPIHandler):
-    public = True
-
+    @public_method
+    @answers(200, schemas.VERIFICATION, description="valid or revoked")
+    @answers(404, schemas.UNKNOWN, description="no certificate has this id")
     async def get(self, certificate_id: str) -> None:
-        """GET /api/verify/{certificate}: valid / revoked / unknown, with the facts (no login)."""
+        """Public check, no login: valid or revoked with the facts, or unknown (404)."""
         result = await self.in_db(certificates.check, certificate_id)
         self.write_json(result, status=404 if result["status"] == "unknown" else 200)
 
 
 class PublicKeyHandler(CertificateAPIHandler):
-    public = True
-
+    @public_method
+    @answers(200, schemas.CRYPTOGRAPHIC_KEY)
     async def get(self) -> None:
-        """GET /api/certificates/public-key: the school's CryptographicKey (PEM and JWK)."""
+        """The school's signing key: an Open Badges CryptographicKey, PEM and JWK (no login)."""
         self.set_header("Cache-Control", "public, max-age=3600")
         self.write_json(certificates.crypto_key(self.settings_, self.campus.signing_key))
 
 
 class IssuerHandler(CertificateAPIHandler):
-    public = True
-
+    @public_method
+    @answers(200, schemas.ISSUER)
     async def get(self) -> None:
-        """GET /api/certificates/issuer: the school's Open Badges issuer Profile."""
+        """The school as an Open Badges issuer Profile (no login)."""
         self.set_header("Cache-Control", "public, max-age=3600")
         self.write_json(certificates.issuer_profile(self.settings_))
 
 
 class RevocationsHandler(CertificateAPIHandler):
-    public = True
-
+    @public_method
+    @answers(200, schemas.REVOCATIONS)
     async def get(self) -> None:
-        """GET /api/certificates/revocations: the Open Badges RevocationList of the school."""
+        """The Open Badges RevocationList of the school (no login)."""
 
         self.write_json(
             {
@@ -234,3 +260,19 @@ class RevocationsHandler(CertificateAPIHandler):
                 "revokedAssertions": await self.in_db(certificates.revocations),
             }
         )
+
+
+default_handlers = [
+    ("/api/me/certificates", MyCertificatesHandler),
+    ("/api/courses/{course}/certificates", CourseCertificatesHandler),
+    ("/api/courses/{course}/certificates/eligibility", EligibilityHandler),
+    ("/api/courses/{course}/certificates/approvals/{username}", ApprovalHandler),
+    ("/api/certificates/public-key", PublicKeyHandler),
+    ("/api/certificates/issuer", IssuerHandler),
+    ("/api/certificates/revocations", RevocationsHandler),
+    ("/api/certificates/{certificate}/pdf", CertificatePdfHandler),
+    ("/api/certificates/{certificate}/assertion", CertificateAssertionHandler),
+    ("/api/certificates/{certificate}/revoke", RevokeHandler),
+    ("/api/certificates/{certificate}/reissue", ReissueHandler),
+    ("/api/verify/{certificate}", VerifyHandler),
+]

@@ -4,21 +4,22 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from tornado import web
-
 from nbcampus.school.catalog.api import find_cohort, get_course
 from nbcampus.school.core.api import utcnow
 from nbcampus.school.deadlines.api import grant_override, resolve_deadlines
 from nbcampus.school.enrolment.api import find_enrolment
 from nbcampus.service.base import APIHandler
+from nbcampus.service.endpoints import accepts, answers, in_query, query, requires
+from nbcampus.service.schemas import enrolment as schemas
 
 
 class DeadlinesHandler(APIHandler):
+    @requires("report", unless_self=in_query("username"))
+    @query(username="a learner (report scope); default: me")
+    @answers(200, schemas.DEADLINES)
     async def get(self, course_id: str) -> None:
-        """GET /api/courses/{course}/deadlines[?username=]: due dates for a learner (default: me)."""
+        """Due dates of a learner (default: me)."""
         username = self.get_argument("username", self.username)
-        if username != self.username:
-            self.require("report", course_id)
 
         def read(session):
             course = get_course(session, course_id)
@@ -33,18 +34,14 @@ class DeadlinesHandler(APIHandler):
 
 
 class OverrideHandler(APIHandler):
+    @requires("teach")
+    @accepts(schemas.OVERRIDE)
+    @answers(201, schemas.OVERRIDE_GRANTED)
     async def post(self, course_id: str, item_id: str) -> None:
-        """POST /api/courses/{course}/deadlines/{item}: a new due date for a learner or a cohort."""
-        self.require("teach", course_id)
-        body = self.json_body()
-        try:
-            due_at = datetime.fromisoformat(str(body.get("due_at", "")))
-        except ValueError:
-            raise web.HTTPError(
-                400, "due_at must be an ISO 8601 time with zone, e.g. 2027-03-01T17:00:00+00:00"
-            ) from None
-        if due_at.tzinfo is None:
-            raise web.HTTPError(400, "due_at needs a time zone, e.g. 2027-03-01T17:00:00+00:00")
+        """Override a due date for a learner (extension) or a cohort (staff)."""
+        body = self.body
+        # the schema's date-time format has checked it: ISO 8601 with a zone
+        due_at = datetime.fromisoformat(body["due_at"])
         username, cohort_name = body.get("username"), body.get("cohort")
         reason = str(body.get("reason", ""))
 
@@ -77,3 +74,9 @@ class OverrideHandler(APIHandler):
             }
 
         self.write_json(await self.in_db(act), status=201)
+
+
+default_handlers = [
+    ("/api/courses/{course}/deadlines", DeadlinesHandler),
+    ("/api/courses/{course}/deadlines/{item}", OverrideHandler),
+]

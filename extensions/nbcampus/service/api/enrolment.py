@@ -12,13 +12,31 @@ from nbcampus.school.core.api import course_audit
 from nbcampus.school.deadlines.api import resolve_deadlines
 from nbcampus.school.enrolment import api as rules
 from nbcampus.service.base import APIHandler
+from nbcampus.service.endpoints import (
+    accepts,
+    answers,
+    in_body,
+    in_path,
+    query,
+    requires,
+    signed_in,
+)
+from nbcampus.service.schemas import enrolment as schemas
+from nbcampus.service.schemas.common import CSV
 from nbcampus.service.views import enrolment_view
 
 
 class EnrolmentsHandler(APIHandler):
+    @requires("report")
+    @query(
+        status=(
+            "enrolled, waitlisted or unenrolled",
+            {"enum": ["enrolled", "waitlisted", "unenrolled"]},
+        )
+    )
+    @answers(200, schemas.ENROLMENTS)
     async def get(self, course_id: str) -> None:
-        """GET /api/courses/{course}/enrolments: the course's learners (staff and report readers)."""
-        self.require("report", course_id)
+        """Learners of the course (report scope)."""
         status = self.get_argument("status", None)
 
         def read(session):
@@ -27,20 +45,22 @@ class EnrolmentsHandler(APIHandler):
 
         self.write_json({"enrolments": await self.in_db(read)})
 
+    @requires("teach", unless_self=in_body("username"), self_needs="learn")
+    @accepts(schemas.ENROL)
+    @answers(201, schemas.ENROLMENT, description="enrolled")
+    @answers(202, schemas.ENROLMENT, description="waitlisted")
+    @answers(409, description="the course is full")
     async def post(self, course_id: str) -> None:
-        """POST /api/courses/{course}/enrolments: enrol yourself ({"code": ...} for a SPOC), or,
-        as staff, someone else ({"username": ..., "reason": ...})."""
-        body = self.json_body()
+        """Enrol myself (with an invite code for a SPOC), or as staff enrol someone.
+
+        Staff enrol others with ``{"username", "reason"}``: admitted past the course's rule."""
+        body = self.body
         code = body.get("code")
-        if code is not None and not isinstance(code, str):
-            raise web.HTTPError(400, "code must be a string")
         target = body.get("username", self.username)
         if target != self.username:
-            self.require("teach", course_id)
             learner = rules.Learner(target)
             admit = True
         else:
-            self.require("learn", course_id)
             learner = rules.Learner(self.username, self.groups)
             admit = False
         reason = str(body.get("reason", ""))
@@ -62,14 +82,10 @@ class EnrolmentsHandler(APIHandler):
 
 
 class EnrolmentHandler(APIHandler):
-    def _may_act(self, course_id: str, username: str) -> None:
-        if username != self.username:
-            self.require("teach", course_id)
-
+    @requires("report", unless_self=in_path("username"))
+    @answers(200, schemas.ENROLMENT_WITH_DEADLINES)
     async def get(self, course_id: str, username: str) -> None:
-        """GET /api/courses/{course}/enrolments/{username}: one enrolment with its deadlines."""
-        if username != self.username:
-            self.require("report", course_id)
+        """One enrolment with its deadlines (mine, or with report scope)."""
 
         def read(session):
             course = get_course(session, course_id)
@@ -82,9 +98,11 @@ class EnrolmentHandler(APIHandler):
 
         self.write_json(await self.in_db(read))
 
+    @requires("teach", unless_self=in_path("username"))
+    @query(reason="why, for the audit trail")
+    @answers(200, schemas.ENROLMENT)
     async def delete(self, course_id: str, username: str) -> None:
-        """DELETE /api/courses/{course}/enrolments/{username}: unenrol (yourself, or as staff)."""
-        self._may_act(course_id, username)
+        """Unenrol (myself, or as staff)."""
         reason = self.get_argument("reason", "")
 
         def act(session):
@@ -94,14 +112,15 @@ class EnrolmentHandler(APIHandler):
 
         self.write_json(await self.in_db(act))
 
+    @requires("teach")
+    @accepts(schemas.CHANGE_ENROLMENT)
+    @answers(200, schemas.ENROLMENT)
     async def patch(self, course_id: str, username: str) -> None:
-        """PATCH /api/courses/{course}/enrolments/{username}: staff move a learner to another
-        cohort ({"cohort"}) or track ({"track": "verified"}), with a reason."""
-        self.require("teach", course_id)
-        body = self.json_body()
-        reason = body.get("reason")
-        if not isinstance(reason, str) or not reason.strip():
-            raise web.HTTPError(400, "say why (reason): moves and track changes are audited")
+        """Move a learner to another cohort or track (staff; audited).
+
+        ``{"cohort"}`` or ``{"track": "verified"}``, with a reason."""
+        body = self.body
+        reason = body["reason"]
         if not ({"cohort", "track"} & body.keys()):
             raise web.HTTPError(400, "give a new cohort or track")
 
@@ -131,9 +150,13 @@ class EnrolmentHandler(APIHandler):
 
 
 class RosterHandler(APIHandler):
+    @requires("teach")
+    @accepts(CSV, media="text/csv")
+    @query(reason="why, for the audit trail")
+    @answers(200, schemas.ROSTER_ADDED)
+    @answers(413, description="roster over 2 MB")
     async def post(self, course_id: str) -> None:
-        """POST /api/courses/{course}/roster: add invited people from a CSV with a username column."""
-        self.require("teach", course_id)
+        """Invite people by name: a CSV with a username column (staff)."""
         if len(self.request.body) > 2 * 1024 * 1024:
             raise web.HTTPError(413, "roster over 2 MB")
         try:
@@ -160,8 +183,10 @@ class RosterHandler(APIHandler):
 
 
 class MyEnrolmentsHandler(APIHandler):
+    @signed_in
+    @answers(200, schemas.MY_ENROLMENTS)
     async def get(self) -> None:
-        """GET /api/me/enrolments: my courses, cohorts, tracks and deadlines."""
+        """My courses, cohorts, tracks and deadlines."""
         username = self.username
 
         def read(session):
@@ -180,12 +205,28 @@ class MyEnrolmentsHandler(APIHandler):
 
 
 class AuditHandler(APIHandler):
+    @requires("teach")
+    @query(
+        limit=(
+            "at most this many records, newest first (500; at most 5000)",
+            {"type": "integer", "minimum": 1},
+        )
+    )
+    @answers(200, schemas.AUDIT)
     async def get(self, course_id: str) -> None:
-        """GET /api/courses/{course}/audit: the course's audit trail (instructors)."""
-        self.require("teach", course_id)
+        """The course's audit trail (staff)."""
         limit = min(int(self.get_argument("limit", "500")), 5000)
 
         def read(session):
             return course_audit(session, course_id, limit)
 
         self.write_json({"events": await self.in_db(read)})
+
+
+default_handlers = [
+    ("/api/courses/{course}/enrolments", EnrolmentsHandler),
+    ("/api/courses/{course}/enrolments/{username}", EnrolmentHandler),
+    ("/api/courses/{course}/roster", RosterHandler),
+    ("/api/courses/{course}/audit", AuditHandler),
+    ("/api/me/enrolments", MyEnrolmentsHandler),
+]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from tornado import web
 
@@ -13,6 +14,23 @@ from nbcampus.school.exchange import api as exchange
 from nbcampus.school.exchange.api import LESSONS, Submission, read_archive, zip_folder
 from nbcampus.school.grading import api as grading
 from nbcampus.service.base import APIHandler
+from nbcampus.service.endpoints import accepts, answers, query, requires, signed_in
+from nbcampus.service.schemas import exchange as schemas
+from nbcampus.service.schemas.common import ZIP
+
+ZIP_MEDIA = "application/zip"
+
+
+def zip_answer(description: str):
+    """Document a ZIP archive answer."""
+    return answers(200, ZIP, media=ZIP_MEDIA, description=description)
+
+
+async def submission_course(handler: SubmissionHandler, arguments: dict[str, Any]) -> str:
+    """The course of the submission in the path; 404 unless it is the caller's or they grade
+    its course (no probing other learners' work)."""
+    sub = await handler.in_db(handler._load, arguments["submission_id"])
+    return sub.course_id
 
 
 class ExchangeHandler(APIHandler):
@@ -63,8 +81,10 @@ class ExchangeHandler(APIHandler):
 
 
 class LessonsHandler(ExchangeHandler):
+    @signed_in
+    @zip_answer("the lesson files")
     async def get(self, course_id: str) -> None:
-        """GET /api/courses/{course}/lessons: the course's lesson files as a ZIP."""
+        """The course's lesson files (enrolled or staff)."""
 
         await self.send_release(
             course_id, LESSONS, f"{course_id} has no lessons", f"{course_id}-lessons"
@@ -72,8 +92,11 @@ class LessonsHandler(ExchangeHandler):
 
 
 class AssignmentsHandler(ExchangeHandler):
+    @signed_in
+    @query(course="one course")
+    @answers(200, schemas.ASSIGNMENTS)
     async def get(self) -> None:
-        """GET /api/exchange/assignments[?course=]: released assignments of my courses."""
+        """Released assignments of my courses, with my submissions and feedback."""
         course = self.get_argument("course", None)
         staff = self.permissions.staff_courses()
 
@@ -84,8 +107,10 @@ class AssignmentsHandler(ExchangeHandler):
 
 
 class ReleaseHandler(ExchangeHandler):
+    @signed_in
+    @zip_answer("the released files")
     async def get(self, course_id: str, assignment_id: str) -> None:
-        """GET .../release: the current release as a ZIP."""
+        """The current release of an assignment (enrolled or staff)."""
 
         await self.send_release(
             course_id,
@@ -94,9 +119,12 @@ class ReleaseHandler(ExchangeHandler):
             assignment_id,
         )
 
+    @requires("teach")
+    @accepts(ZIP, media=ZIP_MEDIA)
+    @answers(201, schemas.RELEASED)
+    @answers(413, description="the upload is over the limit")
     async def post(self, course_id: str, assignment_id: str) -> None:
-        """POST .../release: release (or re-release) an assignment from a ZIP of its files."""
-        self.require("teach", course_id)
+        """Release an assignment from a ZIP of its files (teach)."""
         files = self.archive()
 
         def act(session):
@@ -113,10 +141,13 @@ class ReleaseHandler(ExchangeHandler):
 
 
 class SubmissionsHandler(ExchangeHandler):
+    @requires("learn")
+    @accepts(ZIP, media=ZIP_MEDIA)
+    @answers(201, schemas.SUBMITTED)
+    @answers(413, description="the upload is over the limit")
     async def post(self, course_id: str, assignment_id: str) -> None:
-        """POST .../submissions: a learner's new attempt, timestamped now by the server."""
+        """Submit: a new immutable attempt, timestamped by the server."""
         received_at = utcnow()  # the body is complete when the handler runs
-        self.require("learn", course_id)
         files = self.archive()
 
         def act(session):
@@ -137,9 +168,11 @@ class SubmissionsHandler(ExchangeHandler):
 
         self.write_json(await self.in_db(act), status=201)
 
+    @requires("grade")
+    @query(latest="1: each learner's newest only")
+    @answers(200, schemas.SUBMISSIONS)
     async def get(self, course_id: str, assignment_id: str) -> None:
-        """GET .../submissions[?latest=1]: submissions to grade."""
-        self.require("grade", course_id)
+        """Submissions to grade (grade scope)."""
         latest = self.get_argument("latest", "0") in ("1", "true")
 
         def read(session):
@@ -165,8 +198,10 @@ class SubmissionHandler(ExchangeHandler):
             raise web.HTTPError(404, f"no submission {submission_id!r}")
         return sub
 
+    @signed_in
+    @zip_answer("the submitted files and timestamp.txt")
     async def get(self, submission_id: str) -> None:
-        """GET /api/exchange/submissions/{id}: the files, with the server's timestamp.txt."""
+        """A submission's files with the server's timestamp.txt (owner or grader)."""
 
         def read(session):
             sub = self._load(session, submission_id)
@@ -182,8 +217,10 @@ class SubmissionHandler(ExchangeHandler):
 
 
 class FeedbackHandler(SubmissionHandler):
+    @signed_in
+    @zip_answer("the feedback files")
     async def get(self, submission_id: str) -> None:
-        """GET .../submissions/{id}/feedback: the released feedback as a ZIP."""
+        """Released feedback of a submission (owner or grader)."""
 
         def read(session):
             sub = self._load(session, submission_id)
@@ -195,17 +232,29 @@ class FeedbackHandler(SubmissionHandler):
         storage = await self.in_db(read)
         self.send_zip(zip_folder(self.storage_root / storage), f"feedback-{submission_id}")
 
+    @requires("grade", course=submission_course)
+    @accepts(ZIP, media=ZIP_MEDIA)
+    @answers(201, schemas.FEEDBACK_RELEASED)
+    @answers(413, description="the upload is over the limit")
     async def post(self, submission_id: str) -> None:
-        """POST .../submissions/{id}/feedback: release feedback files to the learner."""
+        """Release feedback files for a submission (grade scope)."""
         files = self.archive()
 
         def act(session):
             sub = self._load(session, submission_id)
-            if not self.permissions.can("grade", sub.course_id):
-                raise web.HTTPError(403, f"you may not grade in course {sub.course_id!r}")
             feedback = exchange.add_feedback(
                 session, self.storage_root, sub, files, actor=self.username
             )
             return {"submission_id": sub.id, "released_at": feedback.released_at.isoformat()}
 
         self.write_json(await self.in_db(act), status=201)
+
+
+default_handlers = [
+    ("/api/courses/{course}/lessons", LessonsHandler),
+    ("/api/exchange/assignments", AssignmentsHandler),
+    ("/api/exchange/courses/{course}/assignments/{assignment}/release", ReleaseHandler),
+    ("/api/exchange/courses/{course}/assignments/{assignment}/submissions", SubmissionsHandler),
+    ("/api/exchange/submissions/{submission}", SubmissionHandler),
+    ("/api/exchange/submissions/{submission}/feedback", FeedbackHandler),
+]

@@ -10,22 +10,27 @@ from nbcampus.school.catalog.api import get_course
 from nbcampus.school.exchange import api as exchange
 from nbcampus.school.grading import api as grading
 from nbcampus.service.base import APIHandler
+from nbcampus.service.endpoints import accepts, answers, query, requires, signed_in
+from nbcampus.service.schemas import grading as schemas
+from nbcampus.service.schemas.common import ZIP
 
 
 class GradingHandler(APIHandler):
+    @requires("grade")
+    @answers(200, schemas.GRADING_STATUS)
     async def get(self, course_id: str, assignment_id: str) -> None:
-        """GET .../grading: jobs by state and every grade of the assignment (staff)."""
-        self.require("grade", course_id)
+        """Grading jobs by state and every grade of an assignment (grade scope)."""
         self.write_json(await self.in_db(grading.status, course_id, assignment_id))
 
+    @requires("grade")
+    @accepts(schemas.QUEUE_GRADING)
+    @answers(202, schemas.QUEUED)
     async def post(self, course_id: str, assignment_id: str) -> None:
-        """POST .../grading {learner?, only: latest|all|failed}: queue grading jobs."""
-        self.require("grade", course_id)
-        body = self.json_body()
+        """Queue grading: latest attempts, all attempts or only failed ones, for everyone or
+        one learner (grade scope)."""
+        body = self.body
         learner = body.get("learner")
         only = body.get("only", "latest")
-        if only not in ("latest", "all", "failed"):
-            raise web.HTTPError(400, "only must be one of latest, all, failed")
 
         def act(session):
             get_course(session, course_id)
@@ -52,18 +57,15 @@ class GradingHandler(APIHandler):
 
 
 class CellScoreHandler(APIHandler):
+    @requires("grade")
+    @accepts(schemas.CELL_SCORE)
+    @answers(200, schemas.STAFF_GRADE)
     async def post(self, course_id: str, submission_id: str) -> None:
-        """POST .../grades/{submission}/cells {notebook, grade_id, points, comment?, reason}."""
-        self.require("grade", course_id)
-        body = self.json_body()
-        try:
-            points = float(body["points"])
-            notebook, grade_id = str(body["notebook"]), str(body["grade_id"])
-        except (KeyError, TypeError, ValueError):
-            raise web.HTTPError(400, "give notebook, grade_id and numeric points") from None
-        reason = str(body.get("reason", "")).strip()
-        if not reason:
-            raise web.HTTPError(400, "an override needs a reason (it is audited)")
+        """Grade a manual part or override a score; audited (grade scope)."""
+        body = self.body
+        points = float(body["points"])
+        notebook, grade_id = body["notebook"], body["grade_id"]
+        reason = body["reason"].strip()
 
         def act(session):
             exchange.get_submission(session, submission_id, course_id)
@@ -83,9 +85,10 @@ class CellScoreHandler(APIHandler):
 
 
 class FeedbackReleaseHandler(APIHandler):
+    @requires("grade")
+    @answers(200, schemas.FEEDBACK_RELEASE)
     async def post(self, course_id: str, assignment_id: str) -> None:
-        """POST .../feedback/release: give learners the feedback of graded latest attempts."""
-        self.require("grade", course_id)
+        """Release the feedback of graded latest attempts to learners (grade scope)."""
         root = Path(self.campus.exchange_dir)
 
         def act(session):
@@ -99,8 +102,11 @@ class FeedbackReleaseHandler(APIHandler):
 
 
 class MyGradesHandler(APIHandler):
+    @signed_in
+    @query(course="only this course")
+    @answers(200, schemas.MY_GRADES)
     async def get(self) -> None:
-        """GET /api/me/grades[?course=]: my grades whose feedback is released; others pending."""
+        """My submissions with their grade once feedback is released; the others pending."""
         course_id = self.get_argument("course", None)
         username = self.username
 
@@ -113,9 +119,10 @@ class MyGradesHandler(APIHandler):
 
 
 class GradedNotebooksHandler(APIHandler):
+    @requires("grade")
+    @answers(200, ZIP, media="application/zip", description="the graded notebooks")
     async def get(self, course_id: str, submission_id: str) -> None:
-        """GET .../grades/{submission}/graded: the executed notebooks with every test (staff)."""
-        self.require("grade", course_id)
+        """The graded notebooks of a submission, hidden tests included (grade scope)."""
 
         await self.in_db(exchange.get_submission, submission_id, course_id)
         graded = exchange.graded_notebooks_dir(Path(self.campus.exchange_dir), submission_id)
@@ -125,3 +132,12 @@ class GradedNotebooksHandler(APIHandler):
         self.set_header("Content-Type", "application/zip")
         self.set_header("Content-Disposition", f'attachment; filename="graded-{submission_id}.zip"')
         self.finish(exchange.zip_folder(graded))
+
+
+default_handlers = [
+    ("/api/courses/{course}/assignments/{assignment}/grading", GradingHandler),
+    ("/api/courses/{course}/assignments/{assignment}/feedback/release", FeedbackReleaseHandler),
+    ("/api/courses/{course}/grades/{submission}/cells", CellScoreHandler),
+    ("/api/courses/{course}/grades/{submission}/graded", GradedNotebooksHandler),
+    ("/api/me/grades", MyGradesHandler),
+]

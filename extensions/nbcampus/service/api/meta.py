@@ -6,33 +6,34 @@ import asyncio
 from pathlib import Path
 
 from nbcampus import __version__
-from nbcampus.school.core.api import ADMIN
 from nbcampus.school.publishing.api import sync_catalog
 from nbcampus.service.base import APIHandler
-from nbcampus.service.openapi import openapi_document
+from nbcampus.service.endpoints import admin_only, answers, public, signed_in
+from nbcampus.service.schemas import catalog as schemas
 
 
 class RootHandler(APIHandler):
+    @signed_in
+    @answers(200, schemas.SERVICE)
     async def get(self) -> None:
-        """GET /api/: version and who is asking."""
+        """Service version and the caller's name."""
         self.write_json({"service": "nbcampus", "version": __version__, "username": self.username})
 
 
 class OpenAPIHandler(APIHandler):
-    public = True
-
+    @public
+    @answers(200, schemas.OPENAPI)
     async def get(self) -> None:
-        """GET /api/openapi.json: the API description."""
-        self.write_json(openapi_document(self.campus.base_url.rstrip("/")))
+        """This document (no login needed)."""
+        # made by the application (nbcampus.service.openapi), which knows every route
+        self.write_json(self.settings["openapi_document"])
 
 
 class SyncHandler(APIHandler):
+    @admin_only
+    @answers(200, schemas.SYNC_REPORT)
     async def post(self) -> None:
-        """POST /api/admin/sync: publish the course folders again."""
-        if not (self.permissions and self.permissions.admin):
-            from tornado import web
-
-            raise web.HTTPError(403, f"only admins ({ADMIN}) may publish the catalog")
+        """Publish the course folders again and release changed material (admin)."""
         loop = asyncio.get_running_loop()
         campus = self.campus
         report = await loop.run_in_executor(
@@ -49,3 +50,10 @@ class SyncHandler(APIHandler):
                 "rejected": {k: [str(p) for p in v] for k, v in report.rejected.items()},
             }
         )
+
+
+default_handlers = [
+    ("/api/", RootHandler),
+    ("/api/openapi.json", OpenAPIHandler),
+    ("/api/admin/sync", SyncHandler),
+]

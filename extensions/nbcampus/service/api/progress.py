@@ -1,32 +1,24 @@
-"""Reports for training managers and instructors (course and learners, JSON or CSV), the report
-page, and a learner's own line."""
+"""Progress: reports for training managers and instructors (course and learners, JSON or CSV),
+the instructors' dashboards, a learner's own line, and the activity learners' JupyterLab reports
+(through the nbcampus server extension)."""
 
 from __future__ import annotations
 
 from tornado import web
 
 from nbcampus.school.certificates import api as certificates
+from nbcampus.school.core.api import CampusError
 from nbcampus.school.progress import api as reports
-from nbcampus.school.progress.api import to_csv
+from nbcampus.school.progress.api import my_notebooks, parse_events, record_activity, to_csv
 from nbcampus.service.base import APIHandler
+from nbcampus.service.endpoints import accepts, answers, query, reads_reports, requires, signed_in
+from nbcampus.service.schemas import progress as schemas
+from nbcampus.service.schemas.common import CSV
 
-
-class ReportAccess:
-    """The report scope check shared by the report API and the report page."""
-
-    def readable_cohorts(self, course_id: str, cohort: str | None) -> frozenset[str] | None:
-        """The cohorts the caller's report may cover (None: the whole course); 403 when the
-        caller may read no cohort of the course, or not the one asked for."""
-        allowed = None if self.permissions is None else self.permissions.report_cohorts(course_id)
-        if self.permissions is None or allowed == frozenset():
-            raise web.HTTPError(403, f"you may not read reports of course {course_id!r}")
-        if cohort is None:
-            return allowed
-        if allowed is not None and cohort not in allowed:
-            raise web.HTTPError(
-                403, f"you may not read reports of cohort {cohort!r} of course {course_id!r}"
-            )
-        return frozenset([cohort])
+REPORT_QUERY = {
+    "cohort": "one cohort",
+    "format": ("json (default), or csv for a download", {"enum": ["json", "csv"]}),
+}
 
 
 def _format(handler: APIHandler) -> str:
@@ -65,12 +57,19 @@ def _send_csv(handler: APIHandler, name: str, rows, columns) -> None:
     handler.finish(to_csv(rows, columns))
 
 
-class CourseReportHandler(ReportAccess, APIHandler):
+class CourseReportHandler(APIHandler):
+    @reads_reports()
+    @query(**REPORT_QUERY)
+    @answers(200, schemas.COURSE_REPORT)
+    @answers(200, CSV, media="text/csv", description="with format=csv")
     async def get(self, course_id: str) -> None:
-        """GET /api/courses/{course}/report[?cohort=&format=csv]: one line per cohort, and total."""
+        """The course report, one line per cohort and their total.
+
+        Enrolled, active, completion, time per module, connections, grades, certificates
+        (report scope, or a cohort's)."""
         cohort = self.get_argument("cohort", None)
         fmt = _format(self)
-        cohorts = self.readable_cohorts(course_id, cohort)
+        cohorts = self.report_cohorts
         report = await self.in_db(course_report, course_id, cohort, cohorts)
         if fmt == "csv":
             rows = report["cohorts"] + [report["total"]]
@@ -79,12 +78,18 @@ class CourseReportHandler(ReportAccess, APIHandler):
         self.write_json(report | {"cohort": cohort})
 
 
-class LearnersReportHandler(ReportAccess, APIHandler):
+class LearnersReportHandler(APIHandler):
+    @reads_reports()
+    @query(**REPORT_QUERY)
+    @answers(200, schemas.LEARNERS_REPORT)
+    @answers(200, CSV, media="text/csv", description="with format=csv")
     async def get(self, course_id: str) -> None:
-        """GET /api/courses/{course}/report/learners[?cohort=&format=csv]: one line per learner."""
+        """The learners' report, one line per learner with the last activity.
+
+        Report scope, or a cohort's: that cohort's learners only."""
         cohort = self.get_argument("cohort", None)
         fmt = _format(self)
-        cohorts = self.readable_cohorts(course_id, cohort)
+        cohorts = self.report_cohorts
         columns, rows = await self.in_db(_learners, course_id, cohort, cohorts)
         if fmt == "csv":
             _send_csv(self, f"{course_id}-learners", rows, columns)
@@ -93,13 +98,83 @@ class LearnersReportHandler(ReportAccess, APIHandler):
 
 
 class MyProgressHandler(APIHandler):
+    @signed_in
+    @query(course="the course (required)")
+    @answers(200, schemas.MY_PROGRESS)
     async def get(self) -> None:
-        """GET /api/me/progress?course=C: my own line of the learners' report."""
+        """My own line of the learners' report in a course."""
         course_id = self.get_argument("course", None)
         if not course_id:
             raise web.HTTPError(400, "give the course: /api/me/progress?course=COURSE")
+        # the course is a query argument: the learn scope is checked here, as requires would
         self.require("learn", course_id)
         rows = await self.in_db(reports.learner_report, course_id, None, self.username)
         if not rows:
             raise web.HTTPError(404, f"you are not enrolled in {course_id!r}")
         self.write_json({"course": course_id, "username": self.username, "progress": rows[0]})
+
+
+class DashboardHandler(APIHandler):
+    @requires("grade")  # staff of this course only: teach or grade (teach includes grade)
+    @query(
+        cohort="one cohort",
+        idle_days=(
+            "at risk after this many days without activity (7)",
+            {"type": "integer", "minimum": 0, "maximum": 3650},
+        ),
+        format=("json (default), or csv for a download", {"enum": ["json", "csv"]}),
+    )
+    @answers(200, schemas.DASHBOARD)
+    @answers(200, CSV, media="text/csv", description="with format=csv")
+    async def get(self, course_id: str, name: str) -> None:
+        """Dashboard data (grade scope): enrolment, activity, grades, quiz_items or at_risk."""
+        cohort = self.get_argument("cohort", None)
+        idle_days = int(self.get_argument("idle_days", "7"))
+        rows = await self.in_db(reports.section, course_id, name, cohort, idle_days)
+        if self.get_argument("format", "json") == "csv":
+            self.set_header("Content-Type", "text/csv; charset=utf-8")
+            self.set_header("Content-Disposition", f'attachment; filename="{course_id}-{name}.csv"')
+            self.finish(reports.to_csv(rows))
+            return
+        self.write_json({"course": course_id, "section": name, "cohort": cohort, "rows": rows})
+
+
+class MyActivityHandler(APIHandler):
+    @signed_in  # and the learn scope of every course in the batch, checked below
+    @accepts(schemas.ACTIVITY)
+    @answers(202, schemas.ACCEPTED)
+    @answers(413, description=f"more than {schemas.MAX_EVENTS} events in the batch")
+    async def post(self) -> None:
+        """Record a batch of my learning activity.
+
+        Connections, notebooks opened, active seconds, executions; the server's clock stamps
+        it, the module comes from the notebook's path."""
+        try:
+            events = parse_events(self.body)
+        except CampusError as e:
+            raise web.HTTPError(e.status, e.message) from None
+        for course_id in sorted({e.course_id for e in events}):
+            self.require("learn", course_id)
+        accepted = await self.in_db(record_activity, self.username, events)
+        self.write_json({"accepted": accepted}, status=202)
+
+    @signed_in
+    @query(course="the course id (required)")
+    @answers(200, schemas.NOTEBOOKS)
+    async def get(self) -> None:
+        """The notebooks of a course I have worked in, from my own activity."""
+        course_id = self.get_query_argument("course", "")
+        if not course_id:
+            raise web.HTTPError(400, "say which course: ?course=<course id>")
+        self.require("learn", course_id)
+        notebooks = await self.in_db(my_notebooks, self.username, course_id)
+        self.write_json({"course": course_id, "notebooks": notebooks})
+
+
+default_handlers = [
+    ("/api/courses/{course}/report", CourseReportHandler),
+    ("/api/courses/{course}/report/learners", LearnersReportHandler),
+    ("/api/courses/{course}/dashboard/{section}", DashboardHandler),
+    ("/api/me/progress", MyProgressHandler),
+    ("/api/me/activity", MyActivityHandler),
+]

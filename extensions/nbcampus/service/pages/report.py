@@ -9,7 +9,7 @@ from tornado.escape import url_escape, xhtml_escape
 
 from nbcampus.school.catalog.api import get_course
 from nbcampus.school.progress import api as reports
-from nbcampus.service.api.progress import ReportAccess, course_report, learner_lines
+from nbcampus.service.api.progress import course_report, learner_lines
 from nbcampus.service.base import PageHandler
 from nbcampus.service.pages import html
 
@@ -114,7 +114,7 @@ def render(data: dict[str, Any], api_url: str, cohort: str | None) -> str:
     return html.page(f"{data['title']}: report", body)
 
 
-class ReportPage(ReportAccess, PageHandler):
+class ReportPage(PageHandler):
     """GET /services/nbcampus/courses/{course}/report[?cohort=]: the report with plots (HTML)."""
 
     async def get(self, course_id: str) -> None:

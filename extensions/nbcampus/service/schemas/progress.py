@@ -1,0 +1,95 @@
+"""Schemas of progress: activity, reports, dashboards and a learner's own line."""
+
+from __future__ import annotations
+
+from nbcampus.service.schemas.common import (
+    INTEGER,
+    STRING,
+    TIME,
+    array,
+    nullable,
+    obj,
+    open_obj,
+)
+
+ACTIVITY_KINDS = ["connect", "open", "active", "execute"]
+MAX_EVENTS = 200
+
+# requests
+ACTIVITY = obj(
+    {
+        "events": array(
+            obj(
+                {
+                    "course_id": {"type": "string", "minLength": 1, "maxLength": 255},
+                    "kind": {"enum": ACTIVITY_KINDS},
+                    "notebook": nullable({"type": "string", "minLength": 1, "maxLength": 500}),
+                    "seconds": nullable({"type": "integer", "minimum": 0, "maximum": 3600}),
+                    "count": nullable({"type": "integer", "minimum": 0, "maximum": 10_000}),
+                },
+                ["course_id", "kind"],
+            ),
+            minItems=1,
+            description=f"at most {MAX_EVENTS} events per batch (413 above)",
+        )
+    },
+    ["events"],
+)
+
+# answers
+ACCEPTED = obj({"accepted": INTEGER})
+NOTEBOOKS = obj(
+    {
+        "course": STRING,
+        "notebooks": array(
+            obj(
+                {
+                    "notebook": STRING,
+                    "first_at": TIME,
+                    "last_at": TIME,
+                    "seconds": INTEGER,
+                    "executions": INTEGER,
+                }
+            )
+        ),
+    }
+)
+#: a report line: the named measures, and one column per module (its own names)
+LEARNER_LINE = open_obj(
+    {
+        "username": STRING,
+        "cohort": nullable(STRING),
+        "track": STRING,
+        "enrolled_at": TIME,
+        "last_activity": nullable(TIME),
+        "connections": INTEGER,
+    }
+)
+COHORT_LINE = open_obj({"cohort": nullable(STRING), "enrolled": INTEGER})
+COURSE_REPORT = open_obj(
+    {
+        "course": STRING,
+        "cohort": nullable(STRING),
+        "columns": array(STRING),
+        "cohorts": array(COHORT_LINE),
+        "total": COHORT_LINE,
+    }
+)
+LEARNERS_REPORT = obj(
+    {
+        "course": STRING,
+        "cohort": nullable(STRING),
+        "columns": array(STRING),
+        "rows": array(LEARNER_LINE),
+    }
+)
+MY_PROGRESS = obj({"course": STRING, "username": STRING, "progress": LEARNER_LINE})
+DASHBOARD_SECTIONS = ["enrolment", "activity", "grades", "quiz_items", "at_risk"]
+DASHBOARD = obj(
+    {
+        "course": STRING,
+        "section": {"enum": DASHBOARD_SECTIONS},
+        "cohort": nullable(STRING),
+        "rows": array({"type": "object"}),
+    }
+)
