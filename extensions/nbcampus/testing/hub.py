@@ -1,8 +1,4 @@
-"""Run a real nbcampus hub for tests and benchmarks: start it, log in, spawn, stop it.
-
-Used by tests/conftest.py and benchmarks/; like jupyterhub's own ``mocking`` module, but with the
-real hub, proxy and learner servers.
-"""
+"""A real nbcampus hub for tests and benchmarks: start it, log in, spawn, stop it."""
 
 from __future__ import annotations
 
@@ -16,19 +12,15 @@ import time
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from pathlib import Path
 
-import nbformat
 import requests
-import yaml
 from sqlalchemy import create_engine, text
 
-from nbcampus.school.core.api import utcnow
-from nbcampus.school.exchange.api import Submission
-from nbcampus.school.grading.api import Grade
+from nbcampus.testing.courses import write_course
+from nbcampus.testing.kernels import KernelRun, kernel_execute
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 HUB_CONFIG = ROOT / "hub_config" / "jupyterhub_config.py"
 OUTPUT_DIR = ROOT / "test-output"
 
@@ -166,71 +158,6 @@ class School:
             time.sleep(0.2)
 
 
-@dataclass
-class KernelRun:
-    """What code run in a kernel printed, and the error it raised, if any."""
-
-    stdout: str = ""
-    error: str = ""
-
-
-def kernel_execute(
-    ws_url: str, code: str, username: str = "", timeout: float = 120, **connect
-) -> KernelRun:
-    """Run ``code`` through a kernel's websocket (``.../api/kernels/<id>/channels``) and wait
-    for it to finish. ``connect`` goes to ``websocket.create_connection`` (cookie, header)."""
-    import websocket  # websocket-client, a jupyter_server dependency
-
-    ws = websocket.create_connection(ws_url, timeout=timeout, **connect)
-    msg_id = uuid.uuid4().hex
-    try:
-        ws.send(
-            json.dumps(
-                {
-                    "header": {
-                        "msg_id": msg_id,
-                        "msg_type": "execute_request",
-                        "session": uuid.uuid4().hex,
-                        "username": username,
-                        "version": "5.3",
-                    },
-                    "parent_header": {},
-                    "metadata": {},
-                    "channel": "shell",
-                    "content": {
-                        "code": code,
-                        "silent": False,
-                        "store_history": False,
-                        "user_expressions": {},
-                        "allow_stdin": False,
-                        "stop_on_error": True,
-                    },
-                }
-            )
-        )
-        run = KernelRun()
-        deadline = time.monotonic() + timeout
-        replied = idle = False
-        while not (replied and idle):
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"code ran over {timeout}s in {ws_url}: {run}")
-            message = json.loads(ws.recv())
-            if message.get("parent_header", {}).get("msg_id") != msg_id:
-                continue
-            kind, content = message["msg_type"], message["content"]
-            if kind == "stream":
-                run.stdout += content["text"]
-            elif kind == "error":
-                run.error = f"{content['ename']}: {content['evalue']}"
-            elif kind == "execute_reply":
-                replied = True
-            elif kind == "status" and content["execution_state"] == "idle":
-                idle = True
-        return run
-    finally:
-        ws.close()
-
-
 def start_hub(
     state_dir: Path,
     log_path: Path,
@@ -289,116 +216,6 @@ def stop_hub(process: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(10)
-
-
-def _exercise_notebook() -> nbformat.NotebookNode:
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [
-        nbformat.v4.new_markdown_cell("Write `double(x)`."),
-        nbformat.v4.new_code_cell(
-            "def double(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION",
-            metadata={
-                "nbgrader": {
-                    "grade": False,
-                    "solution": True,
-                    "locked": False,
-                    "grade_id": "double",
-                    "schema_version": 3,
-                }
-            },
-        ),
-        nbformat.v4.new_code_cell(
-            "assert double(2) == 4\n### BEGIN HIDDEN TESTS\nassert double(-1) == -2\n### END HIDDEN TESTS",
-            metadata={
-                "nbgrader": {
-                    "grade": True,
-                    "solution": False,
-                    "locked": True,
-                    "points": 2,
-                    "grade_id": "test_double",
-                    "schema_version": 3,
-                }
-            },
-        ),
-    ]
-    return nb
-
-
-def _quiz_notebook() -> nbformat.NotebookNode:
-    nb = nbformat.v4.new_notebook()
-    question = {"id": "q1", "type": "single", "points": 1, "options": ["1", "2"], "answer": 1}
-    nb.cells = [
-        nbformat.v4.new_markdown_cell(
-            "What is 1 + 1?", metadata={"nbcampus": {"question": question}}
-        )
-    ]
-    return nb
-
-
-def write_course(
-    root: Path,
-    course_id: str,
-    fmt: str = "mooc",
-    enrolment: dict | None = None,
-    pacing: dict | None = None,
-    roster: list[str] | None = None,
-    due_offset_days: float = 7,
-    hard_close_days: float = 3,
-    **extra,
-) -> Path:
-    """Write a valid course folder ``root/course_id`` and return it."""
-    folder = root / course_id
-    (folder / "lessons").mkdir(parents=True)
-    (folder / "source" / "ex1").mkdir(parents=True)
-    (folder / "quizzes").mkdir()
-    lesson = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Lesson 1")])
-    nbformat.write(lesson, folder / "lessons" / "lesson1.ipynb")
-    nbformat.write(_exercise_notebook(), folder / "source" / "ex1" / "ex1.ipynb")
-    nbformat.write(_quiz_notebook(), folder / "quizzes" / "quiz1.ipynb")
-    enrolment = enrolment or {"rule": "open"}
-    if roster is not None:
-        (folder / "roster.csv").write_text("username\n" + "".join(f"{u}\n" for u in roster))
-        enrolment = {**enrolment, "roster": "roster.csv"}
-    data = {
-        "id": course_id,
-        "title": f"Course {course_id}",
-        "format": fmt,
-        "pedagogy": "xmooc",
-        "description": "A test course.",
-        "hours_per_week": 2,
-        "duration_weeks": 2,
-        "instructors": [{"username": "teacher"}],
-        "enrolment": enrolment,
-        "tracks": {"audit": True, "verified": True},
-        "pacing": pacing or {"mode": "self-paced"},
-        "modules": [
-            {
-                "id": "week1",
-                "title": "Week 1",
-                "week": 1,
-                "lessons": [{"file": "lessons/lesson1.ipynb", "title": "Lesson 1"}],
-                "assignments": [
-                    {
-                        "id": "ex1",
-                        "title": "Exercise 1",
-                        "points": 2,
-                        "due_offset_days": due_offset_days,
-                        "late_policy": {
-                            "grace_minutes": 10,
-                            "credit": [{"after_days": 0, "percent": 50}],
-                            "hard_close_days": hard_close_days,
-                        },
-                    }
-                ],
-                "quiz": {"file": "quizzes/quiz1.ipynb", "title": "Quiz 1", "due_offset_days": 7},
-            }
-        ],
-        "grading": {"weights": {"assignments": 0.7, "quizzes": 0.3}, "pass_score": 50},
-        "certificate": {"enabled": True, "min_score": 50, "verified_only": True},
-        **extra,
-    }
-    (folder / "course.yml").write_text(yaml.safe_dump(data, sort_keys=False))
-    return folder
 
 
 @contextmanager
@@ -467,59 +284,3 @@ def running_campus(
         if schema:
             with create_engine(PG_URL, isolation_level="AUTOCOMMIT").connect() as conn:
                 conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-
-
-def add_graded_submission(
-    session,
-    course_id: str,
-    username: str,
-    assignment_id: str = "ex1",
-    *,
-    score: float = 2.0,
-    max_score: float = 2.0,
-    attempt: int = 1,
-    received_at: datetime | None = None,
-    state: str = "graded",
-    graded_by: str = "test",
-) -> str:
-    """Write a submission and its grade as rows (no grading job, no event published), for tests
-    whose service runs no grader or that test reports and rules on known grades. Returns the
-    submission id."""
-    received_at = received_at or utcnow()
-    sub = Submission(
-        id=uuid.uuid4().hex,
-        course_id=course_id,
-        assignment_id=assignment_id,
-        username=username,
-        attempt=attempt,
-        received_at=received_at,
-        late_stage="on-time",
-        credit_percent=100.0,
-        storage="x",
-        files={},
-        size=0,
-    )
-    session.add(sub)
-    session.flush()
-    session.add(
-        Grade(
-            submission_id=sub.id,
-            course_id=course_id,
-            assignment_id=assignment_id,
-            username=username,
-            state=state,
-            auto_score=score,
-            raw_score=score,
-            max_score=max_score,
-            score=score,
-            cells=[],
-            graded_by=graded_by,
-            graded_at=received_at + timedelta(minutes=1),
-        )
-    )
-    return sub.id
-
-
-def add_full_marks(session, course_id: str, username: str, *, graded_by: str = "test") -> None:
-    """A submission of ``ex1`` graded 2/2 for ``username`` (see add_graded_submission)."""
-    add_graded_submission(session, course_id, username, graded_by=graded_by)
