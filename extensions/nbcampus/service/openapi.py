@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import sys
 from typing import Any
 
 from nbcampus import __version__
@@ -465,3 +467,14 @@ def openapi_document(server_url: str) -> dict[str, Any]:
         },
         "security": [{"hubToken": []}],
     }
+
+
+def main() -> None:
+    """Print the document as JSON (``python -m nbcampus.service.openapi``): the Courses panel's
+    TypeScript types are generated from it when the lab extension is built."""
+    json.dump(openapi_document("/services/nbcampus"), sys.stdout, indent=2, sort_keys=True)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()
