@@ -27,7 +27,7 @@ from sqlalchemy import create_engine, text
 
 from nbcampus.school.catalog.models import Cohort, CourseRecord
 from nbcampus.school.core.db import Database, upgrade
-from nbcampus.school.progress import reports
+from nbcampus.school.progress import api as reports
 from nbcampus.school.quizzes.models import QuizRecord
 from nbcampus.testing import PG_URL
 

@@ -7,7 +7,6 @@ tests check what a layers contract cannot say.
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
 import grimp
 import pytest

@@ -23,7 +23,7 @@ from nbcampus.school.core.scopes import Permissions
 from nbcampus.school.enrolment.models import Enrolment
 from nbcampus.school.exchange.models import Submission
 from nbcampus.school.grading.models import Grade
-from nbcampus.school.progress import reports
+from nbcampus.school.progress import api as reports
 from nbcampus.school.progress.models import ActivityEvent
 from nbcampus.school.quizzes.models import QuizAttempt, QuizRecord
 

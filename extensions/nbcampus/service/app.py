@@ -76,7 +76,10 @@ from nbcampus.service.api.quizzes import (
     QuizAttemptsHandler,
     QuizHandler,
 )
+from nbcampus.service.pages.dashboard import DashboardPage
 from nbcampus.service.pages.home import HomePage
+from nbcampus.service.pages.report import ReportPage
+from nbcampus.service.pages.verify import VerifyPage
 from nbcampus.startup import skip_slow_imports
 
 #: (path template as in the OpenAPI document, handler)
@@ -308,10 +311,10 @@ class CampusService(Application):
         HubOAuth.instance(cache_max_age=60)
         handlers = [(url_path_join(self.base_url, route_regex(t)), h) for t, h in ROUTES]
         handlers.append((url_path_join(self.base_url, "oauth_callback"), HubOAuthCallbackHandler))
-        handlers.append((url_path_join(self.base_url, route_regex("/courses/{course}/dashboard")),))
         for page, handler in [
-            ("/courses/{course}/report"),
-            ("/verify/{certificate}"),
+            ("/courses/{course}/dashboard", DashboardPage),
+            ("/courses/{course}/report", ReportPage),
+            ("/verify/{certificate}", VerifyPage),
         ]:
             handlers.append((url_path_join(self.base_url, route_regex(page)), handler))
         handlers.append((self.base_url, HomePage))

@@ -1,10 +1,15 @@
 """What other packages may use of exchange: everything else is private to it."""
 
 from nbcampus.school.exchange.models import LESSONS, Submission
+from nbcampus.school.exchange.paths import (
+    current_pending_feedback,
+    graded_notebooks_dir,
+    new_pending_version,
+    pending_feedback_dir,
+)
 from nbcampus.school.exchange.storage import (
     ArchiveError,
     Limits,
-    pending_feedback_dir,
     read_archive,
     safe_member_name,
     store_files,
@@ -25,6 +30,9 @@ from nbcampus.school.exchange.submissions import (
 )
 
 __all__ = [
+    "current_pending_feedback",
+    "graded_notebooks_dir",
+    "new_pending_version",
     "get_submission",
     "ArchiveError",
     "LESSONS",

@@ -175,8 +175,3 @@ def zip_folder(folder: Path, extra: dict[str, bytes] | None = None) -> bytes:
         for name, data in (extra or {}).items():
             archive.writestr(name, data)
     return buffer.getvalue()
-
-
-def pending_feedback_dir(exchange_dir: Path, submission_id: str) -> Path:
-    """Where the grader leaves a submission's feedback until it is released to the learner."""
-    return Path(exchange_dir) / "feedback-pending" / submission_id

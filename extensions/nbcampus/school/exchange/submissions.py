@@ -14,6 +14,7 @@ from nbcampus.school.catalog.api import get_course
 from nbcampus.school.core.api import Forbidden, NotFound, utcnow
 from nbcampus.school.deadlines.api import late_status, resolve_deadlines
 from nbcampus.school.enrolment.api import ENROLLED, Enrolment, find_enrolment
+from nbcampus.school.exchange import paths
 from nbcampus.school.exchange.models import LESSONS, Feedback, Release, Submission
 from nbcampus.school.exchange.storage import manifest, store_files
 
@@ -51,9 +52,7 @@ def release(
     if assignment_id != LESSONS:
         assignment_of(course.data, assignment_id)
     stamp = utcnow()
-    relative = (
-        f"releases/{course_id}/{assignment_id}/{stamp:%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}"
-    )
+    relative = paths.release_folder(course_id, assignment_id, stamp)
     store_files(root, relative, files)
     session.execute(
         update(Release)
@@ -78,7 +77,7 @@ def release(
 def grading_key_path(root: Path, release: Release) -> Path:
     """Where the grading key (nbgrader gradebook with hidden tests) of a release is kept: outside
     the release folder, never served to anyone."""
-    return Path(root) / "keys" / release.storage / "gradebook.db"
+    return paths.grading_key_file(root, release.storage)
 
 
 def store_grading_key(root: Path, release: Release, key: bytes) -> Path:
@@ -125,7 +124,7 @@ def submit(
         or 0
     )
     submission_id = uuid.uuid4().hex
-    relative = f"submissions/{course_id}/{assignment_id}/{username}/{submission_id}"
+    relative = paths.submission_folder(course_id, assignment_id, username, submission_id)
     store_files(root, relative, files)
     record = Submission(
         id=submission_id,
@@ -184,7 +183,9 @@ def list_submissions(
 def add_feedback(
     session: Session, root: Path, submission: Submission, files: dict[str, bytes], *, actor: str
 ) -> Feedback:
-    relative = f"feedback/{submission.course_id}/{submission.assignment_id}/{submission.username}/{submission.id}-{uuid.uuid4().hex[:8]}"
+    relative = paths.feedback_folder(
+        submission.course_id, submission.assignment_id, submission.username, submission.id
+    )
     store_files(root, relative, files)
     feedback = Feedback(
         submission_id=submission.id, released_by=actor, storage=relative, files=manifest(files)

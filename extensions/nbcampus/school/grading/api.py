@@ -1,6 +1,6 @@
 """What other packages may use of grading: everything else is private to it."""
 
-from nbcampus.school.grading.feedback import graded_notebooks_dir, release_assignment
+from nbcampus.school.grading.feedback import release_assignment
 from nbcampus.school.grading.grades import current_grades, failed_submissions, my_grades
 from nbcampus.school.grading.models import Grade, GradingJob
 from nbcampus.school.grading.queue import enqueue, set_cell_score, status
@@ -15,7 +15,6 @@ __all__ = [
     "current_grades",
     "enqueue",
     "grade_view",
-    "graded_notebooks_dir",
     "release_assignment",
     "GradingWorker",
     "set_cell_score",

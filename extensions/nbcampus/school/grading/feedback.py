@@ -6,7 +6,6 @@ release the rest (``on_release``, the SPOC default) with :func:`release_assignme
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,9 @@ from nbcampus.school.core.api import utcnow
 from nbcampus.school.exchange.api import (
     Submission,
     add_feedback,
+    current_pending_feedback,
     list_submissions,
+    new_pending_version,
     pending_feedback_dir,
     store_files,
 )
@@ -41,18 +42,13 @@ def keep_pending(
     """Store the grader's feedback (HTML) and executed notebooks (``graded/``) as the current
     pending version of the submission's feedback; staff only."""
     staff_dir = pending_feedback_dir(exchange_dir, submission_id)
-    relative = uuid.uuid4().hex[:8]
+    relative = new_pending_version()
     files = dict(feedback)
     files.update({f"graded/{name}": data for name, data in graded.items()})
     store_files(staff_dir, relative, files)
     (staff_dir / "current").unlink(missing_ok=True)
     (staff_dir / "current").symlink_to(relative)
     return staff_dir / relative
-
-
-def graded_notebooks_dir(exchange_dir: Path, submission_id: str) -> Path:
-    """The executed notebooks of the current grading, with every test (staff only)."""
-    return pending_feedback_dir(exchange_dir, submission_id) / "current" / "graded"
 
 
 def release(
@@ -62,7 +58,7 @@ def release(
     to give (not graded, or already released)."""
     if grade is None or grade.state != "graded" or grade.released_at is not None:
         return False
-    folder = pending_feedback_dir(exchange_dir, submission.id) / "current"
+    folder = current_pending_feedback(exchange_dir, submission.id)
     files = {p.name: p.read_bytes() for p in folder.iterdir() if p.suffix == ".html"}
     add_feedback(session, exchange_dir, submission, files, actor=actor)
     grade.released_at = utcnow()

@@ -2,32 +2,32 @@
 
 from nbcampus.school.progress.activity import my_notebooks, parse_events, record_activity
 from nbcampus.school.progress.dashboards import SECTIONS, section, to_csv
-from nbcampus.school.progress.reports import (
+from nbcampus.school.progress.lines import (
+    ALL_COHORTS,
     BUCKETS,
     NO_COHORT,
     cohort_id_of,
-    cohort_report,
-    learner_columns,
-    learner_report,
     report_plan,
 )
+from nbcampus.school.progress.reports import cohort_report, learner_columns, learner_report
 from nbcampus.school.progress.score import ScoreRule, course_scores, rule_of
 
 __all__ = [
-    "ScoreRule",
-    "course_scores",
-    "rule_of",
+    "ALL_COHORTS",
     "BUCKETS",
     "NO_COHORT",
     "SECTIONS",
+    "ScoreRule",
     "cohort_id_of",
     "cohort_report",
+    "course_scores",
     "learner_columns",
     "learner_report",
     "my_notebooks",
     "parse_events",
     "record_activity",
     "report_plan",
+    "rule_of",
     "section",
     "to_csv",
 ]

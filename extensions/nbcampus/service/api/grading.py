@@ -118,7 +118,7 @@ class GradedNotebooksHandler(APIHandler):
         self.require("grade", course_id)
 
         await self.in_db(exchange.get_submission, submission_id, course_id)
-        graded = grading.graded_notebooks_dir(Path(self.campus.exchange_dir), submission_id)
+        graded = exchange.graded_notebooks_dir(Path(self.campus.exchange_dir), submission_id)
         if not graded.is_dir():
             raise web.HTTPError(404, f"submission {submission_id} has not been graded yet")
 
