@@ -14,7 +14,15 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 # venv's share/jupyter/labextensions so `jupyter labextension list` shows it.
 LABEXT_DIR := extensions/labextension
 LABEXT := extensions/nbcampus/labextensions/@nbcampus/labextension/package.json
-LABEXT_SRC := $(wildcard $(LABEXT_DIR)/src/*.ts $(LABEXT_DIR)/style/*) $(LABEXT_DIR)/package.json $(LABEXT_DIR)/package-lock.json $(LABEXT_DIR)/tsconfig.json
+LABEXT_SRC := $(shell find $(LABEXT_DIR)/src $(LABEXT_DIR)/style -type f -not -name schema.d.ts) $(LABEXT_DIR)/package.json $(LABEXT_DIR)/package-lock.json $(LABEXT_DIR)/tsconfig.json
+LABEXT_NODE := $(LABEXT_DIR)/node_modules/.installed
+# The panel's response types (generated, not committed) come from the service's OpenAPI document.
+# They are regenerated whenever a Python file the document may be built from changes (the
+# service's routes and schemas, the school's rules), and written only when they differ, so the
+# panel is compiled again exactly when the types change and can never drift from the document.
+OPENAPI_SRC := extensions/nbcampus/__init__.py $(shell find extensions/nbcampus/service extensions/nbcampus/school -name '*.py')
+SCHEMA_TS := $(LABEXT_DIR)/src/schema.d.ts
+SCHEMA_STAMP := $(LABEXT_DIR)/.schema-stamp
 
 .PHONY: demo test install labextension install-test system-packages lint bench-spawn bench-service bench-grading bench-reports bench-cohort bench-certificates bench-quiz clean
 
@@ -39,8 +47,23 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 	$(PY) -m pip install -q -e '.[test]' $(PIP_QUIET)
 	touch $@
 
-$(LABEXT): $(VENV)/.installed $(LABEXT_SRC)
-	cd $(LABEXT_DIR) && npm ci --no-audit --no-fund --loglevel=error && npx tsc
+$(LABEXT_NODE): $(LABEXT_DIR)/package.json $(LABEXT_DIR)/package-lock.json
+	cd $(LABEXT_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(SCHEMA_STAMP): $(VENV)/.installed $(LABEXT_NODE) $(OPENAPI_SRC)
+	$(PY) -m nbcampus.service.openapi > $(LABEXT_DIR)/openapi.json
+	cd $(LABEXT_DIR) && npx openapi-typescript openapi.json --output .schema.d.ts.new --silent
+	if cmp -s $(LABEXT_DIR)/.schema.d.ts.new $(SCHEMA_TS); then rm $(LABEXT_DIR)/.schema.d.ts.new; \
+	else mv $(LABEXT_DIR)/.schema.d.ts.new $(SCHEMA_TS); fi
+	touch $@
+
+# changes (and so rebuilds the panel) only when the stamp's rule rewrites it; made again if deleted
+$(SCHEMA_TS): $(SCHEMA_STAMP)
+	@test -f $@ || { rm -f $(SCHEMA_STAMP); $(MAKE) --no-print-directory $(SCHEMA_STAMP); }
+
+$(LABEXT): $(VENV)/.installed $(LABEXT_NODE) $(SCHEMA_TS) $(LABEXT_SRC)
+	cd $(LABEXT_DIR) && npx tsc
 	cd $(LABEXT_DIR) && $(CURDIR)/$(VENV)/bin/jupyter labextension build --development False .
 	$(VENV)/bin/jupyter labextension develop --overwrite . >/dev/null
 	touch $@
@@ -94,4 +117,5 @@ bench-certificates: install-test
 	$(PY) benchmarks/certificates.py
 
 clean:
-	rm -rf var test-output $(LABEXT_DIR)/lib $(LABEXT_DIR)/tsconfig.tsbuildinfo extensions/nbcampus/labextensions
+	rm -rf var test-output $(LABEXT_DIR)/lib $(LABEXT_DIR)/tsconfig.tsbuildinfo extensions/nbcampus/labextensions \
+	  $(SCHEMA_TS) $(SCHEMA_STAMP) $(LABEXT_DIR)/openapi.json

@@ -9,6 +9,7 @@ import uuid
 
 import pytest
 import requests
+from playwright.sync_api import expect
 from test_browser import browser  # noqa: F401  (the chromium fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.hub]
@@ -114,6 +115,7 @@ def test_new_learner_enrols_fetches_submits_and_sees_score_and_feedback(
         assert "on time" in exercise.locator(".nbc-stage").inner_text()
         assert exercise.locator(".nbc-countdown").inner_text().startswith("in 6 d")
         assert course.locator(".nbc-progress-text").inner_text() == "0% complete"
+        expect(course.locator(".nbc-course-score")).to_have_text("Course score: nothing graded yet")
         steps.shot(page, "enrolled")
 
         exercise.locator(".nbc-fetch").click()
@@ -146,6 +148,13 @@ def test_new_learner_enrols_fetches_submits_and_sees_score_and_feedback(
         assert score.inner_text() == "Score 5 / 5"
         assert exercise.locator(".nbc-status").inner_text() == "graded"
         assert course.locator(".nbc-progress-text").inner_text() == "17% complete"  # 1 of 6
+        # THE weighted course score: the panel shows the service's line, it adds nothing up
+        token = school.user_token(username, school.token("admin"))
+        mine = school.api(token, "GET", "me/progress", params={"course": "python-data"})
+        assert mine.status_code == 200, mine.text
+        score = mine.json()["progress"]["score"]
+        assert score is not None and score > 0
+        expect(course.locator(".nbc-course-score")).to_have_text(f"Course score {score:.1f}%")
         steps.shot(page, "graded")
 
         exercise.locator(".nbc-feedback").click()

@@ -34,6 +34,17 @@ def test_forwards_the_learners_own_calls(learner):
     assert me == {"username": "learner1", "admin": False, "staff_courses": []}
 
 
+def test_my_progress_line_is_forwarded_for_reading(learner):
+    r = learner("GET", "api/me/progress", params={"course": "python-data"})
+    assert r.status_code == 200, r.text
+    assert r.json()["username"] == "learner1" and "score" in r.json()["progress"]
+    # only my own line, and only read: the whitelist refuses anything else on that path
+    refused = learner("POST", "api/me/progress", json={})
+    assert refused.status_code == 403
+    assert "is not a call the Courses panel may make" in refused.json()["message"]
+    assert learner("GET", "api/me/progress").status_code == 400  # the course is required
+
+
 def test_another_learners_data_is_refused_by_the_service(learner):
     r = learner("GET", "api/courses/python-data/deadlines", params={"username": "learner2"})
     assert r.status_code == 403

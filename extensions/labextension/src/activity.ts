@@ -5,14 +5,7 @@
  */
 import { INotebookTracker, NotebookActions } from '@jupyterlab/notebook';
 import { CampusAPI } from './api';
-
-export interface ActivityEvent {
-  course_id: string;
-  kind: 'connect' | 'open' | 'active' | 'execute';
-  notebook?: string;
-  seconds?: number;
-  count?: number;
-}
+import type { ActivityEvent } from './types';
 
 /** Seconds between activity samples, and between batches sent to the service. */
 const TICK_SECONDS = 15;
@@ -75,7 +68,7 @@ export class ActivityTracker {
     return this.courses.has(first) ? first : null;
   }
 
-  private add(kind: 'open', path: string): void {
+  private add(kind: ActivityEvent['kind'], path: string): void {
     const course = this.courseOf(path);
     if (course) {
       this.queue.push({ course_id: course, kind, notebook: path });
@@ -113,7 +106,7 @@ export class ActivityTracker {
     while (this.queue.length) {
       const batch = this.queue.slice(0, MAX_BATCH);
       try {
-        await this.api.service('me/activity', 'POST', { events: batch });
+        await this.api.post('/api/me/activity', {}, { events: batch });
       } catch (e: any) {
         if (e && e.status >= 500) {
           return; // the service is away: try again with the next batch

@@ -41,6 +41,7 @@ RULES: tuple[ForwardRule, ...] = (
     _rule("GET", "courses/{course}/assignments/{assignment}/grading", "staff: grading status"),
     _rule("GET", "me/enrolments", "my courses and deadlines"),
     _rule("GET", "me/grades", "my grades"),
+    _rule("GET", "me/progress", "my own report line: the weighted course score"),
     _rule("GET", "me/certificates", "my certificates"),
     _rule("GET POST", "me/activity", "progress tracking; the notebooks I worked in"),
     _rule("GET", "exchange/assignments", "released assignments and my submissions"),

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import copy
 import inspect
+import json
 import re
+import sys
 from types import ModuleType
 from typing import Any
 
@@ -211,3 +213,14 @@ def openapi_document(
         },
         "security": [{"hubToken": []}],
     }
+
+
+def main() -> None:
+    """Print the document as JSON (``python -m nbcampus.service.openapi``): the Courses panel's
+    TypeScript types are generated from it when the lab extension is built."""
+    json.dump(openapi_document("/services/nbcampus"), sys.stdout, indent=2, sort_keys=True)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()

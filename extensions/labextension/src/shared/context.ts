@@ -1,0 +1,19 @@
+/** What the learner and teaching views get from the panel that draws them. */
+import { CampusAPI } from '../api';
+
+/** The JupyterLab side of the panel: open a file, ask whether one exists. */
+export interface PanelHost {
+  openPath(path: string): void;
+  pathExists(path: string): Promise<boolean>;
+}
+
+export interface PanelContext {
+  readonly api: CampusAPI;
+  readonly host: PanelHost;
+  /** Show a message at the top of the panel. */
+  say(text: string, kind?: 'info' | 'error'): void;
+  /** Run an action; a refusal is shown as "<what>: <message>". */
+  attempt(what: string, fn: () => Promise<void>): Promise<void>;
+  /** Load everything from the service and draw the panel again. */
+  refresh(): Promise<void>;
+}

@@ -1,0 +1,73 @@
+/**
+ * A Teaching card, for a course I teach or grade: each assignment's grading status and its
+ * Release button, the deadline-extension form and the link to the course dashboard.
+ */
+import { PageConfig } from '@jupyterlab/coreutils';
+import type { PanelContext } from '../shared/context';
+import { brand } from '../shared/cards';
+import { add, button, h } from '../shared/dom';
+import type { Assignment, Course } from '../types';
+import { extensionForm } from './extension';
+
+/** The course dashboard page of the service (a page, not an API call: not forwarded). */
+export function dashboardUrl(course: string): string {
+  const hub = PageConfig.getOption('hubPrefix') || '/hub/';
+  const root = hub.replace(/hub\/?$/, '');
+  return `${root}services/nbcampus/courses/${encodeURIComponent(course)}/dashboard`;
+}
+
+export function renderTeaching(ctx: PanelContext, course: Course): HTMLElement {
+  const card = h('section', { class: 'nbc-card nbc-teach', 'data-course': course.id });
+  brand(card, course);
+  add(
+    card,
+    h('h4', {}, course.title),
+    h(
+      'div',
+      { class: 'nbc-meta' },
+      `${course.seats.taken} enrolled · `,
+      h('a', { class: 'nbc-dashboard', href: dashboardUrl(course.id), target: '_blank', rel: 'noopener' }, 'Dashboard')
+    )
+  );
+  const items: { id: string; title: string }[] = [];
+  for (const module of course.modules) {
+    for (const a of module.assignments) {
+      items.push(a);
+      add(card, assignmentRow(ctx, course, a));
+    }
+    if (module.quiz) {
+      items.push({ id: `${module.id}-quiz`, title: module.quiz.title });
+    }
+  }
+  add(card, extensionForm(ctx, course, items));
+  return card;
+}
+
+function assignmentRow(ctx: PanelContext, course: Course, a: Assignment): HTMLElement {
+  const status = h('span', { class: 'nbc-grading' }, '…');
+  void ctx.api
+    .get('/api/courses/{course}/assignments/{assignment}/grading', { course: course.id, assignment: a.id })
+    .then(g => {
+      const parts = Object.entries(g.jobs)
+        .filter(([, n]) => n)
+        .map(([state, n]) => `${n} ${state}`);
+      status.textContent = `Grading: ${parts.length ? parts.join(', ') : 'no submissions'} · ${g.grades.length} grade(s)`;
+    })
+    .catch((e: Error) => (status.textContent = `Grading status: ${e.message}`));
+  return h(
+    'div',
+    { class: 'nbc-item nbc-teach-assignment', 'data-title': a.title },
+    h('div', { class: 'nbc-item-head' }, h('span', { class: 'nbc-kind' }, 'exercise'), h('span', { class: 'nbc-title' }, a.title)),
+    status,
+    h(
+      'div',
+      { class: 'nbc-actions' },
+      button('Release', 'nbc-release', () =>
+        ctx.attempt(`Releasing ${a.id} failed`, async () => {
+          await ctx.api.assignment(course.id, a.id, 'release');
+          ctx.say(`Released ${a.id}.`);
+        })
+      )
+    )
+  );
+}
