@@ -12,7 +12,6 @@
  * `Body<P, M>` is the JSON request body, which the document already describes.
  */
 import type { paths } from './schema';
-import type { LatePolicy } from './time';
 
 export type Method = 'get' | 'post';
 
@@ -51,71 +50,21 @@ export type Answer<P extends keyof paths, M extends Method> =
 
 /** The JSON request body of `M P` (undefined when the operation takes none). */
 export type Body<P extends keyof paths, M extends Method> =
-  Operation<P, M> extends { requestBody: { content: { 'application/json': infer B } } } ? B : undefined;
+  Operation<P, M> extends { requestBody?: infer R }
+    ? [NonNullable<R>] extends [never]
+      ? undefined
+      : NonNullable<R> extends { content: { 'application/json': infer B } }
+        ? B
+        : undefined
+    : undefined;
 
 // ---- fallbacks: responses the document does not describe yet ------------------------------
 // Hand-copied from the service's handlers. One entry per operation, keyed "method path" as in
 // the document; delete an entry (and its interfaces) once the document describes the response.
 
-interface CourseShape {
-  id: string;
-  title: string;
-  format: string;
-  description: string;
-  hours_per_week: number;
-  duration_weeks: number;
-  enrolment: { rule: string; invite_only?: boolean };
-  seats: { cap: number | null; taken: number; left: number | null };
-  branding?: { organisation?: string; colors?: { primary?: string; accent?: string } } | null;
-  modules: {
-    id: string;
-    title: string;
-    week: number;
-    lessons: { file: string; title: string }[];
-    assignments: { id: string; title: string; points: number; late_policy?: LatePolicy }[];
-    quiz?: { file: string; title: string };
-  }[];
-  my_status: string | null;
-}
-
-interface DeadlineShape {
-  id: string;
-  due_at: string;
-  source: string;
-  reason?: string | null;
-}
-
-interface GradeShape {
-  course_id: string;
-  assignment_id: string;
-  submission_id: string;
-  state: string;
-  score?: number;
-  max_score?: number;
-  feedback_available: boolean;
-}
-
-/** Responses the document still gives as a bare object, keyed "method path". */
-export interface Undocumented {
-  'get /api/courses': { courses: CourseShape[] };
-  'post /api/courses/{course}/enrolments': { status: string };
-  'get /api/courses/{course}/enrolments': { enrolments: { username: string }[] };
-  'get /api/courses/{course}/deadlines': { now: string };
-  'post /api/courses/{course}/deadlines/{item}': { username: string; due_at: string };
-  'get /api/courses/{course}/quizzes/{quiz}': { attempts: { score: number; max_score: number }[] };
-  'get /api/courses/{course}/assignments/{assignment}/grading': { jobs: Record<string, number>; grades: unknown[] };
-  'get /api/me/enrolments': {
-    enrolments: { course: string; status: string; track: string; deadlines: DeadlineShape[] }[];
-  };
-  'get /api/me/grades': { grades: GradeShape[] };
-  'get /api/me/progress': { course: string; username: string; progress: { score: number | null } };
-  'get /api/me/certificates': { certificates: { course_id: string; verify_url: string; pdf_url: string }[] };
-  'get /api/me/activity': { notebooks: { notebook: string }[] };
-  'get /api/exchange/assignments': {
-    assignments: { course_id: string; assignment_id: string; submissions: { id: string; attempt: number; received_at: string }[] }[];
-  };
-  'post /api/me/activity': { accepted: number };
-}
+/** Responses the document still gives as a bare object, keyed "method path": none today. */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface Undocumented {}
 
 // ---- the names the panel uses: always derived from Answer, so they follow the document ----
 

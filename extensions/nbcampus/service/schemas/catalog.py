@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from nbcampus.course import schema as course_format
 from nbcampus.service.schemas.common import (
     ANY_OBJECT,
+    BOOLEAN,
     INTEGER,
     NUMBER,
     STRING,
@@ -13,16 +15,25 @@ from nbcampus.service.schemas.common import (
     open_obj,
 )
 
+# a module's items are shown as the course file has them: the course format's own schemas
 MODULE = obj(
     {
         "id": STRING,
         "title": STRING,
         "week": INTEGER,
         "objectives": array(STRING),
-        "lessons": array(ANY_OBJECT),
-        "assignments": array(ANY_OBJECT),
-        "quiz": nullable(ANY_OBJECT),
+        "lessons": array(course_format.LESSON),
+        "assignments": array(course_format.ASSIGNMENT),
+        "quiz": nullable(course_format.QUIZ),
     }
+)
+BRANDING = obj(
+    {
+        "organisation": STRING,
+        "logo": STRING,
+        "colors": obj({"primary": STRING, "accent": STRING}, []),
+    },
+    [],
 )
 
 COURSE = obj(
@@ -37,11 +48,11 @@ COURSE = obj(
         "duration_weeks": INTEGER,
         "instructors": array(ANY_OBJECT),
         # invite codes and the roster only for the course's staff
-        "enrolment": open_obj({"rule": STRING}),
+        "enrolment": open_obj({"rule": STRING, "invite_only": BOOLEAN}, ["rule"]),
         "seats": obj({"cap": nullable(INTEGER), "taken": INTEGER, "left": nullable(INTEGER)}),
         "tracks": open_obj({}, []),
         "pacing": open_obj({"mode": STRING}),
-        "branding": nullable(ANY_OBJECT),
+        "branding": nullable(BRANDING),
         "modules": array(MODULE),
     }
 )

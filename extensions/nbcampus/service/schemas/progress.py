@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from nbcampus.service.schemas.common import (
+    BOOLEAN,
     INTEGER,
+    NUMBER,
     STRING,
     TIME,
     array,
@@ -62,7 +64,21 @@ LEARNER_LINE = open_obj(
         "track": STRING,
         "enrolled_at": TIME,
         "last_activity": nullable(TIME),
+        "active_7d": BOOLEAN,
+        "active_30d": BOOLEAN,
         "connections": INTEGER,
+        "minutes_total": NUMBER,
+        "assignments_passed": INTEGER,
+        "assignments": INTEGER,
+        "quizzes_attempted": INTEGER,
+        "quizzes": INTEGER,
+        # THE weighted course score in percent (school/progress/score.py); null: nothing graded
+        "score": nullable(NUMBER),
+        "completed": nullable(BOOLEAN),
+        "completed_at": nullable(TIME),
+        "days_to_complete": nullable(NUMBER),
+        "discussion_messages": nullable(INTEGER),
+        "certificates": nullable(INTEGER),
     }
 )
 COHORT_LINE = open_obj({"cohort": nullable(STRING), "enrolled": INTEGER})
