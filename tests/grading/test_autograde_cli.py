@@ -28,6 +28,7 @@ CHEATS = {
     "lying-eq": "class Anything:\n    def __eq__(self, other):\n        return True\n"
     "def double(x):\n    return Anything()",
     "quiet-errors": "get_ipython().showtraceback = lambda *a, **k: None\n" + WRONG,
+    "endless": "while True:\n    pass",  # stopped by --cell-timeout
 }
 KEYS = {"submission", "score", "max_score", "status", "cells"}
 
@@ -57,7 +58,11 @@ def submissions(ex1, tmp_path_factory) -> dict[str, Path]:
 def test_json_lines_give_each_submission_its_service_grade(submissions):
     order = ["right", "wrong", *CHEATS]
     run = autograde(
-        SOURCE, *(submissions[n] for n in order), "--json", cwd=submissions["right"].parent
+        SOURCE,
+        *(submissions[n] for n in order),
+        "--json",
+        "--cell-timeout=5",
+        cwd=submissions["right"].parent,
     )
     assert run.returncode == 0, run.stderr
     lines = [json.loads(line) for line in run.stdout.splitlines()]

@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from traitlets import Bool, Unicode
+from traitlets import Bool, Integer, Unicode
 from traitlets.config import Application
 
 #: what a grading that crashed (no sandbox, a broken key) is reported as
@@ -103,13 +103,16 @@ class AutogradeApp(Application):
         "notebooks against an nbgrader source notebook, offline"
     )
     aliases = {
-        "cell-timeout": "GradingWorker.cell_timeout",
+        "cell-timeout": "AutogradeApp.cell_timeout",
         "course": "AutogradeApp.course_id",
         "config": "AutogradeApp.config_file",
     }
     flags = {"json": ({"AutogradeApp": {"json": True}}, "One JSON object per line per submission.")}
 
     json = Bool(False, help="Print one JSON object per line per submission.").tag(config=True)
+    cell_timeout = Integer(
+        0, help="Seconds one cell may run; 0: GradingWorker.cell_timeout, as in the service (30)."
+    ).tag(config=True)
     course_id = Unicode("offline", help="The course id the key is made under.").tag(config=True)
     config_file = Unicode(
         "", help="A traitlets config file to load (Sandbox, CampusExecute, GradingWorker)."
@@ -140,7 +143,10 @@ class AutogradeApp(Application):
         except KeyMakingError as e:
             self.fail(f"{source}: no grading key could be made from it: {e}")
         with tempfile.TemporaryDirectory() as scratch:
-            config = GradingWorker(None, scratch, config=self.config).task_config()
+            worker = GradingWorker(None, scratch, config=self.config)  # its settings, no database
+            if self.cell_timeout:
+                worker.cell_timeout = self.cell_timeout
+            config = worker.task_config()
         self.grade_all(source, submissions, key, config)
 
     def grade_all(
