@@ -10,6 +10,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Protocol
 
 from .autograde import GradingResult, GradingTask, grade
+from .lifeline import die_with
 
 
 class Backend(Protocol):
@@ -20,9 +21,11 @@ class Backend(Protocol):
     def close(self) -> None: ...
 
 
-def _init_worker() -> None:
+def _init_worker(owner: int) -> None:
+    """Start of a pool worker: die with ``owner`` (see ``lifeline``), skip slow imports."""
     from nbcampus.startup import skip_slow_imports
 
+    die_with(owner)
     skip_slow_imports()
 
 
@@ -38,7 +41,9 @@ WORKERS_PER_CORE = 2
 
 class LocalPool:
     """Worker processes (by default ``WORKERS_PER_CORE`` per core), started with ``forkserver``
-    (the service has threads: no plain fork)."""
+    (the service has threads: no plain fork). They die with the process that made the pool,
+    even on kill -9, and take the forkserver, the resource tracker and their sandboxes with
+    them (see ``lifeline``)."""
 
     def __init__(self, workers: int = 0):
         self.capacity = workers or WORKERS_PER_CORE * (os.cpu_count() or 1)
@@ -46,6 +51,7 @@ class LocalPool:
             self.capacity,
             mp_context=multiprocessing.get_context("forkserver"),
             initializer=_init_worker,
+            initargs=(os.getpid(),),
         )
 
     def submit(self, task: GradingTask) -> Future:

@@ -10,9 +10,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from nbcampus.school.publishing.releases import generate_release
 from nbcampus.testing import write_course
 from nbcampus_graders.autograde import GradingResult, GradingTask, grade
+from nbcampus_graders.keys import generate_release
 
 #: quick cells: tests must not wait 30 s for every loop they start on purpose
 FAST = {"Execute": {"timeout": 4}, "CampusExecute": {"job_timeout": 60}}

@@ -14,7 +14,7 @@ import nbformat
 import nbgrader
 import pytest
 
-from nbcampus.school.publishing.releases import generate_release
+from nbcampus_graders.keys import generate_release
 
 from .conftest import FAST, answer, run_grade, stock_autograde
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from traitlets.config import Application
 
 from nbcampus import __version__
+from nbcampus.apps.autograde import AutogradeApp
 from nbcampus.apps.catalog import CatalogApp, SyncApp
 from nbcampus.apps.certificates import CertificatesApp
 from nbcampus.apps.course import CourseApp
@@ -33,6 +34,7 @@ class NBCampusApp(Application):
         "extend": (ExtendApp, ExtendApp.description),
         "grade": (GradeApp, GradeApp.description),
         "grader": (GraderApp, GraderApp.description),
+        "autograde": (AutogradeApp, AutogradeApp.description),
         "grades": (GradesApp, GradesApp.description),
         "score": (ScoreApp, ScoreApp.description),
         "doctor": (DoctorApp, DoctorApp.description),

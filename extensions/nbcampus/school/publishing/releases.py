@@ -1,22 +1,19 @@
 """Make the learner's version of course material from the course folder.
 
 Exercises go through nbgrader's own ``generate_assignment`` (solutions and hidden tests removed),
-run as a subprocess in a scratch course directory so the service never mixes nbgrader state with
-its own. Lessons are given as they are (``nbcampus course check`` has made sure they hold no
-solutions).
+run by ``nbcampus_graders.keys`` as a subprocess in a scratch course directory so the service
+never mixes nbgrader state with its own. Lessons are given as they are (``nbcampus course
+check`` has made sure they hold no solutions).
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-import subprocess
-import sys
-import tempfile
 from pathlib import Path
 
 from nbcampus.course.model import Course
 from nbcampus.school.core.api import CampusError
+from nbcampus_graders import keys
 
 
 def source_hash(folder: Path) -> str:
@@ -80,43 +77,11 @@ def generate_release(
     """Run ``nbgrader generate_assignment`` on the folder ``source`` (named after the assignment).
 
     Returns the released files and the grading key: the nbgrader gradebook the run made, holding
-    the test cells with their hidden tests. The key stays on the service side.
+    the test cells with their hidden tests. The key stays on the service side. The key making
+    itself lives in the grading engine (``nbcampus_graders.keys``), shared with ``nbcampus
+    autograde``; here its failure becomes a 422.
     """
-    assignment_id = source.name
-    with tempfile.TemporaryDirectory(prefix="nbcampus-release-") as tmp:
-        root = Path(tmp)
-        target = root / "source" / assignment_id
-        target.mkdir(parents=True)
-        for path in source.rglob("*"):
-            if path.is_file() and ".ipynb_checkpoints" not in path.parts:
-                dest = target / path.relative_to(source)
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                dest.write_bytes(path.read_bytes())
-        command = [
-            sys.executable,
-            "-m",
-            "nbgrader",
-            "generate_assignment",
-            assignment_id,
-            "--force",
-            f"--CourseDirectory.root={root}",
-            f"--CourseDirectory.course_id={course_id}",
-            f"--CourseDirectory.db_url=sqlite:///{root / 'key.db'}",
-        ]
-        # nbgrader runs the `alembic` command by name: it lives next to this interpreter
-        env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}"}
-        result = subprocess.run(
-            command, cwd=root, capture_output=True, text=True, timeout=timeout, env=env
-        )
-        released = root / "release" / assignment_id
-        if result.returncode != 0 or not released.is_dir():
-            raise CampusError(
-                f"nbgrader could not generate {course_id}/{assignment_id}: {result.stderr.strip()[-2000:]}",
-                status=422,
-            )
-        files = {
-            p.relative_to(released).as_posix(): p.read_bytes()
-            for p in sorted(released.rglob("*"))
-            if p.is_file()
-        }
-        return files, (root / "key.db").read_bytes()
+    try:
+        return keys.generate_release(source, course_id, timeout)
+    except keys.KeyMakingError as e:
+        raise CampusError(str(e), status=422) from e
