@@ -1,3 +1,3 @@
-from nbcampus.apps.main import main
+from nbcampus.apps import main
 
 main()
