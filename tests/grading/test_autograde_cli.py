@@ -123,3 +123,15 @@ def test_a_source_nbgrader_refuses_is_named_here_and_a_422_in_the_service(tmp_pa
     with pytest.raises(CampusError) as refused:
         releases.generate_release(folder, "open-mooc")
     assert refused.value.status == 422 and "failed to validate" in str(refused.value)
+
+
+def test_grader_help_lists_the_worker_options():
+    """`nbcampus grader --help` shows the grading worker's settings it takes as options."""
+    result = subprocess.run(
+        [sys.executable, "-m", "nbcampus", "grader", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "--workers=<Int>" in result.stdout and "GradingWorker.workers" in result.stdout

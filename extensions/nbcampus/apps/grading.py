@@ -93,6 +93,14 @@ class GraderApp(Application):
     }
     flags = {"drain": ({"GraderApp": {"drain": True}}, "Grade what is queued, then exit.")}
 
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        # the worker's settings are this command's options (and --help lists them); loaded
+        # with the subcommand, not with `nbcampus`: the grading engine imports nbgrader
+        from nbcampus.school.grading.api import GradingWorker
+
+        self.classes = [type(self), GradingWorker]
+
     state_dir = Unicode(help="The service's state directory (NBCAMPUS_STATE_DIR).").tag(config=True)
 
     @default("state_dir")
