@@ -170,9 +170,10 @@ def test_damaged_uploads_are_a_400_and_nothing_is_stored(campus, body, message):
         headers={"Content-Type": "application/zip"},
     )
     assert r.status_code == 400, r.text
-    assert r.json()["message"] == message
+    # the problem, named after the member (zipfile may add the file's name to its own words)
+    assert r.json()["message"].startswith(message)
     assert stored_submissions(campus) == before
     # the same for a release and for feedback
     r = call(campus, "teacher", "POST", f"{BASE}/release", data=body)
-    assert r.status_code == 400 and r.json()["message"] == message
+    assert r.status_code == 400 and r.json()["message"].startswith(message)
     assert json.loads(r.text)["status"] == 400
