@@ -156,12 +156,14 @@ class DoctorApp(Application):
     def start(self) -> None:
         from nbcampus_graders.sandbox import Sandbox
 
-        from ..hub.isolation import LearnerIsolation
+        from ..hub.isolation import LearnerIsolation, school_ports
         from ..hub.settings import CampusSettings
 
-        learners = LearnerIsolation(config=self.config).probe(
-            [CampusSettings(config=self.config).singleuser_config_dir]
-        )
+        settings = CampusSettings(config=self.config)
+        isolation = LearnerIsolation(config=self.config)
+        config_dirs = [settings.singleuser_config_dir]
+        learners = isolation.probe(config_dirs)
+        network = isolation.check_network(learners, config_dirs, school_ports(settings))
         _report(
             "learner isolation",
             learners,
@@ -171,6 +173,16 @@ class DoctorApp(Application):
             "CampusSettings.unsafe_single_user_mode = True, which lets every learner read every "
             "home, the course sources and the databases (unsafe)",
         )
+        if network.isolated:
+            print(f"learner network: OK ({network.describe()})")
+        else:
+            print(f"learner network: SHARED - {network.describe()}")
+            if network.unaccepted or network.scan_error:
+                print(
+                    "  the hub refuses to start for more than one person until these ports are "
+                    "closed or named in c.LearnerIsolation.accepted_loopback_ports "
+                    "(NBCAMPUS_ACCEPTED_LOOPBACK_PORTS)"
+                )
         probe = Sandbox(config=self.config).probe()
         _report(
             "grading sandbox",
@@ -185,7 +197,8 @@ class DoctorApp(Application):
             print(f"dask distributed: {distributed.__version__}")
         except ImportError:
             print("dask distributed: not installed (backend 'dask' unavailable)")
-        if not (probe.available and learners.available):
+        network_ok = network.isolated or not (network.unaccepted or network.scan_error)
+        if not (probe.available and learners.available and network_ok):
             self.exit(1)
 
 
