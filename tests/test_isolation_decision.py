@@ -253,3 +253,19 @@ def test_the_loopback_scan_sees_a_listener_from_a_shared_jail_not_from_an_own_ne
         # the school's own ports are not counted
         check = shared.check_network(shared.probe(config_dirs), config_dirs, {port})
         assert port not in check.reachable
+
+
+@pytest.mark.hub
+def test_a_real_hub_sharing_the_hosts_network_does_not_start_beside_open_ports(tmp_path):
+    from nbcampus.testing import start_hub
+
+    state = tmp_path / "var"
+    state.mkdir()
+    people = [{"username": u, "password": "long-enough-1"} for u in ("ana", "bo")]
+    (state / "accounts.json").write_text(json.dumps(people))
+    # this machine's PostgreSQL (and more) answer on loopback
+    with pytest.raises(RuntimeError) as exited:
+        start_hub(state, tmp_path / "hub.log", env_extra={"NBCAMPUS_LEARNER_NETWORK": "shared"})
+    log = str(exited.value)
+    assert "LEARNER SERVERS SHARE THE HOST'S NETWORK" in log
+    assert "Refusing to start" in log and "5432" in log

@@ -148,3 +148,91 @@ print(json.dumps({"name": me["name"], "courses": [e["course"] for e in enrolment
         timeout=60,
     )
     assert r.status_code == 200, r.text
+
+
+INNER_SERVER = """
+import http.server, socket, sys, urllib.request
+hub, port = int(sys.argv[1]), int(sys.argv[2])
+class Handler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        said = urllib.request.urlopen(f"http://127.0.0.1:{hub}/hello").read()
+        try:
+            socket.create_connection(("127.0.0.1", 5432), timeout=1).close()
+            pg = b"postgres answered"
+        except OSError:
+            pg = b"no postgres"
+        body = said + b" | " + pg + b" | " + b"x" * 2_000_000
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *args):
+        pass
+http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler).serve_forever()
+"""
+
+
+def test_relays_carry_a_jails_traffic_both_ways_while_the_hubs_loop_is_busy(tmp_path):
+    """A server in a real jail with a network of its own, reached through the relays from the
+    host, reaching a stand-in hub on the host through them: while the loop that opened the
+    relays is blocked (as the hub's is while it hashes a password)."""
+    import asyncio
+    import http.server
+    import subprocess
+    import sys
+    import threading
+    import time
+    import urllib.request
+    from concurrent.futures import ThreadPoolExecutor
+
+    from nbcampus.bwrap import Jail, Limits, python_roots
+    from nbcampus.hub.learner_network import LearnerNetwork
+    from nbcampus.testing import free_port
+
+    class Hub(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Length", "9")
+            self.end_headers()
+            self.wfile.write(b"hub hello")
+
+        def log_message(self, *args):
+            pass
+
+    hub = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Hub)
+    threading.Thread(target=hub.serve_forever, daemon=True).start()
+    hub_port, port = hub.server_address[1], free_port()
+    jail = Jail(uid=2_000_000, limits=Limits(cpu_seconds=None), readonly=python_roots())
+    assert "--unshare-net" in jail.command([])
+    process = subprocess.Popen(
+        jail.command([sys.executable, "-c", INNER_SERVER, str(hub_port), str(port)])
+    )
+
+    def get() -> bytes:
+        return urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30).read()
+
+    async def main() -> bytes:
+        network = await LearnerNetwork.open(process.pid, port, [("127.0.0.1", hub_port)])
+        try:
+            deadline = time.monotonic() + 30
+            while not await network.server_accepts():
+                assert time.monotonic() < deadline, "the jailed server never listened"
+                await asyncio.sleep(0.05)
+            with ThreadPoolExecutor(1) as pool:
+                request = pool.submit(get)
+                deadline = time.monotonic() + 30
+                while not request.done() and time.monotonic() < deadline:
+                    time.sleep(0.05)  # this loop is blocked the whole time
+                assert request.done(), "no answer while the opening loop was blocked"
+                return request.result()
+        finally:
+            network.close()
+
+    try:
+        body = asyncio.run(main())
+    finally:
+        process.kill()
+        process.wait()
+        hub.shutdown()
+    assert body.startswith(b"hub hello | no postgres | ")
+    assert len(body) == len(b"hub hello | no postgres | ") + 2_000_000

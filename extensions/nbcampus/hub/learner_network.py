@@ -19,6 +19,7 @@ jail's loopback: no one outside can connect to them.
 from __future__ import annotations
 
 import asyncio
+import resource
 import socket
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
@@ -27,6 +28,15 @@ from . import relay
 from .netns import NetworkNamespace, jail_namespace
 
 LOOPBACK = "127.0.0.1"
+
+
+def raise_open_files_limit() -> None:
+    """Each running server holds a few descriptors in the hub (its relays, its namespace) and two
+    per open connection: let the hub use as many as its hard limit allows (Debian's soft
+    default, 1024, would cap a school at a few hundred learners)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
 class NetworkSetupError(RuntimeError):
@@ -60,6 +70,13 @@ class LearnerNetwork:
     ) -> LearnerNetwork:
         """Relay the host's ``127.0.0.1:server_port`` into the jail of ``bwrap_pid``, and each of
         ``outbound`` (host endpoints on loopback) from the same port on the jail's loopback."""
+        return await relay.on_relay_loop(cls._open(bwrap_pid, server_port, outbound))
+
+    @classmethod
+    async def _open(
+        cls, bwrap_pid: int, server_port: int, outbound: list[tuple[str, int]]
+    ) -> LearnerNetwork:
+        raise_open_files_limit()
         namespace = await jail_namespace(bwrap_pid)
         network = cls(namespace, server_port)
         try:
@@ -77,7 +94,7 @@ class LearnerNetwork:
                 await relay.serve(inbound, network.connect_inside, f"->jail:{server_port}")
             )
         except BaseException:
-            network.close()
+            network._close()
             raise
         return network
 
@@ -114,6 +131,9 @@ class LearnerNetwork:
 
     async def server_accepts(self) -> bool:
         """Whether the server listens in the jail yet."""
+        return await relay.on_relay_loop(self._server_accepts())
+
+    async def _server_accepts(self) -> bool:
         try:
             sock = await self.connect_inside()
         except OSError:
@@ -122,6 +142,10 @@ class LearnerNetwork:
         return True
 
     def close(self) -> None:
+        """End the relays (from any thread); open connections end with the jail."""
+        relay.relay_loop().call_soon_threadsafe(self._close)
+
+    def _close(self) -> None:
         for server in self.servers:
             server.close()
         self.servers.clear()

@@ -53,7 +53,6 @@ class NetworkNamespace:
 
     def __init__(self, fd: int):
         self._fd = fd
-        self._host = os.open("/proc/self/ns/net", os.O_RDONLY | os.O_CLOEXEC)
 
     @classmethod
     def of_process(cls, pid: int) -> NetworkNamespace:
@@ -65,11 +64,12 @@ class NetworkNamespace:
         return os.fstat(self._fd).st_ino
 
     def _make(self, family: int) -> socket.socket:
+        host = _host_fd()
         _setns(self._fd)
         try:
             return socket.socket(family, socket.SOCK_STREAM | socket.SOCK_CLOEXEC)
         finally:
-            _setns(self._host)
+            _setns(host)
 
     async def socket(self, family: int = socket.AF_INET) -> socket.socket:
         """A new non-blocking TCP socket of this namespace."""
@@ -78,12 +78,20 @@ class NetworkNamespace:
         return sock
 
     def close(self) -> None:
-        for fd in (self._fd, self._host):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
-        self._fd = self._host = -1
+        if self._fd >= 0:
+            os.close(self._fd)
+        self._fd = -1
+
+
+_host: int | None = None
+
+
+def _host_fd() -> int:
+    """The hub's own network namespace, where the helper thread comes back to."""
+    global _host
+    if _host is None:
+        _host = os.open("/proc/self/ns/net", os.O_RDONLY | os.O_CLOEXEC)
+    return _host
 
 
 def host_namespace_inode() -> int:

@@ -1,9 +1,13 @@
-"""A TCP relay on the hub's event loop: what one side sends, the other receives.
+"""A TCP relay: what one side sends, the other receives.
 
 Used between the host's loopback and a learner's jail, whose network namespace has no route to
 the host (``learner_network.py``). Each accepted connection is paired with one the relay opens
 through ``connect`` (an async callable returning a connected socket); bytes are copied as they
 come, with back-pressure (a slow reader pauses the other side), half-closes passed on.
+
+Relays run on an event loop of their own, on a thread of the hub's process (:func:`on_relay_loop`):
+learners' traffic keeps flowing while the hub's own loop is busy (a login's password hash, a
+database query), as it would through the proxy alone.
 """
 
 from __future__ import annotations
@@ -11,11 +15,33 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
-from collections.abc import Awaitable, Callable
+import threading
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any, TypeVar
 
 log = logging.getLogger("JupyterHub")
 
 Connect = Callable[[], Awaitable[socket.socket]]
+T = TypeVar("T")
+
+_loop: asyncio.AbstractEventLoop | None = None
+_lock = threading.Lock()
+
+
+def relay_loop() -> asyncio.AbstractEventLoop:
+    """The relays' event loop, started on a daemon thread on first use."""
+    global _loop
+    with _lock:
+        if _loop is None:
+            loop = asyncio.new_event_loop()
+            threading.Thread(target=loop.run_forever, name="nbcampus-relays", daemon=True).start()
+            _loop = loop
+        return _loop
+
+
+async def on_relay_loop(coro: Coroutine[Any, Any, T]) -> T:
+    """Run ``coro`` on the relays' loop and wait for it from the caller's loop."""
+    return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(coro, relay_loop()))
 
 
 class _Side(asyncio.Protocol):
