@@ -86,10 +86,14 @@ class LearnerNetwork:
                     await relay.serve(listener, network._to_host(host, port), f"jail->{port}")
                 )
             inbound = socket.socket(socket.AF_INET, socket.SOCK_STREAM | socket.SOCK_CLOEXEC)
-            inbound.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            inbound.bind((LOOPBACK, server_port))
-            inbound.listen(128)
-            inbound.setblocking(False)
+            try:
+                inbound.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                inbound.bind((LOOPBACK, server_port))
+                inbound.listen(128)
+                inbound.setblocking(False)
+            except OSError:
+                inbound.close()
+                raise
             network.servers.append(
                 await relay.serve(inbound, network.connect_inside, f"->jail:{server_port}")
             )
