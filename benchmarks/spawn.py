@@ -92,12 +92,13 @@ def run_network_ab(workdir: Path, users: list[str]) -> tuple[list[float], list[f
     """Two isolated hubs side by side, one giving each jail a network of its own (the default),
     one sharing the host's network (the loopback ports that answer accepted); spawns alternate
     between them, so that a load changing during the run weighs on both alike."""
-    shared_env = {
-        "NBCAMPUS_LEARNER_NETWORK": "shared",
-        "NBCAMPUS_ACCEPTED_LOOPBACK_PORTS": ",".join(map(str, reachable_loopback_ports())),
-    }
     own_process, own = nbcampus_hub(workdir, users, "nbcampus-own-network")
     try:
+        # after the first hub is up: its ports answer too
+        shared_env = {
+            "NBCAMPUS_LEARNER_NETWORK": "shared",
+            "NBCAMPUS_ACCEPTED_LOOPBACK_PORTS": ",".join(map(str, reachable_loopback_ports())),
+        }
         shared_process, shared = nbcampus_hub(workdir, users, "nbcampus-shared-network", shared_env)
         try:
             own_times: list[float] = []
