@@ -170,6 +170,10 @@ def test_doctor_reports_learner_isolation():
     assert shared.returncode == 1
     assert "learner network: SHARED - LEARNER SERVERS SHARE THE HOST'S NETWORK" in shared.stdout
     assert "5432" in shared.stdout and "accepted_loopback_ports" in shared.stdout
+    # on Kubernetes the NetworkPolicies isolate learners' pods: said, not checked
+    kube = doctor("--CampusSettings.platform=kubernetes")
+    assert "learner network: NOT CHECKED HERE" in kube.stdout
+    assert "singleuser.networkPolicy" in kube.stdout
     bad = doctor("--LearnerIsolation.bwrap=/nonexistent/bwrap")
     assert bad.returncode == 1
     assert "learner isolation: UNAVAILABLE - bubblewrap (bwrap) is not installed" in bad.stdout
