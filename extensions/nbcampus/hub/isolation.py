@@ -211,25 +211,20 @@ class LearnerIsolation(LoggingConfigurable):
             reason = "LearnerIsolation.network is 'shared'"
         else:
             reason = f"no jail: {probe.reason}"
-        prefix = None
-        if probe.available:
-            with tempfile.TemporaryDirectory(prefix="nbcampus-loopback-scan-") as home:
-                uid = self.uid(0)
-                os.chown(home, uid, uid)
-                jail = self.jail(Path(home), uid, config_dirs)
-                jail.network = True
-                prefix = jail.command([])
-                try:
-                    ports = reachable_loopback_ports(prefix)
-                except ScanFailed as e:
-                    return NetworkCheck(False, reason, scan_error=str(e))
-        else:
-            try:
+        accepted = sorted(self.accepted_loopback_ports)
+        try:
+            if probe.available:  # from a jail sharing the host's network, as a server would be
+                with tempfile.TemporaryDirectory(prefix="nbcampus-loopback-scan-") as home:
+                    uid = self.uid(0)
+                    os.chown(home, uid, uid)
+                    jail = self.jail(Path(home), uid, config_dirs)
+                    jail.network = True
+                    ports = reachable_loopback_ports(jail.command([]))
+            else:  # plain processes of the hub's user
                 ports = reachable_loopback_ports()
-            except ScanFailed as e:
-                return NetworkCheck(False, reason, scan_error=str(e))
-        reachable = sorted(set(ports) - school_ports)
-        return NetworkCheck(False, reason, reachable, sorted(self.accepted_loopback_ports))
+        except ScanFailed as e:
+            return NetworkCheck(False, reason, accepted=accepted, scan_error=str(e))
+        return NetworkCheck(False, reason, sorted(set(ports) - school_ports), accepted)
 
 
 @dataclass
