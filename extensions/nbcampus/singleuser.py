@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import os
+import socket
+import time
 from pathlib import Path
+from urllib.parse import urlparse
 
 from nbcampus.startup import skip_slow_imports
 
@@ -23,8 +26,26 @@ def provision_lessons() -> None:
         print(f"nbcampus: {len(written)} lesson file(s) added to {Path.home()}", flush=True)
 
 
+def wait_for_hub(timeout: float = 10.0) -> None:
+    """In a jail with a network of its own (``NBCAMPUS_OWN_NETWORK=1``, set by CampusSpawner),
+    wait until the hub's relay of the hub API listens on the jail's loopback: the hub opens it
+    just after the jail starts, and the server's first act is to call the hub."""
+    url = urlparse(os.environ.get("JUPYTERHUB_API_URL", ""))
+    if not url.port:
+        return
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection((url.hostname, url.port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.01)
+
+
 def main() -> None:
     skip_slow_imports()
+    if os.environ.get("NBCAMPUS_OWN_NETWORK") == "1":
+        wait_for_hub()
     if os.environ.get("NBCAMPUS_PROVISION_LESSONS") == "1":
         provision_lessons()
     from jupyterhub.singleuser import main as singleuser_main

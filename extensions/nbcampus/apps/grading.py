@@ -161,13 +161,19 @@ class DoctorApp(Application):
     )
 
     def start(self) -> None:
-        from nbcampus.hub.isolation import LearnerIsolation
+        from nbcampus.hub.isolation import (
+            LearnerIsolation,
+            announce_kubernetes_isolation,
+            school_ports,
+        )
         from nbcampus.hub.settings import CampusSettings
         from nbcampus_graders.sandbox import Sandbox
 
-        learners = LearnerIsolation(config=self.config).probe(
-            [CampusSettings(config=self.config).singleuser_config_dir]
-        )
+        settings = CampusSettings(config=self.config)
+        isolation = LearnerIsolation(config=self.config)
+        config_dirs = [settings.singleuser_config_dir]
+        learners = isolation.probe(config_dirs)
+        network = isolation.check_network(learners, config_dirs, school_ports(settings))
         _report(
             "learner isolation",
             learners,
@@ -177,6 +183,18 @@ class DoctorApp(Application):
             "CampusSettings.unsafe_single_user_mode = True, which lets every learner read every "
             "home, the course sources and the databases (unsafe)",
         )
+        if settings.platform == "kubernetes":
+            print(f"learner network: NOT CHECKED HERE - {announce_kubernetes_isolation()}")
+        elif network.isolated:
+            print(f"learner network: OK ({network.describe()})")
+        else:
+            print(f"learner network: SHARED - {network.describe()}")
+            if network.unaccepted or network.scan_error:
+                print(
+                    "  the hub refuses to start for more than one person until these ports are "
+                    "closed or named in c.LearnerIsolation.accepted_loopback_ports "
+                    "(NBCAMPUS_ACCEPTED_LOOPBACK_PORTS)"
+                )
         probe = Sandbox(config=self.config).probe()
         _report(
             "grading sandbox",
@@ -191,7 +209,8 @@ class DoctorApp(Application):
             print(f"dask distributed: {distributed.__version__}")
         except ImportError:
             print("dask distributed: not installed (backend 'dask' unavailable)")
-        if not (probe.available and learners.available):
+        network_ok = network.isolated or not (network.unaccepted or network.scan_error)
+        if not (probe.available and learners.available and network_ok):
             self.exit(1)
 
 

@@ -8,13 +8,15 @@ the rest of the checkout are not there at all. The server runs as a uid of its o
 /proc shows its own processes only), with caps on processes and threads (RLIMIT_NPROC, per uid,
 so per learner), address space per process and open files, and a size-capped private /tmp.
 
-It shares the host's network namespace: the server must reach the hub API and the nbcampus
-service on 127.0.0.1. Anything else listening on loopback is reachable too (see
-docs/isolation.md: a PostgreSQL with ``trust`` authentication on 127.0.0.1 must be moved to
-password authentication or a Unix socket).
+It has a network namespace of its own (``network = "namespace"``, bwrap ``--unshare-net``): a
+loopback of its own, where its kernels listen, and no route to the host. The hub relays the
+server's port in, and the hub API and the nbcampus service out (``learner_network.py``).
 
 Where isolation is unavailable, :func:`apply_isolation` refuses to let a hub that more than one
-person can use start, unless the admin sets ``CampusSettings.unsafe_single_user_mode``.
+person can use start, unless the admin sets ``CampusSettings.unsafe_single_user_mode``. Where
+servers share the host's network (no jail, or ``network = "shared"``), it also refuses while
+any port on the host's loopback other than the school's own accepts a connection from a
+server, unless the admin names those ports in ``accepted_loopback_ports``.
 """
 
 from __future__ import annotations
@@ -27,10 +29,12 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from traitlets import Enum, Integer, List, Unicode, default
+from traitlets import Enum, Integer, List, TraitError, Unicode, default
 from traitlets.config import Config, LoggingConfigurable
 
 from nbcampus.bwrap import Jail, Limits, Probe, probe_jail, python_roots
+from nbcampus.hub.loopback import ScanFailed, reachable_loopback_ports
+from nbcampus.hub.netns import can_enter_namespaces
 from nbcampus.hub.settings import CampusSettings
 
 log = logging.getLogger("JupyterHub")
@@ -59,6 +63,38 @@ class LearnerIsolation(LoggingConfigurable):
         return os.environ.get("NBCAMPUS_LEARNER_ISOLATION") or "bubblewrap"
 
     bwrap = Unicode("bwrap", help="The bubblewrap executable.").tag(config=True)
+
+    network = Enum(
+        ["namespace", "shared"],
+        help="'namespace': each jail has a network of its own (its own loopback, no route to "
+        "the host); the hub relays the server's port in and the hub API and the nbcampus "
+        "service out. 'shared': jails use the host's network, so learner code reaches every "
+        "port on the host's loopback (databases, other learners' kernels); the hub then refuses "
+        "to start for several people while such ports answer, unless accepted_loopback_ports "
+        "names them. From NBCAMPUS_LEARNER_NETWORK, else 'namespace'.",
+    ).tag(config=True)
+
+    @default("network")
+    def _default_network(self) -> str:
+        return os.environ.get("NBCAMPUS_LEARNER_NETWORK") or "namespace"
+
+    accepted_loopback_ports = List(
+        Integer(),
+        help="Ports on the host's loopback the admin accepts learners' servers can reach where "
+        "they share the host's network (mode 'none', network 'shared'): the hub starts despite "
+        "them, and says so. Each is a risk: e.g. a PostgreSQL with trust authentication gives "
+        "every learner the database. From NBCAMPUS_ACCEPTED_LOOPBACK_PORTS (comma-separated).",
+    ).tag(config=True)
+
+    @default("accepted_loopback_ports")
+    def _default_accepted_loopback_ports(self) -> list[int]:
+        raw = os.environ.get("NBCAMPUS_ACCEPTED_LOOPBACK_PORTS", "")
+        try:
+            return [int(p) for p in raw.replace(" ", "").split(",") if p]
+        except ValueError:
+            raise TraitError(
+                f"NBCAMPUS_ACCEPTED_LOOPBACK_PORTS={raw!r}: comma-separated port numbers"
+            ) from None
 
     first_uid = Integer(
         2_000_000,
@@ -128,7 +164,8 @@ class LearnerIsolation(LoggingConfigurable):
             writable=[str(home)],
             chdir=str(home),
             env=None,  # the spawner's environment: the server's token, hub URLs, HOME
-            network=True,  # the hub API and the nbcampus service on 127.0.0.1
+            # own network: the hub relays the server's port, the hub API and the service
+            network=self.network == "shared",
             hostname="nbcampus",
             tmp_bytes=self.tmp_mb * 1024 * 1024,
             shm_bytes=self.shm_mb * 1024 * 1024,
@@ -143,16 +180,89 @@ class LearnerIsolation(LoggingConfigurable):
             uid = self.uid(0)  # hub user ids start at 1: no learner has this uid
             os.chown(home, uid, uid)
             # prints the uid inside, and fails unless the home is writable and /proc is private
+            # (and, with a network of its own, nothing listens: no socket of the host is seen)
             check = (
                 "import os,pathlib;pathlib.Path('probe').write_text('ok');"
                 "pids={p for p in os.listdir('/proc') if p.isdigit()};"
                 "assert pids<={'1',str(os.getpid())},pids;"
-                "print(os.getuid())"
+                + (
+                    "net=open('/proc/net/tcp').read().splitlines()[1:];assert not net,net;"
+                    if self.network == "namespace"
+                    else ""
+                )
+                + "print(os.getuid())"
             )
             command = self.jail(Path(home), uid, config_dirs or []).command(
                 [sys.executable, "-c", check]
             )
-            return probe_jail(command, who="the hub", details=[f"limits: {self.limits}"])
+            details = [f"limits: {self.limits}", f"network: {self.network}"]
+            return probe_jail(command, who="the hub", details=details)
+
+    def check_network(
+        self, probe: Probe, config_dirs: list[str], school_ports: set[int]
+    ) -> NetworkCheck:
+        """Whether servers get a network of their own; if not, which loopback ports (other than
+        ``school_ports``) accept a connection from one."""
+        if probe.available and self.network == "namespace":
+            if can_enter_namespaces():
+                return NetworkCheck(True)
+            reason = "the hub cannot enter network namespaces (needs root with CAP_SYS_ADMIN)"
+        elif probe.available:
+            reason = "LearnerIsolation.network is 'shared'"
+        else:
+            reason = f"no jail: {probe.reason}"
+        accepted = sorted(self.accepted_loopback_ports)
+        try:
+            if probe.available:  # from a jail sharing the host's network, as a server would be
+                with tempfile.TemporaryDirectory(prefix="nbcampus-loopback-scan-") as home:
+                    uid = self.uid(0)
+                    os.chown(home, uid, uid)
+                    jail = self.jail(Path(home), uid, config_dirs)
+                    jail.network = True
+                    ports = reachable_loopback_ports(jail.command([]))
+            else:  # plain processes of the hub's user
+                ports = reachable_loopback_ports()
+        except ScanFailed as e:
+            return NetworkCheck(False, reason, accepted=accepted, scan_error=str(e))
+        return NetworkCheck(False, reason, sorted(set(ports) - school_ports), accepted)
+
+
+@dataclass
+class NetworkCheck:
+    """Whether learners' servers have a network of their own; if not, what they reach."""
+
+    isolated: bool
+    reason: str = ""
+    #: ports on the host's loopback, other than the school's, that accepted from a server
+    reachable: list[int] = field(default_factory=list)
+    #: ports the admin accepts as risks (LearnerIsolation.accepted_loopback_ports)
+    accepted: list[int] = field(default_factory=list)
+    scan_error: str = ""
+
+    @property
+    def unaccepted(self) -> list[int]:
+        return sorted(set(self.reachable) - set(self.accepted))
+
+    def describe(self) -> str:
+        """One paragraph for the log and `nbcampus doctor`."""
+        if self.isolated:
+            return (
+                "each server has a network of its own: it reaches the hub API and the service only"
+            )
+        if self.scan_error:
+            found = f"the loopback scan failed ({self.scan_error}), so no port could be checked"
+        elif self.reachable:
+            found = "loopback ports answering now: " + ", ".join(map(str, self.reachable))
+        else:
+            found = "no other port on loopback answers now"
+        accepted = (
+            f"; accepted as risks: {', '.join(map(str, self.accepted))}" if self.accepted else ""
+        )
+        return (
+            f"LEARNER SERVERS SHARE THE HOST'S NETWORK ({self.reason}): learner code can connect "
+            "to every port on the host's loopback, other learners' kernels (and read their "
+            f"output) and servers included; {found}{accepted}."
+        )
 
 
 @dataclass
@@ -165,10 +275,36 @@ class IsolationDecision:
 
 
 def decide_isolation(
-    probe: Probe, unsafe_single_user_mode: bool, several_users: bool
+    probe: Probe,
+    unsafe_single_user_mode: bool,
+    several_users: bool,
+    network: NetworkCheck | None = None,
 ) -> IsolationDecision:
     """Isolate where the probe passed; else refuse if several people can use the hub and the admin
-    did not set ``unsafe_single_user_mode``; else run shared, loudly."""
+    did not set ``unsafe_single_user_mode``; else run shared, loudly. Then, where servers share
+    the host's network (``network`` not isolated), refuse for several people while loopback ports
+    the admin did not accept answer (or could not be checked)."""
+    decision = _decide_jail(probe, unsafe_single_user_mode, several_users)
+    if decision.refuse or network is None or network.isolated:
+        return decision
+    shared = network.describe()
+    if several_users and (network.unaccepted or network.scan_error):
+        ports = ", ".join(map(str, network.unaccepted)) or "(unknown)"
+        return IsolationDecision(
+            decision.isolate,
+            refuse=shared + f" Refusing to start a hub that more than one person can use while "
+            f"loopback ports {ports} accept connections from learners' servers. Give servers a "
+            "network of their own (LearnerIsolation.network = 'namespace', in a jail: the hub "
+            "as root), close or firewall those ports, or name them as accepted risks: "
+            f"c.LearnerIsolation.accepted_loopback_ports = [{ports}] "
+            f"(or NBCAMPUS_ACCEPTED_LOOPBACK_PORTS={ports.replace(', ', ',')}).",
+        )
+    return IsolationDecision(decision.isolate, warnings=[*decision.warnings, shared])
+
+
+def _decide_jail(
+    probe: Probe, unsafe_single_user_mode: bool, several_users: bool
+) -> IsolationDecision:
     if probe.available:
         return IsolationDecision(True)
     shared = (
@@ -199,14 +335,26 @@ def several_users(c: Config, settings: CampusSettings) -> bool:
     return accounts.is_file() and len(json.loads(accounts.read_text())) > 1
 
 
-def apply_isolation(c: Config, settings: CampusSettings, probe: Probe) -> IsolationDecision:
-    """Set ``c.LearnerIsolation.mode`` from the decision and return it; raise
-    :class:`IsolationUnavailable` if the hub must not start. Call after ``configure_hub``."""
-    decision = decide_isolation(probe, settings.unsafe_single_user_mode, several_users(c, settings))
+def school_ports(settings: CampusSettings) -> set[int]:
+    """The school's own ports on loopback: public proxy, proxy API, hub API, service."""
+    return {settings.port, settings.proxy_api_port, settings.hub_port, settings.service_port}
+
+
+def apply_isolation(
+    c: Config, settings: CampusSettings, probe: Probe, network: NetworkCheck | None = None
+) -> IsolationDecision:
+    """Set ``c.LearnerIsolation.mode`` (and ``network``) from the decision and return it; raise
+    :class:`IsolationUnavailable` if the hub must not start. Call after ``configure_hub``.
+    ``network`` None: not checked (as if each server had a network of its own)."""
+    decision = decide_isolation(
+        probe, settings.unsafe_single_user_mode, several_users(c, settings), network
+    )
     if decision.refuse:
         raise IsolationUnavailable(decision.refuse)
     if not decision.isolate:
         c.LearnerIsolation.mode = "none"
+    elif network is not None and not network.isolated:
+        c.LearnerIsolation.network = "shared"
     return decision
 
 
@@ -214,14 +362,33 @@ def require_learner_isolation(c: Config, settings: CampusSettings) -> IsolationD
     """Probe learner isolation with the configured settings, apply the decision and log it;
     exit (status 1) if the hub must not start. For ``jupyterhub_config.py``."""
     isolation = LearnerIsolation(config=c)
-    probe = isolation.probe([settings.singleuser_config_dir])
+    config_dirs = [settings.singleuser_config_dir]
+    probe = isolation.probe(config_dirs)
+    network = isolation.check_network(probe, config_dirs, school_ports(settings))
     try:
-        decision = apply_isolation(c, settings, probe)
+        decision = apply_isolation(c, settings, probe, network)
     except IsolationUnavailable as e:
         log.critical("%s", e)
         raise SystemExit(f"nbcampus: {e}") from None
     if decision.isolate:
         log.info("Learner isolation: bubblewrap (%s)", "; ".join(probe.details))
+    if network.isolated:
+        log.info("Learner network: %s", network.describe())
     for warning in decision.warnings:
         log.critical("%s", warning)
     return decision
+
+
+def announce_kubernetes_isolation() -> str:
+    """Say, loudly, what isolates learners on Kubernetes and that the hub cannot check it; for
+    the chart's ``hub.extraConfig`` (hub_config/k8s/values.yaml). Returns the message."""
+    message = (
+        "Learner isolation on Kubernetes is a pod per learner; their network isolation is the "
+        "chart's NetworkPolicies (singleuser.networkPolicy in hub_config/k8s/values.yaml: the "
+        "hub, the proxy and the nbcampus service only) and holds only where the cluster's "
+        "network plugin enforces NetworkPolicy (Calico, Cilium, ...). The hub cannot check this "
+        "from here: without enforcement every learner reaches every pod, other learners' "
+        "kernels and the databases included."
+    )
+    log.warning("%s", message)
+    return message

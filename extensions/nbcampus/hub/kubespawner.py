@@ -7,10 +7,10 @@ chart's ``singleuser`` values; this class adds what nbcampus needs in every lear
 
 from __future__ import annotations
 
-import os
-
 from kubespawner import KubeSpawner
 from traitlets import Unicode
+
+from nbcampus.hub.server_config import with_server_config
 
 
 def is_staff(user) -> bool:
@@ -49,12 +49,7 @@ class CampusKubeSpawner(KubeSpawner):
         if self.service_api_url:
             env["NBCAMPUS_API_URL"] = self.service_api_url
             env["NBCAMPUS_PROVISION_LESSONS"] = "1"
-        dirs = [self.common_config_dir]
-        if not is_staff(self.user):
-            dirs.insert(0, self.learner_config_dir)  # earlier entries win
-        paths = [d for d in dirs if d] + [
-            p for p in env.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep) if p
-        ]
-        if paths:
-            env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(paths)
+        with_server_config(
+            env, self.common_config_dir, self.learner_config_dir, is_staff(self.user)
+        )
         return env

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import time
 from pathlib import Path
 
@@ -14,6 +13,8 @@ from traitlets import Unicode
 
 from nbcampus.bwrap import give_to
 from nbcampus.hub.isolation import LearnerIsolation
+from nbcampus.hub.learner_network import LearnerNetwork, loopback_endpoint
+from nbcampus.hub.server_config import with_server_config
 from nbcampus.workspace import CourseMaterials
 
 
@@ -27,8 +28,12 @@ class CampusSpawner(SimpleLocalProcessSpawner):
     formgrader and its authoring plugins; course staff keep them.
 
     Every server (staff too) runs in the jail of :class:`LearnerIsolation` unless its ``mode``
-    is ``"none"``: its own uid, only its home writable and visible, caps on processes and memory.
+    is ``"none"``: its own uid, only its home writable and visible, caps on processes and memory,
+    and (``LearnerIsolation.network = "namespace"``) a network of its own that reaches only the
+    hub API and the service, through relays the hub runs (:class:`LearnerNetwork`).
     """
+
+    _network: LearnerNetwork | None = None
 
     service_api_url = Unicode(
         "", help="The nbcampus service API, e.g. http://127.0.0.1:10101/services/nbcampus/api/."
@@ -49,6 +54,7 @@ class CampusSpawner(SimpleLocalProcessSpawner):
 
     async def start(self):
         self._staff = self.is_staff()
+        self._own_network = False
         home = Path(self.home_dir)
         home.mkdir(parents=True, exist_ok=True)
         if self.service_api_url:
@@ -65,6 +71,7 @@ class CampusSpawner(SimpleLocalProcessSpawner):
             changed = await asyncio.to_thread(give_to, home, uid)
             home.chmod(0o700)
             jail = isolation.jail(home, uid, [self.common_config_dir, self.learner_config_dir])
+            self._own_network = not jail.network
             server_cmd = self.cmd
             # LocalProcessSpawner runs self.cmd + args: the jail's command ends with the server's
             self.cmd = jail.command(list(server_cmd))
@@ -72,14 +79,43 @@ class CampusSpawner(SimpleLocalProcessSpawner):
                 ip, port = await super().start()
             finally:
                 self.cmd = server_cmd
+            if jail.network:
+                how = "sharing the host's network"
+            else:
+                await self._open_network(port)
+                how = "in its own network"
             self.log.info(
-                "Server of %s isolated as uid %d (%d file(s) given)", self.user.name, uid, changed
+                "Server of %s isolated as uid %d, %s (%d file(s) given)",
+                self.user.name,
+                uid,
+                how,
+                changed,
             )
         await self._wait_until_listening(ip, port)
         return ip, port
 
+    def _outbound(self) -> list[tuple[str, int]]:
+        """What the jail reaches on the host: the hub API, and the service if there is one."""
+        endpoints = [loopback_endpoint(self.hub.api_url)]
+        if self.service_api_url:
+            endpoints.append(loopback_endpoint(self.service_api_url))
+        return list(dict.fromkeys(endpoints))
+
+    async def _open_network(self, port: int) -> None:
+        try:
+            self._network = await LearnerNetwork.open(self.pid, port, self._outbound())
+        except Exception:
+            await super().stop(now=True)
+            raise
+
+    def _close_network(self) -> None:
+        if self._network is not None:
+            self._network.close()
+            self._network = None
+
     async def stop(self, now: bool = False) -> None:
         await super().stop(now=now)
+        self._close_network()
         isolation = LearnerIsolation(parent=self)
         if isolation.mode != "none":
             await self._wait_until_jail_empty(isolation.uid(self.user.id))
@@ -110,6 +146,12 @@ class CampusSpawner(SimpleLocalProcessSpawner):
         """
         deadline = time.monotonic() + self.http_timeout
         while time.monotonic() < deadline and self.proc is not None and self.proc.poll() is None:
+            if self._network is not None:
+                # the host's port is the relay's, which accepts at once: ask inside the jail
+                if await self._network.server_accepts():
+                    return
+                await asyncio.sleep(0.05)
+                continue
             try:
                 _, writer = await asyncio.open_connection(ip or "127.0.0.1", port)
             except OSError:
@@ -122,12 +164,9 @@ class CampusSpawner(SimpleLocalProcessSpawner):
         env = super().get_env()
         if self.service_api_url:
             env["NBCAMPUS_API_URL"] = self.service_api_url
-        dirs = [self.common_config_dir]
-        if not getattr(self, "_staff", False):
-            dirs.insert(0, self.learner_config_dir)  # earlier entries win
-        paths = [d for d in dirs if d] + [
-            p for p in env.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep) if p
-        ]
-        if paths:
-            env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(paths)
+        if getattr(self, "_own_network", False):
+            env["NBCAMPUS_OWN_NETWORK"] = "1"
+        with_server_config(
+            env, self.common_config_dir, self.learner_config_dir, getattr(self, "_staff", False)
+        )
         return env
