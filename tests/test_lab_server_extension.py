@@ -107,7 +107,7 @@ def test_activity_is_checked_by_the_service(learner):
             ]
         },
     )
-    assert keys.status_code == 400 and "unknown field(s) ['keys']" in keys.json()["message"]
+    assert keys.status_code == 400 and keys.json()["message"] == "unknown field 'events[0].keys'"
 
 
 def test_exchange_refusals_come_back_with_the_services_message(learner):
