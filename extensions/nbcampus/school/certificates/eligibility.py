@@ -110,7 +110,7 @@ def evaluate(
     verdicts = {}
     for username, track in tracks.items():
         mine, my_quizzes = grades.get(username, {}), quizzes.get(username, {})
-        score = score_rule.score({a: (g.score, g.max_score) for a, g in mine.items()}, my_quizzes)
+        score = score_rule.score_grades(mine, my_quizzes)
         verdict = Eligibility(username, 100.0 if score is None else score)
         if not rule["enabled"]:
             verdict.missing.append(f"course {course.id} gives no certificates")

@@ -106,6 +106,13 @@ class ScoreRule:
             total += wq * got / self.quiz_total
         return 100.0 * total / (wa + wq)
 
+    def score_grades(
+        self, grades: Mapping[str, Any], best_quiz_points: Mapping[str, float]
+    ) -> float | None:
+        """:meth:`score` from ``{assignment id: Grade}`` (current grades, as
+        ``grading.api.current_grades`` gives them per learner)."""
+        return self.score({a: (g.score, g.max_score) for a, g in grades.items()}, best_quiz_points)
+
     # SQL, every learner at once -----------------------------------------------------------
     def earned_sql(
         self, assignment_id: ColumnElement, score: ColumnElement, max_score: ColumnElement
@@ -157,9 +164,6 @@ def course_scores(
     grades = current_grades(session, course_id, wanted)
     quizzes = best_attempts(session, course_id, wanted)
     return {
-        username: rule.score(
-            {a: (g.score, g.max_score) for a, g in grades.get(username, {}).items()},
-            quizzes.get(username, {}),
-        )
+        username: rule.score_grades(grades.get(username, {}), quizzes.get(username, {}))
         for username in set(grades) | set(quizzes)
     }
