@@ -11,8 +11,10 @@ as an admin pins a private mirror.
 from __future__ import annotations
 
 import http.server
+import io
 import json
 import threading
+import zipfile
 
 import pytest
 
@@ -23,10 +25,37 @@ pytestmark = pytest.mark.hub
 HOST = "pypi.test"
 
 
+WHEEL = "nbcampus_probe_pkg-1.0-py3-none-any.whl"
+
+
+def _wheel() -> bytes:
+    """A tiny wheel for pip to download from the stand-in index."""
+    out = io.BytesIO()
+    info = "nbcampus_probe_pkg-1.0.dist-info"
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("nbcampus_probe_pkg/__init__.py", "VALUE = 42\n")
+        z.writestr(
+            f"{info}/METADATA", "Metadata-Version: 2.1\nName: nbcampus-probe-pkg\nVersion: 1.0\n"
+        )
+        z.writestr(
+            f"{info}/WHEEL",
+            "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+        )
+        z.writestr(f"{info}/RECORD", "")
+    return out.getvalue()
+
+
 class Index(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
         body = f"index at {self.path} for {self.headers.get('Host')}".encode()
+        kind = "text/plain"
+        if self.path == "/simple/nbcampus-probe-pkg/":
+            body = f'<html><body><a href="/files/{WHEEL}">{WHEEL}</a></body></html>'.encode()
+            kind = "text/html"
+        elif self.path == f"/files/{WHEEL}":
+            body, kind = _wheel(), "application/octet-stream"
         self.send_response(200)
+        self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -59,7 +88,8 @@ PROBE = r"""
 import errno, json, os, socket, subprocess, urllib.request
 from urllib.parse import urlparse
 out = {"env": {k: os.environ.get(k) for k in (
-    "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "PIP_PROXY", "PIP_INDEX_URL")}}
+    "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "PIP_PROXY", "PIP_INDEX_URL",
+    "PIP_TRUSTED_HOST")}}
 
 def direct(port):
     s = socket.socket()
@@ -102,6 +132,12 @@ if proxy:
                           # through the proxy, not direct as NO_PROXY says for 127.0.0.1
                           env={k: v for k, v in os.environ.items() if k.lower() != "no_proxy"})
     out["curl_pg"] = curl.stdout
+    import sys
+    pip = subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q",
+                          "--disable-pip-version-check", "-d", "wheels", "nbcampus-probe-pkg"],
+                         capture_output=True, text=True, timeout=120)
+    out["pip"] = [pip.returncode, pip.stderr[-2000:], sorted(os.listdir("wheels"))
+                  if os.path.isdir("wheels") else []]
 print(json.dumps(out))
 """
 
@@ -128,7 +164,7 @@ def test_an_enrolled_learner_reaches_the_courses_host_and_nothing_else(campus):
     out = _probe(campus, "ana")
     proxy = out["env"]["HTTPS_PROXY"]
     assert proxy and proxy.startswith("http://127.0.0.1:")
-    assert set(out["env"].values()) - {proxy} == {f"http://{HOST}/simple/"}
+    assert set(out["env"].values()) - {proxy} == {f"http://{HOST}/simple/", HOST}
     # the host's PostgreSQL stays out of reach, directly ...
     assert out["direct"]["5432"] == "ECONNREFUSED"
     # ... and through the proxy, by address, by a name for this machine, or on another port
@@ -148,6 +184,8 @@ def test_an_enrolled_learner_reaches_the_courses_host_and_nothing_else(campus):
     assert out["tunnel"].endswith("index at /through-the-tunnel for x")
     assert out["get"] == f"index at /simple/demo/ for {HOST}"
     assert out["curl"] == f"index at /by-curl for {HOST}:443"
+    # and pip, told by the environment alone (PIP_INDEX_URL, PIP_PROXY, PIP_TRUSTED_HOST)
+    assert out["pip"] == [0, "", [WHEEL]], out["pip"]
     log = campus.log()
     assert "package proxy (ana): refused 'CONNECT 127.0.0.1:5432 HTTP/1.1'" in log
     assert f"reaches package hosts {HOST} through the proxy" in log

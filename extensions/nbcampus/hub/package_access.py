@@ -14,6 +14,7 @@ import json
 import os
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from traitlets import Dict, Float, Integer, TraitError, Unicode, default
 from traitlets.config import LoggingConfigurable
@@ -60,6 +61,10 @@ def proxy_env(port: int, packages: PackageHosts) -> dict[str, str]:
         env["PIP_INDEX_URL"] = packages.indexes[0]
         if len(packages.indexes) > 1:
             env["PIP_EXTRA_INDEX_URL"] = " ".join(packages.indexes[1:])
+        # pip ignores an http index unless told to trust its host: the course chose it
+        plain = [urlsplit(u).hostname for u in packages.indexes if u.startswith("http://")]
+        if plain:
+            env["PIP_TRUSTED_HOST"] = " ".join(dict.fromkeys(h for h in plain if h))
     return env
 
 
