@@ -302,3 +302,7 @@ def test_pinned_upstreams_from_the_environment(monkeypatch):
     monkeypatch.setenv("NBCAMPUS_PACKAGE_UPSTREAMS", '["pypi.org"]')
     with pytest.raises(Exception, match="NBCAMPUS_PACKAGE_UPSTREAMS"):
         _ = PackageProxy().upstreams
+    with pytest.raises(Exception, match="both must be host:port"):
+        PackageProxy(upstreams={"pypi.school.example": "10.0.0.5:443"})
+    with pytest.raises(Exception, match="both must be host:port"):
+        PackageProxy(upstreams={"pypi.school.example:443": "10.0.0.5:https"})

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from traitlets import Dict, Float, Integer, TraitError, Unicode, default
+from traitlets import Dict, Float, Integer, TraitError, Unicode, default, validate
 from traitlets.config import LoggingConfigurable
 
 from nbcampus.hub.package_proxy import AllowListProxy
@@ -68,6 +68,26 @@ def proxy_env(port: int, packages: PackageHosts) -> dict[str, str]:
     return env
 
 
+def _endpoint(text: object) -> bool:
+    """Whether ``text`` is ``name:port`` or ``[v6]:port`` with a port number."""
+    if not isinstance(text, str) or ":" not in text:
+        return False
+    host, port = text.rsplit(":", 1)
+    return bool(host.strip("[]")) and port.isdigit() and 0 < int(port) < 65536
+
+
+def _check_upstreams(value: object, where: str) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise TraitError(f'{where}: {{"host:port": "address:port", ...}} expected')
+    for key, target in value.items():
+        if not (_endpoint(key) and _endpoint(target)):
+            raise TraitError(
+                f"{where}: {key!r}: {target!r}: both must be host:port (e.g. "
+                '"pypi.school.example:443": "10.0.0.5:443")'
+            )
+    return value
+
+
 class PackageProxy(LoggingConfigurable):
     """The hub's package proxy for learners' servers (``c.PackageProxy.<name>``): which hosts
     it admits comes from the course files (``packages.hosts``); these are its bounds."""
@@ -94,14 +114,12 @@ class PackageProxy(LoggingConfigurable):
             value = json.loads(raw)
         except ValueError as e:
             raise TraitError(f"NBCAMPUS_PACKAGE_UPSTREAMS is not valid JSON: {e}") from None
-        if not isinstance(value, dict) or not all(
-            isinstance(k, str) and isinstance(v, str) and ":" in k and ":" in v
-            for k, v in value.items()
-        ):
-            raise TraitError(
-                'NBCAMPUS_PACKAGE_UPSTREAMS: {"host:port": "address:port", ...} expected'
-            )
-        return value
+        # defaults skip @validate: check them the same way
+        return _check_upstreams(value, "NBCAMPUS_PACKAGE_UPSTREAMS")
+
+    @validate("upstreams")
+    def _check_upstreams_trait(self, proposal) -> dict[str, str]:
+        return _check_upstreams(proposal["value"], "PackageProxy.upstreams")
 
     max_connections = Integer(
         16, help="Connections one server may hold open through the proxy at a time."

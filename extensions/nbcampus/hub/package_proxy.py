@@ -124,6 +124,7 @@ class AllowListProxy:
 
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         if self.active >= self.max_connections:
+            log.warning("package proxy (%s): refused a connection: %d open", self.who, self.active)
             await self._answer(writer, 503, f"more than {self.max_connections} connections")
             return
         self.active += 1
@@ -137,6 +138,9 @@ class AllowListProxy:
             await self._answer(writer, e.status, str(e))
         except (OSError, asyncio.IncompleteReadError):
             pass
+        except Exception:  # a bug here must not pass anything on, nor end the relays' loop
+            log.exception("package proxy (%s): failed on %r", self.who, request)
+            await self._answer(writer, 502, "the proxy failed")
         finally:
             self.active -= 1
             writer.close()

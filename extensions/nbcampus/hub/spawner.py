@@ -103,6 +103,12 @@ class CampusSpawner(SimpleLocalProcessSpawner):
                 how,
                 changed,
             )
+        if self._packages and not self._wants_proxy:
+            self.log.info(
+                "No package proxy for %s (courses name %s): the server shares the host's network",
+                self.user.name,
+                ", ".join(self._packages.hosts),
+            )
         await self._wait_until_listening(ip, port)
         return ip, port
 
