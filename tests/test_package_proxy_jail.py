@@ -197,3 +197,32 @@ def test_a_learner_whose_courses_name_no_host_gets_no_proxy(campus):
     out = _probe(campus, "bo")
     assert set(out["env"].values()) == {None}
     assert out["direct"] == {"5432": "ECONNREFUSED", "3128": "ECONNREFUSED"}
+
+
+ENV_ONLY = r"""
+import errno, json, os, socket
+s = socket.socket()
+s.settimeout(3)
+try:
+    s.connect(("127.0.0.1", 3128))
+    proxy = "connected"
+except OSError as e:
+    proxy = errno.errorcode.get(e.errno, str(e))
+print(json.dumps({"HTTPS_PROXY": os.environ.get("HTTPS_PROXY"), "3128": proxy}))
+"""
+
+
+def test_leaving_the_course_closes_the_way_at_the_next_start(campus):
+    token = campus.tokens["cy"]
+    assert campus.api(token, "POST", "courses/open-mooc/enrolments", json={}).status_code == 201
+    session = campus.login("cy")
+    campus.start_server(session, "cy")
+    run = campus.run_in_kernel(session, "cy", ENV_ONLY)
+    assert json.loads(run.stdout) == {"HTTPS_PROXY": "http://127.0.0.1:3128", "3128": "connected"}
+
+    r = campus.api(token, "DELETE", "courses/open-mooc/enrolments/cy?reason=done")
+    assert r.status_code == 200, r.text
+    campus.stop_server(session, "cy")
+    campus.start_server(session, "cy")
+    run = campus.run_in_kernel(session, "cy", ENV_ONLY)
+    assert json.loads(run.stdout) == {"HTTPS_PROXY": None, "3128": "ECONNREFUSED"}
