@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from nbcampus.course.packages import PACKAGES_SCHEMA
+
 FORMATS = ("mooc", "cooc", "spoc", "sooc")
 PEDAGOGIES = ("xmooc", "cmooc")
 ENROLMENT_RULES = ("open", "organisation", "invite")
@@ -158,6 +160,8 @@ COURSE_SCHEMA: dict[str, Any] = _object(
             },
             ["enabled"],
         ),
+        # package-index access for learners' servers (pip install in a lesson); off if absent
+        "packages": PACKAGES_SCHEMA,
         "branding": _object(
             {
                 "organisation": {"type": "string", "minLength": 1},

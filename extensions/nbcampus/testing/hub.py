@@ -220,15 +220,21 @@ def stop_hub(process: subprocess.Popen) -> None:
 
 @contextmanager
 def running_campus(
-    state: Path, db_kind: str = "sqlite", name: str = "campus", service_config: str = ""
+    state: Path,
+    db_kind: str = "sqlite",
+    name: str = "campus",
+    service_config: str = "",
+    env_extra: dict[str, str] | None = None,
+    open_mooc: dict | None = None,
 ):
     """A hub with the service on the test courses; yields a School with ``tokens`` and
     ``service_port``. The hub (and with it the service) stops on exit.
 
     ``service_config`` is the text of the service's traitlets config file; by default the service
-    queues grading jobs but runs no grader (tests that grade say so)."""
+    queues grading jobs but runs no grader (tests that grade say so). ``env_extra`` goes into
+    the hub's environment, ``open_mooc`` into open-mooc's course file (e.g. ``packages``)."""
     courses = state / "courses"
-    write_course(courses, "open-mooc", tas=["ta"])
+    write_course(courses, "open-mooc", tas=["ta"], **(open_mooc or {}))
     write_course(
         courses,
         "spoc",
@@ -260,6 +266,7 @@ def running_campus(
         "NBCAMPUS_SERVICE_PORT": str(service_port),
         # the manager reads all of open-mooc and one cohort of spoc
         "NBCAMPUS_TRAINING_MANAGERS": json.dumps({"manager": ["open-mooc", "spoc/self-paced"]}),
+        **(env_extra or {}),
     }
     schema = None
     if db_kind == "postgresql":
