@@ -153,6 +153,8 @@ def configure_hub(
             "NBCAMPUS_ISSUER_NAME": os.environ.get("NBCAMPUS_ISSUER_NAME", "nbcampus"),
             # the service's own traitlets config (grading backend, sandbox limits), if any
             "NBCAMPUS_SERVICE_CONFIG": os.environ.get("NBCAMPUS_SERVICE_CONFIG", ""),
+            # exercises made before from the same source are not made again (CampusService)
+            "NBCAMPUS_RELEASE_CACHE": os.environ.get("NBCAMPUS_RELEASE_CACHE", ""),
         }
         # the first start generates every exercise's release with nbgrader
         service["timeout"] = settings.service_start_timeout
