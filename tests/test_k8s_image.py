@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 import shlex
+import subprocess
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
 
+import pytest
 from test_k8s_values import K8S, ROOT
 
 PANEL = "extensions/nbcampus/labextensions"
@@ -130,7 +132,11 @@ def test_the_courses_panel_is_built_in_the_image_from_the_sources():
         for line in (K8S / "Dockerfile.dockerignore").read_text().splitlines()
         if line and not line.startswith("#")
     ]
-    generated = ["extensions/labextension/src/schema.d.ts", "extensions/labextension/lib"]
+    generated = [
+        "extensions/labextension/src/schema.d.ts",
+        "extensions/labextension/lib",
+        "extensions/labextension/tsconfig.tsbuildinfo",  # tsc would skip emitting lib/
+    ]
     for path in (PANEL, "extensions/labextension/node_modules", *generated):
         assert any(fnmatch(path, pattern) for pattern in ignored), path
 
@@ -139,3 +145,39 @@ def test_the_panel_sources_the_stage_copies_exist():
     for source in PANEL_SOURCES:
         assert (ROOT / source).exists(), source
     assert re.search(r"^labextension:", (ROOT / "Makefile").read_text(), re.M)
+
+
+def test_the_build_context_leaves_out_everything_git_ignores():
+    """Whatever is ignored and present in this checkout (venvs, built panel, generated types,
+    caches) stays out of the build, so the images are what a clean checkout makes."""
+    listed = subprocess.run(
+        [
+            "git",
+            "-C",
+            str(ROOT),
+            "ls-files",
+            "--others",
+            "--ignored",
+            "--exclude-standard",
+            "--directory",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    if listed.returncode != 0:
+        pytest.skip("not a git checkout")
+    patterns = [
+        line
+        for line in (K8S / "Dockerfile.dockerignore").read_text().splitlines()
+        if line and not line.startswith("#")
+    ]
+
+    def ignored(path: str) -> bool:
+        parts = path.rstrip("/").split("/")
+        prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
+        # as Docker reads them: "**/" also matches no folder at all
+        forms = patterns + [p.removeprefix("**/") for p in patterns if p.startswith("**/")]
+        return any(fnmatch(p, pattern) for p in prefixes for pattern in forms)
+
+    left_in = [path for path in listed.stdout.splitlines() if not ignored(path)]
+    assert left_in == []
