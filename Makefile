@@ -24,7 +24,7 @@ OPENAPI_SRC := extensions/nbcampus/__init__.py $(shell find extensions/nbcampus/
 SCHEMA_TS := $(LABEXT_DIR)/src/schema.d.ts
 SCHEMA_STAMP := $(LABEXT_DIR)/.schema-stamp
 
-.PHONY: demo test install labextension install-test system-packages lint bench-spawn bench-service bench-grading bench-reports bench-cohort bench-certificates bench-quiz clean
+.PHONY: demo test install labextension install-test system-packages lint bench-spawn bench-service bench-grading bench-reports bench-cohort bench-certificates bench-quiz bench-image-panel clean
 
 demo: install system-packages
 	$(PY) -m nbcampus demo
@@ -122,6 +122,10 @@ bench-cohort: install-test system-packages
 
 bench-quiz: install-test system-packages
 	$(PY) benchmarks/quiz.py
+
+# the Dockerfile's panel stage on a clean export of the checkout (no container builder here)
+bench-image-panel: install-test
+	$(PY) benchmarks/image_panel.py
 
 bench-certificates: install-test
 	$(PY) benchmarks/certificates.py

@@ -14,6 +14,7 @@ from traitlets.config import Config
 
 from nbcampus.course.loader import load_catalog
 from nbcampus.course.model import Course
+from nbcampus.hub.reserved import RESERVED_USERNAMES
 from nbcampus.hub.settings import CampusSettings
 from nbcampus.school.core.api import ADMIN, LEARN, cohort_scope, course_scope, custom_scopes
 
@@ -163,6 +164,12 @@ def configure_hub(
     entry = next((dict(s) for s in services if s.get("name") == SERVICE), {})
     entry.update(service)
     c.JupyterHub.services = [s for s in services if s.get("name") != SERVICE] + [entry]
+    # nobody signs up as an admin or a service (admins' accounts are seeded, or come from SSO)
+    c.CampusAuthenticator.reserved_usernames = {
+        *RESERVED_USERNAMES,
+        *settings.admin_users,
+        *(s["name"] for s in c.JupyterHub.services),
+    }
     return c
 
 
