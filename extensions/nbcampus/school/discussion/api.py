@@ -1,0 +1,65 @@
+"""What other packages may use of discussion: everything else is private to it."""
+
+from nbcampus.school.discussion.cells import snapshot
+from nbcampus.school.discussion.markdown import MAX_BODY_CHARS, render
+from nbcampus.school.discussion.members import Viewer, viewer
+from nbcampus.school.discussion.models import KINDS, Post, Thread
+from nbcampus.school.discussion.moderation import (
+    DEFAULT_RATE_LIMIT,
+    RateLimit,
+    TooManyPosts,
+    flag,
+    hide,
+    mute,
+    private_queue,
+)
+from nbcampus.school.discussion.posts import (
+    accept,
+    edit_post,
+    find_post,
+    history,
+    open_thread,
+    read_thread,
+    reply,
+    set_following,
+    vote,
+)
+from nbcampus.school.discussion.threads import (
+    find_thread,
+    list_threads,
+    start_thread,
+    update_thread,
+)
+from nbcampus.school.discussion.views import post_json
+
+__all__ = [
+    "DEFAULT_RATE_LIMIT",
+    "KINDS",
+    "MAX_BODY_CHARS",
+    "Post",
+    "RateLimit",
+    "Thread",
+    "TooManyPosts",
+    "Viewer",
+    "accept",
+    "edit_post",
+    "find_post",
+    "find_thread",
+    "flag",
+    "hide",
+    "history",
+    "list_threads",
+    "mute",
+    "open_thread",
+    "post_json",
+    "private_queue",
+    "read_thread",
+    "render",
+    "reply",
+    "set_following",
+    "snapshot",
+    "start_thread",
+    "update_thread",
+    "viewer",
+    "vote",
+]
