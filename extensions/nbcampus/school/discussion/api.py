@@ -1,5 +1,6 @@
 """What other packages may use of discussion: everything else is private to it."""
 
+from nbcampus.school.discussion.acts import flag_post, hide_post, mute_member, private_questions
 from nbcampus.school.discussion.cells import snapshot
 from nbcampus.school.discussion.markdown import MAX_BODY_CHARS, render
 from nbcampus.school.discussion.members import Viewer, viewer
@@ -19,6 +20,7 @@ from nbcampus.school.discussion.posts import (
     find_post,
     history,
     open_thread,
+    post_views,
     read_thread,
     reply,
     set_following,
@@ -30,7 +32,6 @@ from nbcampus.school.discussion.threads import (
     start_thread,
     update_thread,
 )
-from nbcampus.school.discussion.views import post_json
 
 __all__ = [
     "DEFAULT_RATE_LIMIT",
@@ -51,7 +52,11 @@ __all__ = [
     "list_threads",
     "mute",
     "open_thread",
-    "post_json",
+    "post_views",
+    "flag_post",
+    "hide_post",
+    "mute_member",
+    "private_questions",
     "private_queue",
     "read_thread",
     "render",

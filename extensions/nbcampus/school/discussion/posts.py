@@ -154,13 +154,8 @@ def accept(session: Session, permissions: Permissions, post_id: int, accepted: b
     return thread
 
 
-def open_thread(session: Session, permissions: Permissions, thread_id: int) -> dict[str, Any]:
-    """The thread with its posts as the caller may see them (marked read)."""
-    who, thread = find_thread(session, permissions, thread_id)
-    posts = list(session.scalars(select(Post).where(Post.thread_id == thread.id).order_by(Post.id)))
-    hidden = {p.id for p in posts if p.hidden_at is not None}
-    if not who.staff:  # a hidden reply takes its comments with it
-        posts = [p for p in posts if p.id not in hidden and p.parent_id not in hidden]
+def post_views(session: Session, who: Viewer, posts: list[Post]) -> list[dict[str, Any]]:
+    """The JSON of these posts for ``who``: with my vote, the mentions, the number of edits."""
     ids = [p.id for p in posts]
     votes = dict(
         session.execute(
@@ -183,7 +178,7 @@ def open_thread(session: Session, permissions: Permissions, thread_id: int) -> d
             .group_by(PostEdit.post_id)
         ).all()
     )
-    views = [
+    return [
         post_json(
             p,
             who,
@@ -193,6 +188,17 @@ def open_thread(session: Session, permissions: Permissions, thread_id: int) -> d
         )
         for p in posts
     ]
+
+
+def open_thread(session: Session, permissions: Permissions, thread_id: int) -> dict[str, Any]:
+    """The thread with its posts as the caller may see them (reading marks nothing: the
+    caller says what they have read with read_thread)."""
+    who, thread = find_thread(session, permissions, thread_id)
+    posts = list(session.scalars(select(Post).where(Post.thread_id == thread.id).order_by(Post.id)))
+    hidden = {p.id for p in posts if p.hidden_at is not None}
+    if not who.staff:  # a hidden reply takes its comments with it
+        posts = [p for p in posts if p.id not in hidden and p.parent_id not in hidden]
+    views = post_views(session, who, posts)
     opening = opening_post(session, thread)
     replies = sum(1 for p in posts if p.depth > OPENING)
     following = session.scalar(

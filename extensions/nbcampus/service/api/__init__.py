@@ -9,6 +9,7 @@ from nbcampus.service.api import (
     catalog,
     certificates,
     deadlines,
+    discussion,
     enrolment,
     exchange,
     grading,
@@ -17,7 +18,18 @@ from nbcampus.service.api import (
     quizzes,
 )
 
-MODULES = [meta, catalog, enrolment, deadlines, exchange, quizzes, grading, progress, certificates]
+MODULES = [
+    meta,
+    catalog,
+    enrolment,
+    deadlines,
+    exchange,
+    quizzes,
+    grading,
+    progress,
+    certificates,
+    discussion,
+]
 
 #: (path template as in the OpenAPI document, handler), in the document's order
 ROUTES: list[tuple[str, type[web.RequestHandler]]] = [
