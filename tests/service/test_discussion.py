@@ -456,3 +456,51 @@ def test_a_bad_discussion_setting_is_refused_with_its_line(make_course):
     folder = make_course(COURSE, discussion={"cohorts": "everyone"})
     problems = [str(p) for p in check_course(folder)]
     assert len(problems) == 1 and "course.yml:" in problems[0] and "discussion" in problems[0]
+
+
+# -- measures for the reports --------------------------------------------------------------------
+
+
+def test_report_figures_count_messages_questions_answers_and_connections(forum):
+    from nbcampus.school.progress import api as reports
+
+    db = forum()
+    asked = start(db, learner("ana"), "q1", kind="question")
+    start(db, learner("ana"), "q2", kind="question")  # never answered
+    start(db, learner("cy"), "autumn q", kind="question")
+    _, answer = run(db, discussion.reply, learner("bo"), asked, "answer")
+    run(db, discussion.reply, TEACHER, asked, "staff note")
+    run(db, discussion.reply, learner("ana"), asked, "thanks", parent_id=answer.id)
+    _, spam = run(db, discussion.reply, learner("cy"), start(db, TEACHER, "wide"), "spam")
+
+    def backdate(session):
+        # the question was asked 30 minutes before its first answer
+        thread = session.get(discussion.Thread, asked)
+        thread.created_at = thread.answered_at - timedelta(minutes=30)
+        who, t, post = discussion.find_post(session, TEACHER, spam.id)
+        discussion.hide(session, who, post, t, True, "spam")  # hidden: counts nowhere
+
+    run(db, backdate)
+    people = run(db, discussion.learner_figures, COURSE)
+    assert people["ana"] == {
+        "discussion_messages": 3,
+        "questions_asked": 2,
+        "questions_answered": 1,
+        "discussion_connections": 2,  # bo (answered, commented under) and teacher
+    }
+    assert people["bo"]["discussion_connections"] == 1 and people["bo"]["discussion_messages"] == 1
+    assert people["cy"] == dict(people["cy"], discussion_messages=1, discussion_connections=0)
+
+    report = run(db, reports.cohort_report, COURSE)
+    rows = {r["cohort"]: r for r in report["cohorts"]}
+    assert rows["spring"]["discussion_messages"] == 4  # teacher's posts are in no cohort
+    assert (rows["spring"]["questions_asked"], rows["spring"]["questions_answered"]) == (2, 1)
+    assert rows["spring"]["median_minutes_to_first_answer"] == 30.0
+    assert rows["autumn"]["discussion_messages"] == 1
+    assert rows["autumn"]["median_minutes_to_first_answer"] is None
+    assert report["total"]["questions_asked"] == 3
+    assert report["total"]["median_minutes_to_first_answer"] == 30.0
+    only_autumn = run(db, reports.cohort_report, COURSE, ["autumn"])
+    assert only_autumn["total"]["discussion_messages"] == 1
+    lines = {r["username"]: r for r in run(db, reports.learner_report, COURSE)}
+    assert lines["ana"]["discussion_connections"] == 2 and lines["bo"]["questions_asked"] == 0

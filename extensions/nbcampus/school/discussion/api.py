@@ -2,6 +2,12 @@
 
 from nbcampus.school.discussion.acts import flag_post, hide_post, mute_member, private_questions
 from nbcampus.school.discussion.cells import snapshot
+from nbcampus.school.discussion.figures import (
+    COHORT_MEASURES,
+    LEARNER_MEASURES,
+    cohort_figures,
+    learner_figures,
+)
 from nbcampus.school.discussion.markdown import MAX_BODY_CHARS, render
 from nbcampus.school.discussion.members import Viewer, viewer
 from nbcampus.school.discussion.models import KINDS, Post, Thread
@@ -34,6 +40,10 @@ from nbcampus.school.discussion.threads import (
 )
 
 __all__ = [
+    "COHORT_MEASURES",
+    "LEARNER_MEASURES",
+    "cohort_figures",
+    "learner_figures",
     "DEFAULT_RATE_LIMIT",
     "KINDS",
     "MAX_BODY_CHARS",
