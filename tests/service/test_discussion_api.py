@@ -257,3 +257,52 @@ def test_mute_and_rate_limit(forum):
     assert refused.status_code == 429 and "posting too fast" in refused.json()["message"]
     posts = call(forum, "teacher", "GET", f"threads/{thread['id']}").json()["posts"]
     assert "again" not in [p["body"] for p in posts]
+
+
+def test_announcements_sessions_and_the_calendar_feed(forum):
+    r = call(forum, "teacher", "POST", f"courses/{COURSE}/announcements",
+             json={"title": "For autumn", "body": "See you *soon*", "cohort": "autumn"})  # fmt: skip
+    assert fits(r, "/api/courses/{course}/announcements", "post")["cohort"] == "autumn"
+    r = call(
+        forum, "ana", "POST", f"courses/{COURSE}/announcements", json={"title": "t", "body": "b"}
+    )
+    assert r.status_code == 403 and "only community managers and instructors" in r.json()["message"]
+    r = call(forum, "cy", "GET", f"courses/{COURSE}/announcements")
+    assert "For autumn" in [
+        a["title"] for a in fits(r, "/api/courses/{course}/announcements", "get")["announcements"]
+    ]
+    r = call(forum, "ana", "GET", f"courses/{COURSE}/announcements")
+    assert "For autumn" not in [a["title"] for a in r.json()["announcements"]]
+
+    session = {"title": "Office hours", "starts_at": "2099-01-05T17:00:00+01:00", "minutes": 45,
+               "meeting_url": "https://meet.example/room"}  # fmt: skip
+    r = call(forum, "manager", "POST", f"courses/{COURSE}/sessions", json=session)
+    made = fits(r, "/api/courses/{course}/sessions", "post")
+    assert made["starts_at"] == "2099-01-05T16:00:00+00:00"  # kept in UTC
+    for bad, message in (
+        ({"meeting_url": "javascript:alert(1)"}, "meeting_url"),
+        ({"starts_at": "2099-01-05T17:00:00"}, "time zone"),
+        ({"minutes": 0}, "minutes"),
+        ({"room": "B12"}, "unknown field 'room'"),
+    ):
+        r = call(forum, "teacher", "POST", f"courses/{COURSE}/sessions", json={**session, **bad})
+        assert r.status_code == 400 and message in r.json()["message"], r.text
+    assert call(forum, "bo", "POST", f"courses/{COURSE}/sessions", json=session).status_code == 403
+    r = call(forum, "bo", "GET", f"courses/{COURSE}/sessions")
+    assert made["id"] in [
+        s["id"] for s in fits(r, "/api/courses/{course}/sessions", "get")["sessions"]
+    ]
+
+    r = call(forum, "bo", "POST", "me/calendar-key", json={})
+    url = fits(r, "/api/me/calendar-key", "post")["url"]
+    key = url.split("key=", 1)[1]
+    assert len(key) >= 40 and "/api/me/calendar.ics?key=" in url
+    feed = call(forum, None, "GET", f"me/calendar.ics?key={key}")  # no login: the key says who
+    assert feed.status_code == 200 and feed.headers["Content-Type"].startswith("text/calendar")
+    assert (
+        "SUMMARY:forum: Office hours\r\n" in feed.text and "DTSTART:20990105T160000Z" in feed.text
+    )
+    assert "SUMMARY:forum: ex1 due" in feed.text
+    assert call(forum, None, "GET", "me/calendar.ics?key=guessed").status_code == 404
+    call(forum, "bo", "POST", "me/calendar-key", json={})  # a new address revokes the old one
+    assert call(forum, None, "GET", f"me/calendar.ics?key={key}").status_code == 404

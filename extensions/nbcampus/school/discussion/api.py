@@ -1,6 +1,13 @@
 """What other packages may use of discussion: everything else is private to it."""
 
 from nbcampus.school.discussion.acts import flag_post, hide_post, mute_member, private_questions
+from nbcampus.school.discussion.announcements import (
+    announce,
+    announcements,
+    schedule,
+    upcoming_sessions,
+)
+from nbcampus.school.discussion.calendar import calendar, key_owner, new_key
 from nbcampus.school.discussion.cells import snapshot
 from nbcampus.school.discussion.figures import (
     COHORT_MEASURES,
@@ -40,6 +47,13 @@ from nbcampus.school.discussion.threads import (
 )
 
 __all__ = [
+    "announce",
+    "announcements",
+    "schedule",
+    "upcoming_sessions",
+    "calendar",
+    "key_owner",
+    "new_key",
     "COHORT_MEASURES",
     "LEARNER_MEASURES",
     "cohort_figures",

@@ -171,3 +171,48 @@ class Mute(Base):
     muted_by: Mapped[str] = mapped_column(String(255))
     reason: Mapped[str] = mapped_column(Text)
     muted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Announcement(Base):
+    """A message from staff to a course, or to one cohort of it, shown at the top of the course."""
+
+    __tablename__ = "announcements"
+    __table_args__ = (Index("ix_announcements_course_created", "course_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[str] = mapped_column(ForeignKey("courses.id"))
+    cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id"), nullable=True)
+    author: Mapped[str] = mapped_column(String(255))
+    title: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    html: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class LiveSession(Base):
+    """A live session (class, coaching, office hours) of a course or one cohort, at a time."""
+
+    __tablename__ = "live_sessions"
+    __table_args__ = (Index("ix_live_sessions_course_starts", "course_id", "starts_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[str] = mapped_column(ForeignKey("courses.id"))
+    cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id"), nullable=True)
+    title: Mapped[str] = mapped_column(String(300))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    minutes: Mapped[int] = mapped_column(Integer)
+    meeting_url: Mapped[str] = mapped_column(String(2000))
+    created_by: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CalendarKey(Base):
+    """The key of one person's calendar feed: only its SHA-256 is kept, so the database does
+    not hold the URLs; a new key replaces the old one."""
+
+    __tablename__ = "calendar_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(255), unique=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -16,6 +16,7 @@ from nbcampus.service.api import (
     meta,
     progress,
     quizzes,
+    sessions,
 )
 
 MODULES = [
@@ -29,6 +30,7 @@ MODULES = [
     progress,
     certificates,
     discussion,
+    sessions,
 ]
 
 #: (path template as in the OpenAPI document, handler), in the document's order

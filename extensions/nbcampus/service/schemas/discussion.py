@@ -191,3 +191,53 @@ PRIVATE_QUESTIONS = obj(
     },
     description="unanswered private questions, oldest first",
 )
+
+# announcements and live sessions
+NEW_ANNOUNCEMENT = obj(
+    {"title": TITLE, "body": BODY, "cohort": NAME},
+    ["title", "body"],
+    description="to the whole course, or to one cohort",
+)
+ANNOUNCEMENT = obj(
+    {
+        "id": INTEGER,
+        "course_id": STRING,
+        "cohort": nullable(STRING),
+        "author": STRING,
+        "title": STRING,
+        "body": STRING,
+        "html": {**STRING, "description": "the body rendered and sanitised: safe to insert"},
+        "created_at": TIME,
+    }
+)
+ANNOUNCEMENTS = obj({"announcements": array(ANNOUNCEMENT)}, description="newest first")
+NEW_SESSION = obj(
+    {
+        "title": TITLE,
+        "starts_at": TIME,
+        "minutes": {"type": "integer", "minimum": 1, "maximum": 720},
+        "meeting_url": {"type": "string", "maxLength": 2000, "pattern": "^https://"},
+        "cohort": NAME,
+    },
+    ["title", "starts_at", "minutes", "meeting_url"],
+)
+LIVE_SESSION = obj(
+    {
+        "id": INTEGER,
+        "course_id": STRING,
+        "cohort": nullable(STRING),
+        "title": STRING,
+        "starts_at": TIME,
+        "ends_at": TIME,
+        "minutes": INTEGER,
+        "meeting_url": STRING,
+        "created_by": STRING,
+    },
+    description="times in UTC (ISO 8601): clients show them in the learner's time zone",
+)
+LIVE_SESSIONS = obj({"sessions": array(LIVE_SESSION)}, description="soonest first")
+CALENDAR_KEY = obj(
+    {"url": STRING},
+    description="the feed's address, shown once: keep it private (a new key revokes it)",
+)
+CALENDAR = {"type": "string", "contentMediaType": "text/calendar"}

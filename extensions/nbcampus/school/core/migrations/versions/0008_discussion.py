@@ -1,4 +1,5 @@
-"""discussion threads, posts, edits, votes, flags, follows, reads, mentions, mutes
+"""discussion threads, posts, edits, votes, flags, follows, reads, mentions, mutes;
+announcements, live sessions, calendar keys
 
 Revision ID: 0008
 Revises: 0007
@@ -200,8 +201,71 @@ def upgrade() -> None:
         sa.UniqueConstraint("post_id", "username", name=op.f("uq_discussion_votes_post_id")),
     )
 
+    op.create_table(
+        "calendar_keys",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("username", sa.String(length=255), nullable=False),
+        sa.Column("key_hash", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_calendar_keys")),
+        sa.UniqueConstraint("key_hash", name=op.f("uq_calendar_keys_key_hash")),
+        sa.UniqueConstraint("username", name=op.f("uq_calendar_keys_username")),
+    )
+    op.create_table(
+        "announcements",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("course_id", sa.String(length=64), nullable=False),
+        sa.Column("cohort_id", sa.Integer(), nullable=True),
+        sa.Column("author", sa.String(length=255), nullable=False),
+        sa.Column("title", sa.String(length=300), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("html", sa.Text(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["cohort_id"], ["cohorts.id"], name=op.f("fk_announcements_cohort_id_cohorts")
+        ),
+        sa.ForeignKeyConstraint(
+            ["course_id"], ["courses.id"], name=op.f("fk_announcements_course_id_courses")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_announcements")),
+    )
+    with op.batch_alter_table("announcements", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_announcements_course_created", ["course_id", "created_at"], unique=False
+        )
+    op.create_table(
+        "live_sessions",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("course_id", sa.String(length=64), nullable=False),
+        sa.Column("cohort_id", sa.Integer(), nullable=True),
+        sa.Column("title", sa.String(length=300), nullable=False),
+        sa.Column("starts_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("minutes", sa.Integer(), nullable=False),
+        sa.Column("meeting_url", sa.String(length=2000), nullable=False),
+        sa.Column("created_by", sa.String(length=255), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["cohort_id"], ["cohorts.id"], name=op.f("fk_live_sessions_cohort_id_cohorts")
+        ),
+        sa.ForeignKeyConstraint(
+            ["course_id"], ["courses.id"], name=op.f("fk_live_sessions_course_id_courses")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_live_sessions")),
+    )
+    with op.batch_alter_table("live_sessions", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_live_sessions_course_starts", ["course_id", "starts_at"], unique=False
+        )
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("live_sessions", schema=None) as batch_op:
+        batch_op.drop_index("ix_live_sessions_course_starts")
+    op.drop_table("live_sessions")
+    with op.batch_alter_table("announcements", schema=None) as batch_op:
+        batch_op.drop_index("ix_announcements_course_created")
+    op.drop_table("announcements")
+    op.drop_table("calendar_keys")
     op.drop_table("discussion_votes")
     with op.batch_alter_table("discussion_post_edits", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_discussion_post_edits_post_id"))
