@@ -34,9 +34,17 @@ def forum(database, make_course):
     def make(shared: bool = False, course_id: str = COURSE):
         today = date.today()
         runs = [
-            {"id": "spring", "start": str(today - timedelta(days=5)), "end": str(today + timedelta(days=60))},
-            {"id": "autumn", "start": str(today + timedelta(days=90)), "end": str(today + timedelta(days=150))},
-        ]  # fmt: skip
+            {
+                "id": "spring",
+                "start": str(today - timedelta(days=5)),
+                "end": str(today + timedelta(days=60)),
+            },
+            {
+                "id": "autumn",
+                "start": str(today + timedelta(days=90)),
+                "end": str(today + timedelta(days=150)),
+            },
+        ]
         extra = {"mentors": ["mia"]}
         if shared:
             extra["discussion"] = {"cohorts": "shared"}
@@ -159,8 +167,13 @@ def test_hidden_post_is_kept_for_staff_and_never_reaches_learners(forum):
         run(db, hide)
     with pytest.raises(Forbidden, match="only mentors and staff may hide"):
         run(db, lambda s: discussion.hide(s, *_as(s, learner("ana"), thread, bad_id), True, "x"))
-    audit = run(db, lambda s: [(a.actor, a.action, a.subject, a.reason) for a in s.scalars(
-        select(AuditEvent).where(AuditEvent.action.like("discussion.%")))])  # fmt: skip
+    audit = run(
+        db,
+        lambda s: [
+            (a.actor, a.action, a.subject, a.reason)
+            for a in s.scalars(select(AuditEvent).where(AuditEvent.action.like("discussion.%")))
+        ],
+    )
     assert audit == [("mia", "discussion.hide", "bo", "advertising")]
 
 
@@ -196,9 +209,7 @@ def test_two_levels_of_posts(forum):
     with pytest.raises(CampusError, match="has no post 999999"):
         run(db, discussion.reply, learner("bo"), thread, "x", parent_id=999999)
     posts = run(db, discussion.open_thread, learner("bo"), thread)["posts"]
-    assert [(p["depth"], p["parent_id"]) for p in posts] == [
-        (0, None), (1, None), (2, answer.id)
-    ]  # fmt: skip
+    assert [(p["depth"], p["parent_id"]) for p in posts] == [(0, None), (1, None), (2, answer.id)]
 
 
 def test_closed_thread_takes_no_posts_and_closing_needs_a_reason(forum):
@@ -214,8 +225,17 @@ def test_closed_thread_takes_no_posts_and_closing_needs_a_reason(forum):
     run(db, discussion.update_thread, MENTOR, thread, {"pinned": True})
     listed = run(db, discussion.list_threads, learner("bo"), COURSE)["threads"][0]
     assert listed["closed"] and listed["pinned"] and listed["close_reason"] == "solved"
-    actions = run(db, lambda s: [a.action for a in s.scalars(select(AuditEvent).where(
-        AuditEvent.action.like("discussion.%")).order_by(AuditEvent.id))])  # fmt: skip
+    actions = run(
+        db,
+        lambda s: [
+            a.action
+            for a in s.scalars(
+                select(AuditEvent)
+                .where(AuditEvent.action.like("discussion.%"))
+                .order_by(AuditEvent.id)
+            )
+        ],
+    )
     assert actions == ["discussion.close", "discussion.pin"]
 
 
@@ -337,8 +357,9 @@ def test_mute_and_rate_limit(forum):
     assert refused.value.status == 429
     for _ in range(4):  # moderators are not limited
         run(db, discussion.reply, MENTOR, thread, "noted", limit=limit)
-    assert ("mia", "discussion.mute", "bo") in run(db, lambda s: [
-        (a.actor, a.action, a.subject) for a in s.scalars(select(AuditEvent))])  # fmt: skip
+    assert ("mia", "discussion.mute", "bo") in run(
+        db, lambda s: [(a.actor, a.action, a.subject) for a in s.scalars(select(AuditEvent))]
+    )
 
 
 class Elements(HTMLParser):
@@ -382,13 +403,17 @@ def test_cell_snapshot_keeps_what_the_learner_saw_and_never_hidden_tests(forum):
         "metadata": {"secret": "dropped"},
         "outputs": [
             {"output_type": "stream", "name": "stdout", "text": "4\n"},
-            {"output_type": "execute_result", "data": {"text/plain": "4", "text/html": "<script>"},
-             "execution_count": 3, "metadata": {}},
+            {
+                "output_type": "execute_result",
+                "data": {"text/plain": "4", "text/html": "<script>"},
+                "execution_count": 3,
+                "metadata": {},
+            },
             {"output_type": "error", "ename": "AssertionError", "evalue": "", "traceback": ["..."]},
         ],
         "notebook": "ex1/ex1.ipynb",
         "cell_id": "abc",
-    }  # fmt: skip
+    }
     thread = start(db, learner("ana"), kind="question", item="ex1", cell=cell)
     kept = run(db, discussion.open_thread, MENTOR, thread)["cell"]
     assert kept["source"] == "def double(x):\n    return x + x\n"
@@ -504,3 +529,28 @@ def test_report_figures_count_messages_questions_answers_and_connections(forum):
     assert only_autumn["total"]["discussion_messages"] == 1
     lines = {r["username"]: r for r in run(db, reports.learner_report, COURSE)}
     assert lines["ana"]["discussion_connections"] == 2 and lines["bo"]["questions_asked"] == 0
+
+
+def test_migration_0008_goes_down_and_up_again(database_url):
+    from alembic import command
+    from sqlalchemy import create_engine, inspect
+
+    from nbcampus.school.core.db import alembic_config, upgrade
+
+    def tables():
+        engine = create_engine(database_url)
+        try:
+            return {
+                t
+                for t in inspect(engine).get_table_names()
+                if "discussion" in t or t in ("announcements", "live_sessions", "calendar_keys")
+            }
+        finally:
+            engine.dispose()
+
+    upgrade(database_url)
+    assert len(tables()) == 12
+    command.downgrade(alembic_config(database_url), "0007")
+    assert tables() == set()
+    upgrade(database_url)
+    assert len(tables()) == 12
