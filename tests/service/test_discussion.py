@@ -512,6 +512,7 @@ def test_report_figures_count_messages_questions_answers_and_connections(forum):
         "questions_asked": 2,
         "questions_answered": 1,
         "discussion_connections": 2,  # bo (answered, commented under) and teacher
+        "sessions_attended": 0,
     }
     assert people["bo"]["discussion_connections"] == 1 and people["bo"]["discussion_messages"] == 1
     assert people["cy"] == dict(people["cy"], discussion_messages=1, discussion_connections=0)
@@ -543,14 +544,15 @@ def test_migration_0008_goes_down_and_up_again(database_url):
             return {
                 t
                 for t in inspect(engine).get_table_names()
-                if "discussion" in t or t in ("announcements", "live_sessions", "calendar_keys")
+                if "discussion" in t
+                or t in ("announcements", "live_sessions", "calendar_keys", "session_attendance")
             }
         finally:
             engine.dispose()
 
     upgrade(database_url)
-    assert len(tables()) == 12
+    assert len(tables()) == 13
     command.downgrade(alembic_config(database_url), "0007")
     assert tables() == set()
     upgrade(database_url)
-    assert len(tables()) == 12
+    assert len(tables()) == 13

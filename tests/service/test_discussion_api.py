@@ -293,6 +293,15 @@ def test_announcements_sessions_and_the_calendar_feed(forum):
         s["id"] for s in fits(r, "/api/courses/{course}/sessions", "get")["sessions"]
     ]
 
+    r = call(
+        forum, "manager", "POST", f"sessions/{made['id']}/attendance", json={"usernames": ["bo"]}
+    )
+    assert fits(r, "/api/sessions/{session}/attendance", "post")["attended"] == ["bo"]
+    r = call(forum, "bo", "POST", f"sessions/{made['id']}/attendance", json={"usernames": ["bo"]})
+    assert r.status_code == 403
+    r = call(forum, "teacher", "POST", f"sessions/{made['id']}/attendance", json={"usernames": []})
+    assert r.status_code == 400 and "usernames" in r.json()["message"]
+
     r = call(forum, "bo", "POST", "me/calendar-key", json={})
     url = fits(r, "/api/me/calendar-key", "post")["url"]
     key = url.split("key=", 1)[1]

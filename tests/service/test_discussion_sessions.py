@@ -37,13 +37,38 @@ def test_announcements_to_the_course_or_one_cohort(forum):  # noqa: F811
 def test_live_sessions_and_the_calendar_feed(forum):  # noqa: F811
     db = forum()
     soon = utcnow().replace(microsecond=0) + timedelta(days=2)
-    made = run(db, discussion.schedule, MENTOR, COURSE, title="Office hours; Q&A, week 1",
-               starts_at=soon, minutes=60, meeting_url="https://meet.example/abc")  # fmt: skip
+    made = run(
+        db,
+        discussion.schedule,
+        MENTOR,
+        COURSE,
+        title="Office hours; Q&A, week 1",
+        starts_at=soon,
+        minutes=60,
+        meeting_url="https://meet.example/abc",
+    )
     assert made["ends_at"] == (soon + timedelta(hours=1)).isoformat()
-    run(db, discussion.schedule, TEACHER, COURSE, title="Autumn kick-off", starts_at=soon,
-        minutes=30, meeting_url="https://meet.example/k", cohort="autumn")  # fmt: skip
-    run(db, discussion.schedule, TEACHER, COURSE, title="Last week", starts_at=soon - timedelta(days=9),
-        minutes=30, meeting_url="https://meet.example/old")  # fmt: skip
+    run(
+        db,
+        discussion.schedule,
+        TEACHER,
+        COURSE,
+        title="Autumn kick-off",
+        starts_at=soon,
+        minutes=30,
+        meeting_url="https://meet.example/k",
+        cohort="autumn",
+    )
+    run(
+        db,
+        discussion.schedule,
+        TEACHER,
+        COURSE,
+        title="Last week",
+        starts_at=soon - timedelta(days=9),
+        minutes=30,
+        meeting_url="https://meet.example/old",
+    )
     for bad, message in (
         ({"meeting_url": "javascript:alert(1)"}, "https:// link"),
         ({"meeting_url": "http://meet.example"}, "https:// link"),
@@ -59,8 +84,16 @@ def test_live_sessions_and_the_calendar_feed(forum):  # noqa: F811
         with pytest.raises(CampusError, match=message):
             run(db, discussion.schedule, TEACHER, COURSE, **args)
     with pytest.raises(Forbidden):
-        run(db, discussion.schedule, learner("ana"), COURSE, title="t", starts_at=soon, minutes=5,
-            meeting_url="https://m.example")  # fmt: skip
+        run(
+            db,
+            discussion.schedule,
+            learner("ana"),
+            COURSE,
+            title="t",
+            starts_at=soon,
+            minutes=5,
+            meeting_url="https://m.example",
+        )
     assert [s["title"] for s in run(db, discussion.upcoming_sessions, learner("ana"), COURSE)] == [
         "Office hours; Q&A, week 1"
     ]
@@ -81,3 +114,46 @@ def test_live_sessions_and_the_calendar_feed(forum):  # noqa: F811
     assert run(db, discussion.key_owner, newer) == "ana"
     with pytest.raises(NotFound):
         run(db, discussion.key_owner, "guess")
+
+
+def test_attendance_is_recorded_by_staff_and_counted_in_the_reports(forum):  # noqa: F811
+    from nbcampus.school.progress import api as reports
+
+    db = forum()
+    at = utcnow() - timedelta(days=1)
+    first = run(
+        db,
+        discussion.schedule,
+        TEACHER,
+        COURSE,
+        title="Week 1 class",
+        starts_at=at,
+        minutes=60,
+        meeting_url="https://meet.example/1",
+    )["id"]
+    second = run(
+        db,
+        discussion.schedule,
+        TEACHER,
+        COURSE,
+        title="Week 2 class",
+        starts_at=at,
+        minutes=60,
+        meeting_url="https://meet.example/2",
+    )["id"]
+    assert run(db, discussion.record_attendance, MENTOR, first, ["ana", "cy"]) == ["ana", "cy"]
+    assert run(db, discussion.record_attendance, MENTOR, second, ["ana", "ana"]) == ["ana"]
+    with pytest.raises(CampusError, match="not enrolled in forum: eve, zed"):
+        run(db, discussion.record_attendance, TEACHER, first, ["bo", "zed", "eve"])
+    with pytest.raises(Forbidden):
+        run(db, discussion.record_attendance, learner("ana"), first, ["ana"])
+    with pytest.raises(NotFound):
+        run(db, discussion.record_attendance, TEACHER, 999999, ["ana"])
+    # nothing of the refused call was written (bo is not marked)
+    assert run(db, discussion.record_attendance, TEACHER, first, ["cy"], False) == ["ana"]
+    lines = {r["username"]: r for r in run(db, reports.learner_report, COURSE)}
+    assert (lines["ana"]["sessions_attended"], lines["bo"]["sessions_attended"]) == (2, 0)
+    report = run(db, reports.cohort_report, COURSE)
+    rows = {r["cohort"]: r for r in report["cohorts"]}
+    assert (rows["spring"]["sessions_attended"], rows["autumn"]["sessions_attended"]) == (2, 0)
+    assert report["total"]["sessions_attended"] == 2

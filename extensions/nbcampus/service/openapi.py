@@ -56,6 +56,7 @@ PARAMETERS = {
     "certificate": "a certificate id",
     "thread": "a discussion thread id",
     "post": "a discussion post id",
+    "session": "a live session id",
 }
 REASONS = {
     200: "OK",

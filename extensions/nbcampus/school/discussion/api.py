@@ -7,6 +7,7 @@ from nbcampus.school.discussion.announcements import (
     schedule,
     upcoming_sessions,
 )
+from nbcampus.school.discussion.attendance import record_attendance
 from nbcampus.school.discussion.calendar import calendar, key_owner, new_key
 from nbcampus.school.discussion.cells import snapshot
 from nbcampus.school.discussion.figures import (
@@ -47,6 +48,7 @@ from nbcampus.school.discussion.threads import (
 )
 
 __all__ = [
+    "record_attendance",
     "announce",
     "announcements",
     "schedule",

@@ -6,7 +6,8 @@ answered, time to the first answer, connections between members.
   someone other than the asker or an accepted answer;
 - *time to first answer*: from a question to its first reply by someone else, in minutes;
 - *connections*: the distinct members a learner exchanged with (replied to, commented under,
-  or got a reply or a comment from).
+  or got a reply or a comment from);
+- *sessions attended*: live sessions staff recorded the learner at.
 
 Per cohort, a learner's messages count in the cohort of their enrolment; staff are in none.
 """
@@ -21,7 +22,16 @@ from sqlalchemy import and_, distinct, func, or_, select, union
 from sqlalchemy.orm import Session, aliased
 
 from nbcampus.school.catalog.api import Cohort
-from nbcampus.school.discussion.models import COMMENT, OPENING, QUESTION, REPLY, Post, Thread
+from nbcampus.school.discussion.models import (
+    COMMENT,
+    OPENING,
+    QUESTION,
+    REPLY,
+    Attendance,
+    LiveSession,
+    Post,
+    Thread,
+)
 from nbcampus.school.enrolment.api import Enrolment
 
 LEARNER_MEASURES = (
@@ -29,13 +39,16 @@ LEARNER_MEASURES = (
     "questions_asked",
     "questions_answered",
     "discussion_connections",
+    "sessions_attended",
 )
-COHORT_MEASURES = (
+#: the cohort measures that are counts (summed over cohorts), and then the median
+COHORT_COUNTS = (
     "discussion_messages",
     "questions_asked",
     "questions_answered",
-    "median_minutes_to_first_answer",
+    "sessions_attended",
 )
+COHORT_MEASURES = (*COHORT_COUNTS, "median_minutes_to_first_answer")
 
 
 def _questions(course_id: str):
@@ -111,6 +124,13 @@ def learner_figures(
         ),
         "discussion_connections",
     )
+    attended = (
+        select(Attendance.username, func.count())
+        .join(LiveSession, LiveSession.id == Attendance.session_id)
+        .where(LiveSession.course_id == course_id)
+        .group_by(Attendance.username)
+    )
+    put(session.execute(attended), "sessions_attended")
     return out
 
 
@@ -131,7 +151,7 @@ def cohort_figures(
 
     def row(name):
         return per.setdefault(
-            name, {**dict.fromkeys(COHORT_MEASURES[:3], 0), "median_minutes_to_first_answer": None}
+            name, {**dict.fromkeys(COHORT_COUNTS, 0), "median_minutes_to_first_answer": None}
         )
 
     messages = (
@@ -144,6 +164,17 @@ def cohort_figures(
     for name, count in session.execute(messages):
         if keep(name):
             row(name)["discussion_messages"] = int(count)
+    attended = (
+        select(cohort_of.c.cohort, func.count())
+        .select_from(Attendance)
+        .join(LiveSession, LiveSession.id == Attendance.session_id)
+        .join(cohort_of, cohort_of.c.username == Attendance.username)
+        .where(LiveSession.course_id == course_id)
+        .group_by(cohort_of.c.cohort)
+    )
+    for name, count in session.execute(attended):
+        if keep(name):
+            row(name)["sessions_attended"] = int(count)
     questions = _questions(course_id).subquery()
     asked = select(
         cohort_of.c.cohort,
@@ -164,7 +195,7 @@ def cohort_figures(
         row(name)["median_minutes_to_first_answer"] = round(statistics.median(values), 1)
     every = [m for values in minutes.values() for m in values]
     total = {
-        **{k: sum(r[k] for r in per.values()) for k in COHORT_MEASURES[:3]},
+        **{k: sum(r[k] for r in per.values()) for k in COHORT_COUNTS},
         "median_minutes_to_first_answer": round(statistics.median(every), 1) if every else None,
     }
     return per, total

@@ -18,7 +18,8 @@ defines them:
   attempts, and *days to complete* counts from the enrolment;
 - *discussion*: messages posted, questions asked and answered, the median minutes to a
   question's first answer (cohorts) and the distinct members a learner exchanged with
-  (``discussion_connections``), as the discussion package measures them (``discussion/figures.py``);
+  (``discussion_connections``), live sessions attended, as the discussion package measures
+  them (``discussion/figures.py``);
 - *certificates*: issued and not revoked, counted by the certificates package and given to the
   reports by their caller (certificates sit above progress).
 """
@@ -271,6 +272,6 @@ def _cohort_row(plan, name, r, durations, certificates) -> dict[str, Any]:
     row["grade_average"] = round(score_sum / graded, 1) if graded else None
     for i, (low, high) in enumerate(BUCKETS):
         row[f"grades_{low}_{high}"] = get(f"b{i}")
-    row.update(dict.fromkeys(COHORT_MEASURES[:3], 0), median_minutes_to_first_answer=None)
+    row.update(dict.fromkeys(COHORT_MEASURES, 0), median_minutes_to_first_answer=None)
     row["certificates_issued"] = None if certificates is None else certificates.get(name, 0)
     return row

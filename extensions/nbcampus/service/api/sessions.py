@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from tornado import web
+
 from nbcampus.school.discussion import api as discussion
 from nbcampus.service.base import APIHandler
 from nbcampus.service.endpoints import accepts, answers, public, query, signed_in
@@ -65,6 +67,24 @@ class SessionsHandler(APIHandler):
         self.write_json(made, status=201)
 
 
+class AttendanceHandler(APIHandler):
+    @signed_in
+    @accepts(schemas.ATTENDANCE)
+    @answers(200, schemas.ATTENDED)
+    async def post(self, session_id: str) -> None:
+        """Record who attended a live session (staff and mentors; audited); all or nothing."""
+        if not session_id.isdigit() or len(session_id) > 18:
+            raise web.HTTPError(404, f"no session {session_id!r}")
+        attended = await self.in_db(
+            discussion.record_attendance,
+            self.permissions,
+            int(session_id),
+            self.body["usernames"],
+            self.body.get("attended", True),
+        )
+        self.write_json({"session_id": int(session_id), "attended": attended})
+
+
 class CalendarKeyHandler(APIHandler):
     @signed_in
     @answers(201, schemas.CALENDAR_KEY)
@@ -102,6 +122,7 @@ class CalendarHandler(APIHandler):
 default_handlers = [
     ("/api/courses/{course}/announcements", AnnouncementsHandler),
     ("/api/courses/{course}/sessions", SessionsHandler),
+    ("/api/sessions/{session}/attendance", AttendanceHandler),
     ("/api/me/calendar-key", CalendarKeyHandler),
     ("/api/me/calendar.ics", CalendarHandler),
 ]

@@ -241,3 +241,9 @@ CALENDAR_KEY = obj(
     description="the feed's address, shown once: keep it private (a new key revokes it)",
 )
 CALENDAR = {"type": "string", "contentMediaType": "text/calendar"}
+ATTENDANCE = obj(
+    {"usernames": array(NAME, minItems=1, maxItems=1000), "attended": BOOLEAN},
+    ["usernames"],
+    description="learners enrolled in the course; attended: default true",
+)
+ATTENDED = obj({"session_id": INTEGER, "attended": array(STRING)})

@@ -82,6 +82,7 @@ LEARNER_LINE = open_obj(
         "questions_asked": INTEGER,
         "questions_answered": INTEGER,
         "discussion_connections": INTEGER,
+        "sessions_attended": INTEGER,
         "certificates": nullable(INTEGER),
     }
 )

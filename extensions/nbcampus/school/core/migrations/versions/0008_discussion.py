@@ -1,5 +1,5 @@
 """discussion threads, posts, edits, votes, flags, follows, reads, mentions, mutes;
-announcements, live sessions, calendar keys
+announcements, live sessions and their attendance, calendar keys
 
 Revision ID: 0008
 Revises: 0007
@@ -257,8 +257,27 @@ def upgrade() -> None:
             "ix_live_sessions_course_starts", ["course_id", "starts_at"], unique=False
         )
 
+    op.create_table(
+        "session_attendance",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("session_id", sa.Integer(), nullable=False),
+        sa.Column("username", sa.String(length=255), nullable=False),
+        sa.Column("recorded_by", sa.String(length=255), nullable=False),
+        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["session_id"],
+            ["live_sessions.id"],
+            name=op.f("fk_session_attendance_session_id_live_sessions"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_session_attendance")),
+        sa.UniqueConstraint(
+            "session_id", "username", name=op.f("uq_session_attendance_session_id")
+        ),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("session_attendance")
     with op.batch_alter_table("live_sessions", schema=None) as batch_op:
         batch_op.drop_index("ix_live_sessions_course_starts")
     op.drop_table("live_sessions")
