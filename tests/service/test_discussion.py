@@ -556,3 +556,11 @@ def test_migration_0008_goes_down_and_up_again(database_url):
     assert tables() == set()
     upgrade(database_url)
     assert len(tables()) == 13
+
+
+def test_a_training_manager_reads_the_measures_not_the_private_questions(forum):
+    db = forum()
+    start(db, learner("ana"), "private", kind="question", private=True)
+    manager = Permissions("tm", [LEARN, course_scope("report", COURSE)])
+    with pytest.raises(Forbidden, match="tm is not in course 'forum'"):
+        run(db, discussion.list_threads, manager, COURSE)

@@ -1,7 +1,7 @@
 """Who takes part in a course's discussions and what each one may see.
 
 A viewer is a member of the course: an enrolled learner, or staff (instructors, TAs, mentors,
-community managers, admins). Staff see every thread, private questions and hidden posts;
+community managers, admins; training managers read the reports' measures, not the threads). Staff see every thread, private questions and hidden posts;
 a learner sees the threads of their own cohort and the course-wide ones where discussions
 are divided (the default), every thread where the course file makes them shared, never the
 private questions of others nor hidden posts.
@@ -63,7 +63,9 @@ def viewer(session: Session, permissions: Permissions, course_id: str) -> Viewer
     """The caller as a member of the course; Forbidden (403) for someone not in it."""
     course = get_course(session, course_id)
     moderator = permissions.can("moderate", course_id)
-    staff = moderator or permissions.can("report", course_id)
+    # staff of the discussions: instructors, TAs, mentors, community managers, admins; a
+    # training manager's report scope shows the measures, not private questions
+    staff = moderator
     cohort_id = None
     if not staff:
         if not is_enrolled(session, course_id, permissions.username):
