@@ -18,7 +18,7 @@ import statistics
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import and_, distinct, func, or_, select, union
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from nbcampus.school.catalog.api import Cohort
@@ -65,29 +65,29 @@ def _answered():
     return or_(Thread.answered_at.is_not(None), Thread.accepted_post_id.is_not(None))
 
 
-def _edges(course_id: str):
-    """(member, partner) for every exchange, both ways, each pair once."""
+def _exchanges(session: Session, course_id: str) -> dict[str, set[str]]:
+    """``{member: the other members they exchanged with}``: a comment links its author to the
+    reply's, a reply to the thread's opening post's (hidden posts link nobody)."""
     child, parent = aliased(Post), aliased(Post)
-    commented = select(child.author.label("a"), parent.author.label("b")).join(
-        parent, parent.id == child.parent_id
-    )
-    replied = select(child.author.label("a"), parent.author.label("b")).join(
-        parent, and_(parent.thread_id == child.thread_id, parent.depth == OPENING)
-    )
     visible = [child.course_id == course_id, child.hidden_at.is_(None), parent.hidden_at.is_(None)]
-    commented = commented.where(child.depth == COMMENT, *visible)
-    replied = replied.where(child.depth == REPLY, *visible)
-    back_commented = (
-        select(parent.author, child.author)
+    commented = (
+        select(child.author, parent.author)
         .join(parent, parent.id == child.parent_id)
         .where(child.depth == COMMENT, *visible)
     )
-    back_replied = (
-        select(parent.author, child.author)
+    replied = (
+        select(child.author, parent.author)
         .join(parent, and_(parent.thread_id == child.thread_id, parent.depth == OPENING))
         .where(child.depth == REPLY, *visible)
     )
-    return union(commented, replied, back_commented, back_replied).subquery("edges")
+    # one pass over (author, partner) pairs: cheaper than a UNION and COUNT(DISTINCT) in SQL
+    partners: dict[str, set[str]] = {}
+    for query in (commented, replied):
+        for a, b in session.execute(query.distinct()):
+            if a != b:
+                partners.setdefault(a, set()).add(b)
+                partners.setdefault(b, set()).add(a)
+    return partners
 
 
 def learner_figures(
@@ -115,13 +115,8 @@ def learner_figures(
         session.execute(select(answered.c.author, func.count()).group_by(answered.c.author)),
         "questions_answered",
     )
-    edges = _edges(course_id)
     put(
-        session.execute(
-            select(edges.c.a, func.count(distinct(edges.c.b)))
-            .where(edges.c.a != edges.c.b)
-            .group_by(edges.c.a)
-        ),
+        ((member, len(others)) for member, others in _exchanges(session, course_id).items()),
         "discussion_connections",
     )
     attended = (

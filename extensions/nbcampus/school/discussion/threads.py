@@ -228,16 +228,19 @@ def _counts(session: Session, who: Viewer, ids: list[int], unread: bool) -> dict
 
 def unread_total(session: Session, who: Viewer) -> int:
     """Posts of the course that ``who`` may see and has not read."""
-    read = (
-        select(ReadMark.last_post_id)
-        .where(ReadMark.thread_id == Post.thread_id, ReadMark.username == who.username)
-        .scalar_subquery()
-    )
+    # one outer join to the member's read marks (not a subquery per post)
     return session.scalar(
         select(func.count())
         .select_from(Post)
         .join(Thread, Thread.id == Post.thread_id)
-        .where(visible_threads(who), _visible_posts(who), Post.id > func.coalesce(read, 0))
+        .outerjoin(
+            ReadMark, and_(ReadMark.thread_id == Post.thread_id, ReadMark.username == who.username)
+        )
+        .where(
+            visible_threads(who),
+            _visible_posts(who),
+            Post.id > func.coalesce(ReadMark.last_post_id, 0),
+        )
     )
 
 
