@@ -127,6 +127,12 @@ COURSE_SCHEMA: dict[str, Any] = _object(
             "items": _object({"username": _USERNAME, "name": {"type": "string"}}, ["username"]),
         },
         "tas": {"type": "array", "items": _USERNAME},
+        # discussions: mentors answer and moderate; community managers also announce
+        "mentors": {"type": "array", "items": _USERNAME},
+        "community_managers": {"type": "array", "items": _USERNAME},
+        # divided (default): a learner sees their cohort's threads and the course-wide ones;
+        # shared: every learner of the course sees every thread (private questions excepted)
+        "discussion": _object({"cohorts": {"enum": ["divided", "shared"]}}),
         "enrolment": ENROLMENT,
         "tracks": _object({"audit": {"type": "boolean"}, "verified": {"type": "boolean"}}),
         "pacing": _object(

@@ -49,6 +49,8 @@ def campus_roles(courses: dict[str, Course], settings: CampusSettings) -> list[d
         members = {
             "instructor": (course_scope("teach", course.id), sorted(course.instructors)),
             "ta": (course_scope("grade", course.id), sorted(set(course.data.get("tas", [])))),
+            "mentor": (course_scope("moderate", course.id), sorted(course.mentors)),
+            "community": (course_scope("community", course.id), sorted(course.community_managers)),
             "manager": (
                 course_scope("report", course.id),
                 sorted(managers.get((course.id, ""), [])),

@@ -167,6 +167,16 @@ class CampusService(Application):
         "Turn off when graders run on their own (`nbcampus grader`).",
     ).tag(config=True)
 
+    discussion_posts_per_window = Integer(
+        10,
+        help="How many posts (threads and replies) a member may write in a course per "
+        "discussion_window_seconds; mentors and staff are not limited.",
+    ).tag(config=True)
+
+    discussion_window_seconds = Integer(
+        60, help="The window of the discussion rate limit, in seconds."
+    ).tag(config=True)
+
     db_threads = Integer(8, help="Threads running database work off the event loop.").tag(
         config=True
     )

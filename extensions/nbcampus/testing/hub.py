@@ -12,6 +12,7 @@ import time
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 
 import requests
@@ -28,7 +29,8 @@ OUTPUT_DIR = ROOT / "test-output"
 PG_URL = os.environ.get("NBCAMPUS_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 PASSWORD = "correct-horse-battery-9"
 #: accounts of ``running_campus``: an admin, the instructor of every test course, a TA and a
-#: training manager of open-mooc (and of the self-paced cohort of spoc), and three learners
+#: training manager of open-mooc (and of the self-paced cohort of spoc, and mentor of forum),
+#: and three learners
 PEOPLE = ["admin", "teacher", "ta", "manager", "ana", "bo", "cy"]
 
 
@@ -254,6 +256,17 @@ def running_campus(
         enrolment={"rule": "invite", "invite_codes": ["ROSTER-ONLY"], "seat_cap": 5},
     )
     write_course(courses, "closed", due_offset_days=0, hard_close_days=0)
+    # discussions: two runs (spring now, autumn later), divided by cohort; manager mentors
+    today = date.today()
+    runs = [
+        {
+            "id": "spring",
+            "start": str(today - timedelta(days=5)),
+            "end": str(today + timedelta(60)),
+        },
+        {"id": "autumn", "start": str(today + timedelta(90)), "end": str(today + timedelta(150))},
+    ]
+    write_course(courses, "forum", pacing={"mode": "cohort", "runs": runs}, mentors=["manager"])
     (state / "accounts.json").write_text(
         json.dumps([{"username": u, "password": PASSWORD} for u in PEOPLE])
     )
