@@ -64,6 +64,22 @@ def unpack_new_files(archive: bytes, folder: Path, within: Path | None = None) -
     return written
 
 
+#: requests to the service at once from one hub's spawns (more wait their turn, untimed)
+MAX_REQUESTS = 20
+_clients: dict[asyncio.AbstractEventLoop, AsyncHTTPClient] = {}
+
+
+def materials_client() -> AsyncHTTPClient:
+    """The spawns' own HTTP client, one per event loop. Not the hub's shared AsyncHTTPClient
+    (10 requests at once): a class arriving together (100 spawns, each asking the service for
+    its enrolments and lessons) filled it, so the hub's own proxy and server checks queued behind
+    them and spawns failed with "Timeout in request queue"."""
+    loop = asyncio.get_running_loop()
+    if loop not in _clients:
+        _clients[loop] = AsyncHTTPClient(force_instance=True, max_clients=MAX_REQUESTS)
+    return _clients[loop]
+
+
 class CourseMaterials:
     """Fetches a learner's course materials from the service's API."""
 
@@ -71,18 +87,20 @@ class CourseMaterials:
         self.api_url = api_url.rstrip("/") + "/"
         self.token = token
         self.timeout = timeout
-        self.http = AsyncHTTPClient()
 
     async def _get(self, path: str) -> bytes:
         deadline = time.monotonic() + self.timeout
         while True:
+            left = max(1.0, deadline - time.monotonic())
             request = HTTPRequest(
                 self.api_url + path,
                 headers={"Authorization": f"token {self.token}"},
-                request_timeout=30,
+                # the wait for a free slot counts against connect_timeout: allow all that is left
+                connect_timeout=left,
+                request_timeout=left,
             )
             try:
-                return (await self.http.fetch(request)).body
+                return (await materials_client().fetch(request)).body
             except (ConnectionError, OSError) as e:  # service still starting
                 error = e
             except HTTPClientError as e:
