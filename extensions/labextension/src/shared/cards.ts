@@ -42,7 +42,8 @@ export function itemRow(
         {
           class: 'nbc-due',
           'data-due': deadline.due_at,
-          'data-policy': JSON.stringify(policy || null),
+          // the service's late policy of the item (a quiz's closes at its due date): one rule
+          'data-policy': JSON.stringify(deadline.late_policy ?? policy ?? null),
           'data-item': itemId || deadline.id,
           title: deadline.source === 'extension' ? `extended: ${deadline.reason || ''}` : 'due date'
         },
