@@ -79,6 +79,14 @@ def test_release_is_generated_by_nbgrader_without_solutions_or_hidden_tests(enro
     )
 
 
+def test_the_exercise_says_which_attempt_counts_before_the_learner_submits(enrolled):
+    """The course sets no ``counted_attempt``: the best graded attempt counts, and the
+    released exercise says so to a learner who has submitted nothing yet."""
+    listing = call(enrolled, "ana", "GET", "exchange/assignments?course=open-mooc").json()
+    (ex1,) = [a for a in listing["assignments"] if a["assignment_id"] == "ex1"]
+    assert ex1["counted_attempt"] == "best"
+
+
 def test_not_enrolled_cannot_fetch(enrolled):
     r = call(enrolled, "cy", "GET", "exchange/courses/other/assignments/ex1/release")
     assert r.status_code == 403 and "not enrolled" in r.json()["message"]

@@ -106,7 +106,9 @@ function assignmentState(ctx: PanelContext, state: LearnerState, course: Course,
   let status: Status = 'not started';
   if (latest && latest.feedback_available) {
     status = 'graded';
-    extra.push(h('span', { class: 'nbc-score' }, `Score ${latest.score} / ${latest.max_score}`));
+    // the grade that counts (the service's rule: best or latest attempt), else the latest
+    const counted = grades.find(g => g.counted) || latest;
+    extra.push(h('span', { class: 'nbc-score' }, `Score ${counted.score} / ${counted.max_score}`));
     extra.push(button('Feedback', 'nbc-feedback', () => openFeedback(ctx, course.id, a.id)));
   } else if (latest) {
     status = 'submitted';
@@ -121,6 +123,11 @@ function assignmentState(ctx: PanelContext, state: LearnerState, course: Course,
   } else {
     extra.push(button('Open', 'nbc-open', () => openAssignment(ctx, course.id, a.id)));
     extra.push(button('Submit', 'nbc-submit', () => submitAssignment(ctx, course.id, a.id)));
+  }
+  if (release) {
+    // said before the learner submits: may a later, worse attempt replace a grade?
+    const rule = release.counted_attempt === 'latest' ? 'your latest graded attempt counts' : 'your best graded attempt counts';
+    extra.push(h('span', { class: 'nbc-counted-attempt' }, rule));
   }
   return { status, extra };
 }
