@@ -20,7 +20,13 @@ export function renderCourse(ctx: PanelContext, state: LearnerState, course: Cou
     const rows: HTMLElement[] = [];
     for (const lesson of module.lessons) {
       const path = `${course.id}/${lesson.file}`;
-      const status: Status = state.opened.has(path) ? 'in progress' : 'not started';
+      // the service's status (done after some work in it); opened since the last load: in progress
+      const known = state.lessons.get(path);
+      const status: Status = known === 'done' ? 'done' : known === 'in progress' || state.opened.has(path) ? 'in progress' : 'not started';
+      items++;
+      if (status === 'done') {
+        done++;
+      }
       rows.push(
         itemRow('lesson', lesson.title, status, null, [
           h('button', { class: 'nbc-button nbc-open', onclick: () => ctx.host.openPath(path) }, 'Open')
@@ -63,7 +69,7 @@ export function renderCourse(ctx: PanelContext, state: LearnerState, course: Cou
     h('div', { class: 'nbc-meta' }, `${course.format.toUpperCase()} · ${enrolment.track} track`),
     h(
       'div',
-      { class: 'nbc-progress', title: 'exercises graded and quizzes taken' },
+      { class: 'nbc-progress', title: 'lessons done, exercises graded and quizzes taken' },
       h('div', { class: 'nbc-progress-bar', style: `width: ${percent}%` }),
       h('span', { class: 'nbc-progress-text' }, `${percent}% complete`)
     ),

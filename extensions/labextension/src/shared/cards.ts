@@ -3,11 +3,12 @@ import { countdown, lateStage, LatePolicy, localDate } from '../time';
 import type { Course, Deadline } from '../types';
 import { Child, h } from './dom';
 
-export type Status = 'not started' | 'in progress' | 'submitted' | 'graded';
+export type Status = 'not started' | 'in progress' | 'done' | 'submitted' | 'graded';
 
 const STATUS_CLASS: Record<Status, string> = {
   'not started': 'nbc-status-new',
   'in progress': 'nbc-status-progress',
+  done: 'nbc-status-done',
   submitted: 'nbc-status-submitted',
   graded: 'nbc-status-graded'
 };
