@@ -124,7 +124,7 @@ def test_the_panels_pdf_link_opens_in_a_browser_that_only_logged_in_to_the_hub(c
     name = f"cert-browser-{uuid.uuid4().hex[:6]}"
     password = "a-long-passphrase-42"
     _, signed_up = campus.sign_up(name, password)
-    assert signed_up.status_code == 200, signed_up.text
+    assert signed_up.status_code == 302, signed_up.text  # signed in and sent on
     token = campus.user_token(name, campus.tokens["admin"])
     r = campus.api(token, "POST", "courses/open-mooc/enrolments", json={})
     assert r.status_code == 201, r.text

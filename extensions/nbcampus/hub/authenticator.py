@@ -11,6 +11,7 @@ from nativeauthenticator.orm import UserInfo
 from traitlets import Unicode
 
 from nbcampus.hub.login import CampusLoginHandler
+from nbcampus.hub.signup import CampusSignUpHandler
 
 
 class CampusAuthenticator(NativeAuthenticator):
@@ -53,7 +54,5 @@ class CampusAuthenticator(NativeAuthenticator):
         return created
 
     def get_handlers(self, app):
-        return [
-            (path, CampusLoginHandler if path == r"/login" else handler)
-            for path, handler in super().get_handlers(app)
-        ]
+        ours = {r"/login": CampusLoginHandler, r"/signup": CampusSignUpHandler}
+        return [(path, ours.get(path, handler)) for path, handler in super().get_handlers(app)]

@@ -74,7 +74,7 @@ class School:
         self, username: str, password: str, confirmation: str | None = None
     ) -> tuple[requests.Session, requests.Response]:
         """Fill in the hub's sign-up form as a browser does; return the session and the answer
-        (redirects followed)."""
+        (not followed: an account created answers 302, and following it would spawn a server)."""
         session = requests.Session()
         session.get(f"{self.url}hub/signup").raise_for_status()
         response = session.post(
@@ -85,6 +85,7 @@ class School:
                 "signup_password_confirmation": password if confirmation is None else confirmation,
                 "_xsrf": session.cookies.get("_xsrf"),
             },
+            allow_redirects=False,
         )
         self.sessions.append(session)
         return session, response
