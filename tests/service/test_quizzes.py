@@ -4,6 +4,7 @@ the due date, per-learner option order; and the dashboards' data (SQLite and Pos
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -251,3 +252,20 @@ def test_the_quizs_deadline_says_closed_as_the_service_does(database, demo):
     assert shown[exercise["id"]]["stage"] == "on-time"
     with pytest.raises(Forbidden, match="quiz week1-quiz closed at"):
         attempt(database, "ana", RIGHT)
+
+
+def test_a_closed_quiz_says_when_in_words_not_an_iso_timestamp(database, demo):
+    with database.session() as session:
+        grant_override(
+            session,
+            demo.data,
+            QUIZ,
+            utcnow() - timedelta(minutes=1),
+            granted_by="instructor",
+            reason="closed early",
+            username="ana",
+        )
+    with pytest.raises(Forbidden) as refused:
+        attempt(database, "ana", RIGHT)
+    message = str(refused.value)
+    assert re.search(r"closed at \d{4}-\d\d-\d\d \d\d:\d\d UTC$", message), message

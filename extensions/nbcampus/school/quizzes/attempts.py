@@ -23,7 +23,14 @@ from sqlalchemy.orm import Session
 from nbcampus.course.model import Course
 from nbcampus.school.catalog.api import get_course
 from nbcampus.school.core import api as events
-from nbcampus.school.core.api import CampusError, Conflict, Forbidden, NotFound, utcnow
+from nbcampus.school.core.api import (
+    CampusError,
+    Conflict,
+    Forbidden,
+    NotFound,
+    readable,
+    utcnow,
+)
 from nbcampus.school.deadlines.api import resolve_deadlines
 from nbcampus.school.enrolment.api import Enrolment, find_enrolment
 from nbcampus.school.quizzes.models import QuizAttempt, QuizRecord
@@ -266,12 +273,12 @@ def submit_attempt(
     now = utcnow()
     opens_at = _opens_at(enrolment)
     if opens_at is not None and now < opens_at:
-        raise Forbidden(f"quiz {quiz_id} opens at {opens_at.isoformat()}")
+        raise Forbidden(f"quiz {quiz_id} opens at {readable(opens_at)}")
     deadline = _deadline(session, course_id, quiz_id, enrolment)
     # the deadlines package's late policy decides (a quiz's default: closed at its due date)
     status = deadline.status(now) if deadline is not None else None
     if status is not None and not status.accepted:
-        raise Forbidden(f"quiz {quiz_id} closed at {status.closes_at.isoformat()}")
+        raise Forbidden(f"quiz {quiz_id} closed at {readable(status.closes_at)}")
     done = session.scalar(
         select(func.count())
         .select_from(QuizAttempt)
