@@ -100,6 +100,10 @@ def test_new_learner_enrols_fetches_submits_and_sees_score_and_feedback(
         offer = panel.locator('.nbc-offer[data-course="python-data"]')
         offer.wait_for(timeout=30_000)
         assert panel.locator(".nbc-course").count() == 0  # a new learner has no course yet
+        # the COOC is for its company only, and a one-week course says "1 week"
+        cooc = panel.locator('.nbc-offer[data-course="acme-secure-coding"] .nbc-meta')
+        assert cooc.inner_text() == "COOC · 1 week · 2 h/week · Acme Corp only", cooc.inner_text()
+        assert "open to all" in offer.locator(".nbc-meta").inner_text()
         steps.shot(page, "catalog")
         offer.locator(".nbc-enrol").click()
         course = panel.locator('.nbc-course[data-course="python-data"]')
