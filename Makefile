@@ -24,7 +24,7 @@ OPENAPI_SRC := extensions/nbcampus/__init__.py $(shell find extensions/nbcampus/
 SCHEMA_TS := $(LABEXT_DIR)/src/schema.d.ts
 SCHEMA_STAMP := $(LABEXT_DIR)/.schema-stamp
 
-.PHONY: demo test install labextension install-test system-packages lint bench-spawn bench-service bench-grading bench-reports bench-cohort bench-certificates bench-quiz clean
+.PHONY: demo test install labextension install-test system-packages lint bench-spawn bench-service bench-grading bench-reports bench-cohort bench-certificates bench-quiz bench-image-panel clean
 
 demo: install system-packages
 	$(PY) -m nbcampus demo
@@ -35,16 +35,26 @@ test: install-test system-packages
 
 install: $(VENV)/.installed node_modules/.installed $(LABEXT)
 
+# jsonschema's optional IRI checker (rfc3987-syntax, pulled in by jupyter-events and nbformat)
+# compiles 35 Earley grammars at import: 1.4 s of CPU in every Jupyter process (the service, each
+# learner's server and kernel manager, nbgrader, grading workers), for a format no Jupyter or
+# nbcampus schema uses (python-jsonschema/jsonschema#1428). Removed after every install;
+# tests/test_startup_cost.py checks that a learner server's imports do not load it.
+UNUSED_SLOW := rfc3987-syntax
+DROP_UNUSED_SLOW := $(PY) -m pip uninstall -q -y $(UNUSED_SLOW) $(PIP_QUIET)
+
 install-test: install $(VENV)/.installed-test
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip $(PIP_QUIET)
 	$(PY) -m pip install -q -e . $(PIP_QUIET)
+	$(DROP_UNUSED_SLOW)
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 	$(PY) -m pip install -q -e '.[test]' $(PIP_QUIET)
+	$(DROP_UNUSED_SLOW)
 	touch $@
 
 $(LABEXT_NODE): $(LABEXT_DIR)/package.json $(LABEXT_DIR)/package-lock.json
@@ -112,6 +122,10 @@ bench-cohort: install-test system-packages
 
 bench-quiz: install-test system-packages
 	$(PY) benchmarks/quiz.py
+
+# the Dockerfile's panel stage on a clean export of the checkout (no container builder here)
+bench-image-panel: install-test
+	$(PY) benchmarks/image_panel.py
 
 bench-certificates: install-test
 	$(PY) benchmarks/certificates.py

@@ -8,8 +8,11 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -20,6 +23,11 @@ ROOT = Path(__file__).resolve().parents[1]
 # nbgrader runs `alembic` by name: the tools of this interpreter's environment come first
 os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
 OUTPUT = OUTPUT_DIR
+# every hub of the run publishes the same test courses: each exercise goes through nbgrader once
+# per run, not once per hub (CampusService.release_cache_dir; a private folder, removed at exit)
+if not os.environ.get("NBCAMPUS_RELEASE_CACHE"):
+    os.environ["NBCAMPUS_RELEASE_CACHE"] = tempfile.mkdtemp(prefix="nbcampus-releases-")
+    atexit.register(shutil.rmtree, os.environ["NBCAMPUS_RELEASE_CACHE"], True)
 
 
 @pytest.fixture(name="free_port")

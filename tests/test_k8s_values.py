@@ -22,6 +22,8 @@ ROOT = Path(__file__).resolve().parents[1]
 K8S = ROOT / "hub_config" / "k8s"
 HUB_DB_URL = "postgresql://nbcampus_hub:from-the-secret@postgres:5432/jupyterhub"
 SERVICE_TOKEN = "token-from-the-chart-secret"
+#: what the Secrets the docs make hold, by (Secret, key)
+SECRETS = {("nbcampus-db", "hub-url"): HUB_DB_URL, ("nbcampus-admins", "admin-users"): "maria,li"}
 
 
 def load(name: str) -> list[dict]:
@@ -58,8 +60,7 @@ def run_extra_config(values: dict, monkeypatch, c: Config | None = None) -> Conf
     for name, value in values["hub"]["extraEnv"].items():
         if isinstance(value, dict):  # a secretKeyRef: Kubernetes puts the Secret's value there
             ref = value["valueFrom"]["secretKeyRef"]
-            assert (ref["name"], ref["key"]) == ("nbcampus-db", "hub-url"), value
-            value = HUB_DB_URL
+            value = SECRETS[ref["name"], ref["key"]]
         monkeypatch.setenv(name, str(value))
     # the hub image holds this checkout at /opt/nbcampus: read it from here
     monkeypatch.setenv("NBCAMPUS_ROOT", str(ROOT))
@@ -247,7 +248,11 @@ def test_service_deployment_reads_secrets_and_shares_a_read_write_many_volume(va
     [generator] = kustomization["configMapGenerator"]
     assert generator["name"] == volumes["config"]["configMap"]["name"]
     assert generator["files"] == [config_path.name]
-    assert set(kustomization["resources"]) == {"nbcampus-service.yaml", "grading-cluster.yaml"}
+    assert set(kustomization["resources"]) == {
+        "nbcampus-service.yaml",
+        "grading-cluster.yaml",
+        "limits.yaml",
+    }
 
 
 def test_service_grades_on_the_dask_cluster_of_the_manifest():
@@ -268,3 +273,64 @@ def test_service_grades_on_the_dask_cluster_of_the_manifest():
     policy = manifest("grading-cluster.yaml", "NetworkPolicy", "nbcampus-grading-workers")
     assert set(policy["spec"]["policyTypes"]) == {"Ingress", "Egress"}
     assert cluster["spec"]["worker"]["spec"]["automountServiceAccountToken"] is False
+
+
+def test_admins_come_from_a_secret_and_sign_up_refuses_their_names(values, monkeypatch):
+    env = values["hub"]["extraEnv"]
+    assert env["NBCAMPUS_ADMIN_USERS"]["valueFrom"]["secretKeyRef"] == {
+        "name": "nbcampus-admins",
+        "key": "admin-users",
+    }
+    c = Config()  # the chart has added the idle culler's service before extraConfig
+    c.JupyterHub.services = [{"name": "jupyterhub-idle-culler", "command": ["python3"]}]
+    run_extra_config(values, monkeypatch, c)
+    assert c.Authenticator.admin_users == {"maria", "li"}
+    roles = {r["name"]: r for r in c.JupyterHub.load_roles}
+    assert roles["nbcampus-admin"]["users"] == ["li", "maria"]
+    # nobody can sign up as an admin, as a service, or as a name that looks like the hub's
+    reserved = set(c.CampusAuthenticator.reserved_usernames)
+    assert {"maria", "li", "admin", "root", "hub", "nbcampus", "jupyterhub-idle-culler"} <= reserved
+    # the admins' accounts (passwords) come from the same Secret, mounted read-only
+    accounts = Path(env["NBCAMPUS_ACCOUNTS_FILE"])
+    mounts = {m["mountPath"]: m for m in values["hub"]["extraVolumeMounts"]}
+    mount = mounts[str(accounts.parent)]
+    assert mount["readOnly"] is True
+    [volume] = [v for v in values["hub"]["extraVolumes"] if v["name"] == mount["name"]]
+    assert volume["secret"]["secretName"] == "nbcampus-admins"
+    assert {"key": "accounts.json", "path": accounts.name} in volume["secret"]["items"]
+    assert c.CampusAuthenticator.accounts_file == str(accounts)
+
+
+def test_no_admin_by_default_on_kubernetes(monkeypatch):
+    from nbcampus.hub.configurer import configure_hub
+    from nbcampus.hub.settings import CampusSettings
+
+    monkeypatch.delenv("NBCAMPUS_ADMIN_USERS", raising=False)
+    monkeypatch.setenv("NBCAMPUS_ROOT", str(ROOT))
+    c = configure_hub(Config(), CampusSettings(platform="kubernetes"))
+    assert c.Authenticator.admin_users == set()
+    assert "admin" in c.CampusAuthenticator.reserved_usernames
+    # the one-machine demo keeps its seeded admin account
+    c = configure_hub(Config(), CampusSettings(platform="local"))
+    assert c.Authenticator.admin_users == {"admin"}
+
+
+def test_the_service_knows_the_schools_public_https_address(values, monkeypatch):
+    https = values["proxy"]["https"]
+    assert https["enabled"] is True
+    [host] = https["hosts"]
+    assert https["type"] in ("letsencrypt", "secret")
+    deployment = manifest("nbcampus-service.yaml", "Deployment", "nbcampus")
+    [container] = deployment["spec"]["template"]["spec"]["containers"]
+    env = {e["name"]: e.get("value") for e in container["env"]}
+    assert env["NBCAMPUS_PUBLIC_URL"] == f"https://{host}/"
+    # certificates' QR codes and badge ids point there, not at 127.0.0.1
+    for name, value in env.items():
+        if value is not None:
+            monkeypatch.setenv(name, value)
+    from nbcampus.school.certificates.api import CertificateSettings
+
+    settings = CertificateSettings()
+    assert settings.verify_url("C-1") == f"https://{host}/services/nbcampus/verify/C-1"
+    assert urlparse(settings.issuer_id).hostname == host
+    assert env["NBCAMPUS_ISSUER_NAME"]

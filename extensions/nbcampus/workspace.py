@@ -95,9 +95,15 @@ class CourseMaterials:
                 )
             await asyncio.sleep(0.5)
 
-    async def provision(self, home: Path) -> list[Path]:
-        """Unpack the lessons of every course the learner is enrolled in; return new files."""
-        enrolments = json.loads(await self._get("me/enrolments"))["enrolments"]
+    async def enrolments(self) -> list[dict]:
+        """The learner's enrolments, as ``GET /api/me/enrolments`` lists them."""
+        return json.loads(await self._get("me/enrolments"))["enrolments"]
+
+    async def provision(self, home: Path, enrolments: list[dict] | None = None) -> list[Path]:
+        """Unpack the lessons of every course the learner is enrolled in (of ``enrolments``,
+        else asked for); return new files."""
+        if enrolments is None:
+            enrolments = await self.enrolments()
         written: list[Path] = []
         for enrolment in enrolments:
             if enrolment["status"] != "enrolled":

@@ -8,6 +8,8 @@ c.CampusService.ip = "0.0.0.0"
 # give each submission to one worker and keep exactly one grade per submission
 c.CampusService.run_grader = True
 # grading runs on the Dask cluster of grading-cluster.yaml (dask-kubernetes operator): a task
-# carries the submission and the grading key, so workers need no volume, database or network
+# carries the submission and the grading key, so workers need no volume, database or network.
+# TLS both ways: the certificates and require_encryption come from the Deployment's
+# DASK_DISTRIBUTED__COMM__* environment (the nbcampus-grading-tls Secret)
 c.GradingWorker.backend = "dask"
-c.GradingWorker.scheduler_address = "tcp://nbcampus-grading-scheduler:8786"
+c.GradingWorker.scheduler_address = "tls://nbcampus-grading-scheduler:8786"

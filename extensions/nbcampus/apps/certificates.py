@@ -48,7 +48,7 @@ class RevokeApp(APIClientApp):
     """Revoke a certificate (the reason is shown on the public check and audited)."""
 
     name = "nbcampus-certificates-revoke"
-    description = "nbcampus certificates revoke CERTIFICATE_ID --reason=..."
+    description = "nbcampus certificates revoke [--] CERTIFICATE_ID --reason=..."
 
     def start(self) -> None:
         (cert_id,) = self.need_args(1, self.description)
@@ -65,7 +65,7 @@ class ReissueApp(APIClientApp):
     """Revoke a certificate and issue its learner a new one with the facts as they are now."""
 
     name = "nbcampus-certificates-reissue"
-    description = "nbcampus certificates reissue CERTIFICATE_ID --reason=..."
+    description = "nbcampus certificates reissue [--] CERTIFICATE_ID --reason=..."
 
     def start(self) -> None:
         (cert_id,) = self.need_args(1, self.description)

@@ -11,6 +11,7 @@ import jsonschema
 import yaml
 
 from nbcampus.course.notebooks import check_exercise_folder, check_lesson, check_quiz
+from nbcampus.course.packages import package_problems
 from nbcampus.course.problem import Problem
 from nbcampus.course.schema import COURSE_SCHEMA
 from nbcampus.course.yamlmap import LineMap, load_yaml_with_lines
@@ -96,6 +97,9 @@ class _Semantics:
         self.modules()
         self.grading()
         self.branding()
+        if "packages" in self.data:
+            for path, message, hint in package_problems(self.data["packages"]):
+                self.add(path, message, hint)
         return self.problems
 
     def identity(self) -> None:

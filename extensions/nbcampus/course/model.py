@@ -39,6 +39,16 @@ class Course:
         """Instructors and teaching assistants: the people who may grade this course."""
         return self.instructors | set(self.data.get("tas", []))
 
+    @property
+    def mentors(self) -> set[str]:
+        """Mentors: they answer, accept answers and moderate the course's discussions."""
+        return set(self.data.get("mentors", []))
+
+    @property
+    def community_managers(self) -> set[str]:
+        """Community managers: moderation plus announcements."""
+        return set(self.data.get("community_managers", []))
+
     def lesson_files(self) -> list[Path]:
         """Lesson files in module order, relative to the course folder."""
         return [

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from nbcampus.course.packages import PACKAGES_SCHEMA
+
 FORMATS = ("mooc", "cooc", "spoc", "sooc")
 PEDAGOGIES = ("xmooc", "cmooc")
 ENROLMENT_RULES = ("open", "organisation", "invite")
@@ -125,6 +127,12 @@ COURSE_SCHEMA: dict[str, Any] = _object(
             "items": _object({"username": _USERNAME, "name": {"type": "string"}}, ["username"]),
         },
         "tas": {"type": "array", "items": _USERNAME},
+        # discussions: mentors answer and moderate; community managers also announce
+        "mentors": {"type": "array", "items": _USERNAME},
+        "community_managers": {"type": "array", "items": _USERNAME},
+        # divided (default): a learner sees their cohort's threads and the course-wide ones;
+        # shared: every learner of the course sees every thread (private questions excepted)
+        "discussion": _object({"cohorts": {"enum": ["divided", "shared"]}}),
         "enrolment": ENROLMENT,
         "tracks": _object({"audit": {"type": "boolean"}, "verified": {"type": "boolean"}}),
         "pacing": _object(
@@ -160,6 +168,8 @@ COURSE_SCHEMA: dict[str, Any] = _object(
             },
             ["enabled"],
         ),
+        # package-index access for learners' servers (pip install in a lesson); off if absent
+        "packages": PACKAGES_SCHEMA,
         "branding": _object(
             {
                 "organisation": {"type": "string", "minLength": 1},

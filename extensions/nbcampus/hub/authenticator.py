@@ -8,9 +8,10 @@ from pathlib import Path
 import bcrypt
 from nativeauthenticator import NativeAuthenticator
 from nativeauthenticator.orm import UserInfo
-from traitlets import Unicode
+from traitlets import Set, Unicode
 
 from nbcampus.hub.login import CampusLoginHandler
+from nbcampus.hub.reserved import RESERVED_USERNAMES, is_reserved_username
 from nbcampus.hub.signup import CampusSignUpHandler
 
 
@@ -25,6 +26,14 @@ class CampusAuthenticator(NativeAuthenticator):
     accounts_file = Unicode("", help="JSON list of accounts to create at start-up.").tag(
         config=True
     )
+
+    reserved_usernames = Set(
+        Unicode(),
+        set(RESERVED_USERNAMES),
+        help="Names nobody may sign up under (nor under a look-alike: 'Ad-min' for 'admin'): "
+        "admins, services, root, hub... configure_hub adds admin_users and the service names. "
+        "Seeded accounts are not signed up and may carry these names.",
+    ).tag(config=True)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -52,6 +61,13 @@ class CampusAuthenticator(NativeAuthenticator):
             self.db.commit()
             self.log.info("Created accounts: %s", ", ".join(created))
         return created
+
+    def create_user(self, username, password, **kwargs):
+        """Sign-up: refused (None, as for any invalid sign-up) for a reserved name."""
+        if is_reserved_username(self.normalize_username(username), self.reserved_usernames):
+            self.log.warning("Sign-up refused: %r is a reserved name", username)
+            return None
+        return super().create_user(username, password, **kwargs)
 
     def get_handlers(self, app):
         ours = {r"/login": CampusLoginHandler, r"/signup": CampusSignUpHandler}

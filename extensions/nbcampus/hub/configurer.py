@@ -14,6 +14,7 @@ from traitlets.config import Config
 
 from nbcampus.course.loader import load_catalog
 from nbcampus.course.model import Course
+from nbcampus.hub.reserved import RESERVED_USERNAMES
 from nbcampus.hub.settings import CampusSettings
 from nbcampus.school.core.api import ADMIN, LEARN, cohort_scope, course_scope, custom_scopes
 
@@ -48,6 +49,8 @@ def campus_roles(courses: dict[str, Course], settings: CampusSettings) -> list[d
         members = {
             "instructor": (course_scope("teach", course.id), sorted(course.instructors)),
             "ta": (course_scope("grade", course.id), sorted(set(course.data.get("tas", [])))),
+            "mentor": (course_scope("moderate", course.id), sorted(course.mentors)),
+            "community": (course_scope("community", course.id), sorted(course.community_managers)),
             "manager": (
                 course_scope("report", course.id),
                 sorted(managers.get((course.id, ""), [])),
@@ -153,6 +156,8 @@ def configure_hub(
             "NBCAMPUS_ISSUER_NAME": os.environ.get("NBCAMPUS_ISSUER_NAME", "nbcampus"),
             # the service's own traitlets config (grading backend, sandbox limits), if any
             "NBCAMPUS_SERVICE_CONFIG": os.environ.get("NBCAMPUS_SERVICE_CONFIG", ""),
+            # exercises made before from the same source are not made again (CampusService)
+            "NBCAMPUS_RELEASE_CACHE": os.environ.get("NBCAMPUS_RELEASE_CACHE", ""),
         }
         # the first start generates every exercise's release with nbgrader
         service["timeout"] = settings.service_start_timeout
@@ -161,6 +166,12 @@ def configure_hub(
     entry = next((dict(s) for s in services if s.get("name") == SERVICE), {})
     entry.update(service)
     c.JupyterHub.services = [s for s in services if s.get("name") != SERVICE] + [entry]
+    # nobody signs up as an admin or a service (admins' accounts are seeded, or come from SSO)
+    c.CampusAuthenticator.reserved_usernames = {
+        *RESERVED_USERNAMES,
+        *settings.admin_users,
+        *(s["name"] for s in c.JupyterHub.services),
+    }
     return c
 
 

@@ -10,6 +10,10 @@ The hub relays exactly three things, on its own event loop (``relay.py``):
   ``127.0.0.1:<service port>`` to the nbcampus service: the same URLs as without a jail
   (``JUPYTERHUB_API_URL``, ``NBCAMPUS_API_URL``), so nothing in the server changes.
 
+Where the learner's courses name package hosts, a fourth: the package proxy
+(``package_proxy.py``), listening on the jail's ``127.0.0.1:<proxy port>`` and connecting from
+the hub's network to those hosts only.
+
 The jail-side sockets are made by the hub inside the jail's namespace (``netns.py``); the
 listeners inside exist before the server's first request, since the hub opens them within
 milliseconds of bwrap's start and the server needs a second to import. Kernels listen on the
@@ -25,6 +29,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
 from nbcampus.hub.netns import NetworkNamespace, jail_namespace
+from nbcampus.hub.package_proxy import AllowListProxy
 
 from . import relay
 
@@ -67,15 +72,24 @@ class LearnerNetwork:
 
     @classmethod
     async def open(
-        cls, bwrap_pid: int, server_port: int, outbound: list[tuple[str, int]]
+        cls,
+        bwrap_pid: int,
+        server_port: int,
+        outbound: list[tuple[str, int]],
+        proxy: tuple[int, AllowListProxy] | None = None,
     ) -> LearnerNetwork:
         """Relay the host's ``127.0.0.1:server_port`` into the jail of ``bwrap_pid``, and each of
-        ``outbound`` (host endpoints on loopback) from the same port on the jail's loopback."""
-        return await relay.on_relay_loop(cls._open(bwrap_pid, server_port, outbound))
+        ``outbound`` (host endpoints on loopback) from the same port on the jail's loopback;
+        with ``proxy`` (port, proxy), serve that package proxy on the jail's loopback."""
+        return await relay.on_relay_loop(cls._open(bwrap_pid, server_port, outbound, proxy))
 
     @classmethod
     async def _open(
-        cls, bwrap_pid: int, server_port: int, outbound: list[tuple[str, int]]
+        cls,
+        bwrap_pid: int,
+        server_port: int,
+        outbound: list[tuple[str, int]],
+        proxy: tuple[int, AllowListProxy] | None = None,
     ) -> LearnerNetwork:
         raise_open_files_limit()
         namespace = await jail_namespace(bwrap_pid)
@@ -86,6 +100,10 @@ class LearnerNetwork:
                 network.servers.append(
                     await relay.serve(listener, network._to_host(host, port), f"jail->{port}")
                 )
+            if proxy is not None:
+                proxy_port, package_proxy = proxy
+                listener = await network._listen_inside(proxy_port)
+                network.servers.append(await package_proxy.serve(listener))
             inbound = socket.socket(socket.AF_INET, socket.SOCK_STREAM | socket.SOCK_CLOEXEC)
             try:
                 inbound.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

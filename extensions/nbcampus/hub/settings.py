@@ -100,15 +100,32 @@ class CampusSettings(Configurable):
             return [str(local)]
         return [shutil.which("configurable-http-proxy") or "configurable-http-proxy"]
 
-    admin_users = Set(Unicode(), {"admin"}, help="Hub admins.").tag(config=True)
+    admin_users = Set(
+        Unicode(),
+        help="Hub admins. From NBCAMPUS_ADMIN_USERS (comma-separated; on Kubernetes from the "
+        "nbcampus-admins Secret); else 'admin' on one machine (the demo seeds its account) and "
+        "nobody on Kubernetes. Sign-up refuses these names: give each admin a seeded account "
+        "(accounts_file) or an SSO login.",
+    ).tag(config=True)
+
+    @default("admin_users")
+    def _default_admin_users(self) -> set[str]:
+        names = os.environ.get("NBCAMPUS_ADMIN_USERS")
+        if names is not None:
+            return {name.strip() for name in names.split(",") if name.strip()}
+        return {"admin"} if self.platform == "local" else set()
 
     accounts_file = Unicode(
-        help="JSON list of accounts to create at start-up ({username, password}); <state>/accounts.json."
+        help="JSON list of accounts to create at start-up ({username, password}). From "
+        "NBCAMPUS_ACCOUNTS_FILE (on Kubernetes, the nbcampus-admins Secret mounted in the hub); "
+        "else <state>/accounts.json."
     ).tag(config=True)
 
     @default("accounts_file")
     def _default_accounts_file(self) -> str:
-        return str(Path(self.state_dir) / "accounts.json")
+        return os.environ.get("NBCAMPUS_ACCOUNTS_FILE") or str(
+            Path(self.state_dir) / "accounts.json"
+        )
 
     enrolments_file = Unicode(
         help="JSON object: username -> course ids the service enrols at start (the demo's learners)."

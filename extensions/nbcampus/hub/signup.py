@@ -11,8 +11,12 @@ from __future__ import annotations
 from nativeauthenticator.handlers import SignUpHandler
 from tornado.escape import xhtml_escape
 
+from nbcampus.hub.reserved import is_reserved_username
+
 #: what a refused password is told, when it holds the username
 CONTAINS_USERNAME = "Your password must not contain your username: choose another one."
+#: what a reserved name (admin, root, a service's name, a look-alike) is told
+RESERVED = "This username is reserved: choose another one."
 
 
 def password_problem(username: str, password: str) -> str | None:
@@ -34,6 +38,9 @@ class CampusSignUpHandler(SignUpHandler):
         password = self.get_body_argument("signup_password", "", strip=False)
         confirmation = self.get_body_argument("signup_password_confirmation", "", strip=False)
         self._typed_username = username
+        if is_reserved_username(auth.normalize_username(username), auth.reserved_usernames):
+            self.log.warning("Sign-up refused: %r is a reserved name", username)
+            return await self._refuse(RESERVED)
         problem = password_problem(username, password)
         if problem is not None:
             return await self._refuse(problem)

@@ -14,6 +14,7 @@ from traitlets import Unicode
 from nbcampus.bwrap import give_to
 from nbcampus.hub.isolation import LearnerIsolation
 from nbcampus.hub.learner_network import LearnerNetwork, loopback_endpoint
+from nbcampus.hub.package_access import PackageHosts, PackageProxy, proxy_env
 from nbcampus.hub.server_config import with_server_config
 from nbcampus.workspace import CourseMaterials
 
@@ -30,10 +31,15 @@ class CampusSpawner(SimpleLocalProcessSpawner):
     Every server (staff too) runs in the jail of :class:`LearnerIsolation` unless its ``mode``
     is ``"none"``: its own uid, only its home writable and visible, caps on processes and memory,
     and (``LearnerIsolation.network = "namespace"``) a network of its own that reaches only the
-    hub API and the service, through relays the hub runs (:class:`LearnerNetwork`).
+    hub API and the service, through relays the hub runs (:class:`LearnerNetwork`), and,
+    where the learner's courses name package hosts, those hosts through the package proxy
+    (:class:`PackageProxy`, ``HTTPS_PROXY`` in the server's environment).
     """
 
     _network: LearnerNetwork | None = None
+    _packages: PackageHosts = PackageHosts()
+    _proxy_port: int | None = None
+    _wants_proxy = False
 
     service_api_url = Unicode(
         "", help="The nbcampus service API, e.g. http://127.0.0.1:10101/services/nbcampus/api/."
@@ -57,8 +63,12 @@ class CampusSpawner(SimpleLocalProcessSpawner):
         self._own_network = False
         home = Path(self.home_dir)
         home.mkdir(parents=True, exist_ok=True)
+        self._packages, self._proxy_port, self._wants_proxy = PackageHosts(), None, False
         if self.service_api_url:
-            written = await CourseMaterials(self.service_api_url, self.api_token).provision(home)
+            materials = CourseMaterials(self.service_api_url, self.api_token)
+            enrolments = await materials.enrolments()
+            self._packages = PackageHosts.of_enrolments(enrolments)
+            written = await materials.provision(home, enrolments)
             if written:
                 self.log.info("Gave %s %d lesson file(s)", self.user.name, len(written))
         isolation = LearnerIsolation(parent=self)
@@ -72,6 +82,8 @@ class CampusSpawner(SimpleLocalProcessSpawner):
             home.chmod(0o700)
             jail = isolation.jail(home, uid, [self.common_config_dir, self.learner_config_dir])
             self._own_network = not jail.network
+            # the package proxy's port is chosen in get_env, once the server's port is known
+            self._wants_proxy = self._own_network and bool(self._packages)
             server_cmd = self.cmd
             # LocalProcessSpawner runs self.cmd + args: the jail's command ends with the server's
             self.cmd = jail.command(list(server_cmd))
@@ -91,6 +103,12 @@ class CampusSpawner(SimpleLocalProcessSpawner):
                 how,
                 changed,
             )
+        if self._packages and not self._wants_proxy:
+            self.log.info(
+                "No package proxy for %s (courses name %s): the server shares the host's network",
+                self.user.name,
+                ", ".join(self._packages.hosts),
+            )
         await self._wait_until_listening(ip, port)
         return ip, port
 
@@ -102,8 +120,19 @@ class CampusSpawner(SimpleLocalProcessSpawner):
         return list(dict.fromkeys(endpoints))
 
     async def _open_network(self, port: int) -> None:
+        outbound = self._outbound()
+        proxy = None
+        if self._proxy_port is not None:
+            settings = PackageProxy(parent=self)
+            proxy = (self._proxy_port, settings.proxy_for(self._packages, self.user.name))
+            self.log.info(
+                "Server of %s reaches package hosts %s through the proxy on its 127.0.0.1:%d",
+                self.user.name,
+                ", ".join(self._packages.hosts),
+                self._proxy_port,
+            )
         try:
-            self._network = await LearnerNetwork.open(self.pid, port, self._outbound())
+            self._network = await LearnerNetwork.open(self.pid, port, outbound, proxy)
         except Exception:
             await super().stop(now=True)
             raise
@@ -166,6 +195,11 @@ class CampusSpawner(SimpleLocalProcessSpawner):
             env["NBCAMPUS_API_URL"] = self.service_api_url
         if getattr(self, "_own_network", False):
             env["NBCAMPUS_OWN_NETWORK"] = "1"
+        if self._wants_proxy:
+            # get_env runs once super().start() chose the server's port: the proxy avoids it
+            used = {self.port, *(p for _, p in self._outbound())}
+            self._proxy_port = PackageProxy(parent=self).port_avoiding(used)
+            env.update(proxy_env(self._proxy_port, self._packages))
         with_server_config(
             env, self.common_config_dir, self.learner_config_dir, getattr(self, "_staff", False)
         )

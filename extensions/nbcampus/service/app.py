@@ -62,6 +62,15 @@ class CampusService(Application):
     def _default_log_level(self) -> int:
         return logging.INFO
 
+    # times in the hub's log, as the hub's own lines have them
+    @default("log_format")
+    def _default_log_format(self) -> str:
+        return "[%(levelname)1.1s %(asctime)s.%(msecs).03d %(name)s] %(message)s"
+
+    @default("log_datefmt")
+    def _default_log_datefmt(self) -> str:
+        return "%Y-%m-%d %H:%M:%S"
+
     db_url = Unicode(
         help="SQLAlchemy URL of the service database. From NBCAMPUS_DB_URL, else SQLite in the state dir."
     ).tag(config=True)
@@ -111,6 +120,21 @@ class CampusService(Application):
     def _default_exchange_dir(self) -> str:
         return str(Path(self.state_dir) / "exchange")
 
+    release_cache_dir = Unicode(
+        help="A private folder keeping made exercise releases (learner's files and grading key) "
+        "by the hash of their source, so that a course published again, by another replica or "
+        "another school of this machine, is not run through nbgrader again. Off when empty. "
+        "From NBCAMPUS_RELEASE_CACHE."
+    ).tag(config=True)
+
+    @default("release_cache_dir")
+    def _default_release_cache_dir(self) -> str:
+        return os.environ.get("NBCAMPUS_RELEASE_CACHE", "")
+
+    @property
+    def release_cache(self) -> Path | None:
+        return Path(self.release_cache_dir) if self.release_cache_dir else None
+
     max_upload_bytes = Integer(
         20 * 1024 * 1024, help="Largest upload (compressed or not), in bytes."
     ).tag(config=True)
@@ -145,6 +169,16 @@ class CampusService(Application):
         "Turn off when graders run on their own (`nbcampus grader`).",
     ).tag(config=True)
 
+    discussion_posts_per_window = Integer(
+        10,
+        help="How many posts (threads and replies) a member may write in a course per "
+        "discussion_window_seconds; mentors and staff are not limited.",
+    ).tag(config=True)
+
+    discussion_window_seconds = Integer(
+        60, help="The window of the discussion rate limit, in seconds."
+    ).tag(config=True)
+
     db_threads = Integer(8, help="Threads running database work off the event loop.").tag(
         config=True
     )
@@ -170,7 +204,12 @@ class CampusService(Application):
     def publish(self) -> None:
         """Publish the course folders and seed the enrolments file (at start, under the lock)."""
         if self.courses_dir:
-            report = sync_catalog(self.db, self.courses_dir, exchange_dir=Path(self.exchange_dir))
+            report = sync_catalog(
+                self.db,
+                self.courses_dir,
+                exchange_dir=Path(self.exchange_dir),
+                release_cache=self.release_cache,
+            )
             self.log.info("Catalog: published %s, unchanged %s", report.published, report.unchanged)
             for course_id, problems in report.rejected.items():
                 for problem in problems:

@@ -26,6 +26,7 @@ from nbcampus.service.schemas import (
     catalog,
     certificates,
     common,
+    discussion,
     enrolment,
     exchange,
     grading,
@@ -42,6 +43,7 @@ SCHEMA_MODULES: list[ModuleType] = [
     grading,
     progress,
     certificates,
+    discussion,
 ]
 PARAMETERS = {
     "course": "a course id",
@@ -52,6 +54,9 @@ PARAMETERS = {
     "quiz": "a quiz id",
     "section": "enrolment, activity, grades, quiz_items or at_risk",
     "certificate": "a certificate id",
+    "thread": "a discussion thread id",
+    "post": "a discussion post id",
+    "session": "a live session id",
 }
 REASONS = {
     200: "OK",
@@ -63,6 +68,7 @@ REASONS = {
     404: "not found",
     409: "conflict",
     413: "too large",
+    429: "too many requests",
 }
 
 
@@ -199,7 +205,7 @@ def openapi_document(
             "title": "nbcampus service",
             "version": __version__,
             "description": "The school's API: catalog, enrolment, deadlines, exchange, grading, "
-            "quizzes, progress and certificates. Authenticate with a JupyterHub token "
+            "quizzes, progress, certificates and discussions. Authenticate with a JupyterHub token "
             "('Authorization: token ...') or the service's OAuth cookie. Errors answer "
             "{status, message}; a 400's message names the field.",
         },

@@ -15,6 +15,14 @@ from nbcampus.school.exchange.api import Submission
 from nbcampus.school.grading.api import Grade
 
 
+def _fixed_ids(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
+    """Cell ids that are the same at every write (nbformat makes random ones): the same course
+    gives the same bytes, so its exercises are made once per run (the release cache)."""
+    for n, cell in enumerate(nb.cells):
+        cell.id = f"{name}-{n}"
+    return nb
+
+
 def _exercise_notebook() -> nbformat.NotebookNode:
     nb = nbformat.v4.new_notebook()
     nb.cells = [
@@ -76,9 +84,9 @@ def write_course(
     (folder / "source" / "ex1").mkdir(parents=True)
     (folder / "quizzes").mkdir()
     lesson = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Lesson 1")])
-    nbformat.write(lesson, folder / "lessons" / "lesson1.ipynb")
-    nbformat.write(_exercise_notebook(), folder / "source" / "ex1" / "ex1.ipynb")
-    nbformat.write(_quiz_notebook(), folder / "quizzes" / "quiz1.ipynb")
+    nbformat.write(_fixed_ids(lesson, "lesson1"), folder / "lessons" / "lesson1.ipynb")
+    nbformat.write(_fixed_ids(_exercise_notebook(), "ex1"), folder / "source" / "ex1" / "ex1.ipynb")
+    nbformat.write(_fixed_ids(_quiz_notebook(), "quiz1"), folder / "quizzes" / "quiz1.ipynb")
     enrolment = enrolment or {"rule": "open"}
     if roster is not None:
         (folder / "roster.csv").write_text("username\n" + "".join(f"{u}\n" for u in roster))

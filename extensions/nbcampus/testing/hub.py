@@ -12,6 +12,7 @@ import time
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 
 import requests
@@ -28,7 +29,8 @@ OUTPUT_DIR = ROOT / "test-output"
 PG_URL = os.environ.get("NBCAMPUS_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 PASSWORD = "correct-horse-battery-9"
 #: accounts of ``running_campus``: an admin, the instructor of every test course, a TA and a
-#: training manager of open-mooc (and of the self-paced cohort of spoc), and three learners
+#: training manager of open-mooc (and of the self-paced cohort of spoc, and mentor of forum),
+#: and three learners
 PEOPLE = ["admin", "teacher", "ta", "manager", "ana", "bo", "cy"]
 
 
@@ -240,15 +242,21 @@ def stop_hub(process: subprocess.Popen) -> None:
 
 @contextmanager
 def running_campus(
-    state: Path, db_kind: str = "sqlite", name: str = "campus", service_config: str = ""
+    state: Path,
+    db_kind: str = "sqlite",
+    name: str = "campus",
+    service_config: str = "",
+    env_extra: dict[str, str] | None = None,
+    open_mooc: dict | None = None,
 ):
     """A hub with the service on the test courses; yields a School with ``tokens`` and
     ``service_port``. The hub (and with it the service) stops on exit.
 
     ``service_config`` is the text of the service's traitlets config file; by default the service
-    queues grading jobs but runs no grader (tests that grade say so)."""
+    queues grading jobs but runs no grader (tests that grade say so). ``env_extra`` goes into
+    the hub's environment, ``open_mooc`` into open-mooc's course file (e.g. ``packages``)."""
     courses = state / "courses"
-    write_course(courses, "open-mooc", tas=["ta"])
+    write_course(courses, "open-mooc", tas=["ta"], **(open_mooc or {}))
     write_course(
         courses,
         "spoc",
@@ -268,6 +276,17 @@ def running_campus(
         enrolment={"rule": "invite", "invite_codes": ["ROSTER-ONLY"], "seat_cap": 5},
     )
     write_course(courses, "closed", due_offset_days=0, hard_close_days=0)
+    # discussions: two runs (spring now, autumn later), divided by cohort; manager mentors
+    today = date.today()
+    runs = [
+        {
+            "id": "spring",
+            "start": str(today - timedelta(days=5)),
+            "end": str(today + timedelta(60)),
+        },
+        {"id": "autumn", "start": str(today + timedelta(90)), "end": str(today + timedelta(150))},
+    ]
+    write_course(courses, "forum", pacing={"mode": "cohort", "runs": runs}, mentors=["manager"])
     (state / "accounts.json").write_text(
         json.dumps([{"username": u, "password": PASSWORD} for u in PEOPLE])
     )
@@ -280,6 +299,7 @@ def running_campus(
         "NBCAMPUS_SERVICE_PORT": str(service_port),
         # the manager reads all of open-mooc and one cohort of spoc
         "NBCAMPUS_TRAINING_MANAGERS": json.dumps({"manager": ["open-mooc", "spoc/self-paced"]}),
+        **(env_extra or {}),
     }
     schema = None
     if db_kind == "postgresql":

@@ -34,8 +34,13 @@ ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,48}$")
 
 
 def new_id() -> str:
-    """An unguessable certificate id (144 random bits)."""
-    return secrets.token_urlsafe(18)
+    """An unguessable certificate id (144 random bits) that never begins with "-", so that it can
+    be typed after a command (``nbcampus certificates revoke ID``) without being read as an
+    option."""
+    while True:
+        cert_id = secrets.token_urlsafe(18)
+        if not cert_id.startswith("-"):
+            return cert_id
 
 
 @dataclass

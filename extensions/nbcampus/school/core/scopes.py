@@ -3,8 +3,10 @@
 Scopes are per course: ``custom:nbcampus:teach:<course>`` (instructors: release, extend,
 enrol), ``custom:nbcampus:grade:<course>`` (TAs and instructors: grading only) and
 ``custom:nbcampus:report:<course>`` (training managers and instructors), whose subscopes
-``custom:nbcampus:report:<course>:<cohort>`` let a training manager read one cohort only. Every
-hub user holds
+``custom:nbcampus:report:<course>:<cohort>`` let a training manager read one cohort only.
+Discussions add ``custom:nbcampus:moderate:<course>`` (mentors: answer, accept, pin, close,
+hide, mute) and ``custom:nbcampus:community:<course>`` (community managers: moderation plus
+announcements); teach includes community, which includes moderate. Every hub user holds
 ``custom:nbcampus:learn`` (catalog, own enrolments, own work); admins hold ``custom:nbcampus:admin``.
 """
 
@@ -15,11 +17,21 @@ from collections.abc import Iterable, Mapping
 PREFIX = "custom:nbcampus"
 LEARN = f"{PREFIX}:learn"
 ADMIN = f"{PREFIX}:admin"
-COURSE_ACTIONS = ("teach", "grade", "report")
+COURSE_ACTIONS = ("teach", "grade", "report", "community", "moderate")
+#: the actions of the people who see learners' work (submissions, grades, reports)
+STAFF_ACTIONS = ("teach", "grade", "report")
+#: what each course action is implied by (teach implies all; hubs may not expand subscopes)
+IMPLIED_BY = {
+    "grade": ("teach",),
+    "report": ("teach",),
+    "community": ("teach",),
+    # TAs and instructors moderate their course's discussions too
+    "moderate": ("community", "grade", "teach"),
+}
 
 
 def course_scope(action: str, course_id: str) -> str:
-    """The scope allowing ``action`` (teach, grade, report) on one course."""
+    """The scope allowing ``action`` (teach, grade, report, community, moderate) on a course."""
     if action not in COURSE_ACTIONS:
         raise ValueError(f"unknown course action {action!r}")
     return f"{PREFIX}:{action}:{course_id}"
@@ -33,8 +45,8 @@ def cohort_scope(course_id: str, cohort: str) -> str:
 def custom_scopes(
     course_ids: Iterable[str], cohorts: Mapping[str, Iterable[str]] | None = None
 ) -> dict[str, dict[str, object]]:
-    """JupyterHub ``custom_scopes`` for these courses, with teach including grade and report,
-    and report including the report scope of each cohort in ``cohorts`` (course id -> names)."""
+    """JupyterHub ``custom_scopes`` for these courses, with teach including grade, report and
+    community, community including moderate, and report including the report scope of each cohort in ``cohorts`` (course id -> names)."""
     scopes: dict[str, dict[str, object]] = {
         LEARN: {"description": "Browse the nbcampus catalog, enrol, and work on your own courses."},
         ADMIN: {"description": "Administer every nbcampus course."},
@@ -50,9 +62,19 @@ def custom_scopes(
         scopes[report] = {"description": f"Read reports of course {course_id}."}
         if per_cohort:
             scopes[report]["subscopes"] = per_cohort
+        moderate = course_scope("moderate", course_id)
+        community = course_scope("community", course_id)
+        scopes[moderate] = {
+            "description": f"Answer and moderate the discussions of course {course_id}."
+        }
+        scopes[community] = {
+            "description": f"Manage the community of course {course_id}: moderation, "
+            "announcements.",
+            "subscopes": [moderate],
+        }
         scopes[course_scope("teach", course_id)] = {
             "description": f"Teach course {course_id}: release, deadlines, enrolment.",
-            "subscopes": [grade, report],
+            "subscopes": [grade, report, community],
         }
     return scopes
 
@@ -71,9 +93,8 @@ class Permissions:
         if action == "learn":
             return LEARN in self.scopes
         wanted = {course_scope(action, course_id)}
-        if action in ("grade", "report"):
-            # teach implies grade and report even where the hub did not expand subscopes
-            wanted.add(course_scope("teach", course_id))
+        # implied actions count even where the hub did not expand subscopes
+        wanted.update(course_scope(a, course_id) for a in IMPLIED_BY.get(action, ()))
         return bool(wanted & self.scopes)
 
     def report_cohorts(self, course_id: str) -> frozenset[str] | None:
@@ -89,14 +110,15 @@ class Permissions:
         )
 
     def staff_courses(self) -> set[str]:
-        """Courses this caller teaches, grades or reports on."""
+        """Courses this caller teaches, grades or reports on (moderating discussions is not
+        enough: mentors see no submissions)."""
         found = set()
         for scope in self.scopes:
             parts = scope.split(":")
             if (
                 len(parts) == 4
                 and parts[:2] == ["custom", "nbcampus"]
-                and parts[2] in COURSE_ACTIONS
+                and parts[2] in STAFF_ACTIONS
             ):
                 found.add(parts[3])
         return found

@@ -16,7 +16,10 @@ defines them:
   ``grading.pass_score`` percent (50 when the course file sets none) and every module's quiz has
   been attempted; *completed at* is the latest of those passing submissions and first quiz
   attempts, and *days to complete* counts from the enrolment;
-- *discussion messages*: not available (None): nbcampus has no discussion yet;
+- *discussion*: messages posted, questions asked and answered, the median minutes to a
+  question's first answer (cohorts) and the distinct members a learner exchanged with
+  (``discussion_connections``), live sessions attended, as the discussion package measures
+  them (``discussion/figures.py``);
 - *certificates*: issued and not revoked, counted by the certificates package and given to the
   reports by their caller (certificates sit above progress).
 """
@@ -33,6 +36,12 @@ from sqlalchemy.orm import Session
 
 from nbcampus.school.catalog.api import Cohort
 from nbcampus.school.core.api import utcnow
+from nbcampus.school.discussion.api import (
+    COHORT_MEASURES,
+    LEARNER_MEASURES,
+    cohort_figures,
+    learner_figures,
+)
 from nbcampus.school.enrolment.api import Enrolment
 from nbcampus.school.progress.lines import (
     ALL_COHORTS,
@@ -96,13 +105,16 @@ def learner_report(
                 "completed": None if r["completed"] is None else bool(r["completed"]),
                 "completed_at": r["completed_at"].isoformat() if r["completed_at"] else None,
                 "days_to_complete": _days(r["enrolled_at"], r["completed_at"]),
-                "discussion_messages": None,
+                **dict.fromkeys(LEARNER_MEASURES, 0),
                 "certificates": (
                     None if certificates is None else certificates.get(r["username"], 0)
                 ),
             }
         )
         rows.append(row)
+    figures = learner_figures(session, course_id, {row["username"] for row in rows})
+    for row in rows:
+        row.update(figures.get(row["username"], {}))
     return rows
 
 
@@ -122,7 +134,7 @@ def _cohort_columns(plan: ReportPlan) -> list[str]:
         "graded_learners",
         "grade_average",
         *(f"grades_{low}_{high}" for low, high in BUCKETS),
-        "discussion_messages",
+        *COHORT_MEASURES,
         "certificates_issued",
     ]
 
@@ -148,7 +160,7 @@ def learner_columns(plan: ReportPlan) -> list[str]:
         "completed",
         "completed_at",
         "days_to_complete",
-        "discussion_messages",
+        *LEARNER_MEASURES,
         "certificates",
     ]
 
@@ -226,6 +238,10 @@ def cohort_report(
         [d for ds in durations.values() for d in ds],
         None if certificates is None else {ALL_COHORTS: sum(certificates.values())},
     )
+    discussion, discussion_total = cohort_figures(session, course_id, cohorts)
+    for row in rows:
+        row.update(discussion.get(row["cohort"], {}))
+    total.update(discussion_total)
     return {"course": course_id, "columns": _cohort_columns(plan), "cohorts": rows, "total": total}
 
 
@@ -256,6 +272,6 @@ def _cohort_row(plan, name, r, durations, certificates) -> dict[str, Any]:
     row["grade_average"] = round(score_sum / graded, 1) if graded else None
     for i, (low, high) in enumerate(BUCKETS):
         row[f"grades_{low}_{high}"] = get(f"b{i}")
-    row["discussion_messages"] = None
+    row.update(dict.fromkeys(COHORT_MEASURES, 0), median_minutes_to_first_answer=None)
     row["certificates_issued"] = None if certificates is None else certificates.get(name, 0)
     return row

@@ -99,10 +99,13 @@ def publish_course(session: Session, course: Course, actor: str = "system") -> b
     return True
 
 
-def release_materials(db, course: Course, exchange_dir: Path) -> list[str]:
+def release_materials(
+    db, course: Course, exchange_dir: Path, release_cache: Path | None = None
+) -> list[str]:
     """Release the course's lessons and generated exercises whose sources changed.
 
-    An assignment an instructor released by hand (no source hash) is left as it is.
+    An assignment an instructor released by hand (no source hash) is left as it is. With
+    ``release_cache``, exercises made before from the same source are not made again.
     """
     done = []
     wanted = {LESSONS: None}
@@ -126,7 +129,9 @@ def release_materials(db, course: Course, exchange_dir: Path) -> list[str]:
                 continue
         key = None
         if files is None:
-            files, key = generate_release(course.path / "source" / item, course.id)
+            files, key = generate_release(
+                course.path / "source" / item, course.id, cache=release_cache
+            )
         with db.session() as session:
             record = exchange.release(
                 session, exchange_dir, course.id, item, files, actor="system", source_hash=digest
@@ -167,11 +172,16 @@ def seed_enrolments(db, enrolments: dict[str, list[str]]) -> list[str]:
 
 
 def sync_catalog(
-    db, courses_dir: str | Path, actor: str = "system", exchange_dir: Path | None = None
+    db,
+    courses_dir: str | Path,
+    actor: str = "system",
+    exchange_dir: Path | None = None,
+    release_cache: Path | None = None,
 ) -> SyncReport:
     """Publish every course folder under ``courses_dir``; each in its own transaction.
 
-    With ``exchange_dir``, lessons and exercises are released too (exercises made by nbgrader).
+    With ``exchange_dir``, lessons and exercises are released too (exercises made by nbgrader,
+    or taken from ``release_cache`` where made before from the same source).
     """
     report = SyncReport()
     published = []
@@ -189,7 +199,9 @@ def sync_catalog(
     if exchange_dir is not None and published:
         # nbgrader runs as a subprocess per assignment: one course per core at a time
         with ThreadPoolExecutor(max(1, min(len(published), os.cpu_count() or 1))) as pool:
-            done = pool.map(lambda c: release_materials(db, c, exchange_dir), published)
+            done = pool.map(
+                lambda c: release_materials(db, c, exchange_dir, release_cache), published
+            )
             for course, items in zip(published, done, strict=True):
                 report.released[course.id] = items
     return report

@@ -72,7 +72,7 @@ def generate_assignment(
 
 
 def generate_release(
-    source: Path, course_id: str, timeout: float = 300
+    source: Path, course_id: str, timeout: float = 300, cache: Path | None = None
 ) -> tuple[dict[str, bytes], bytes]:
     """Run ``nbgrader generate_assignment`` on the folder ``source`` (named after the assignment).
 
@@ -82,6 +82,6 @@ def generate_release(
     autograde``; here its failure becomes a 422.
     """
     try:
-        return keys.generate_release(source, course_id, timeout)
+        return keys.generate_release(source, course_id, timeout, cache)
     except keys.KeyMakingError as e:
         raise CampusError(str(e), status=422) from e

@@ -9,15 +9,29 @@ from nbcampus.service.api import (
     catalog,
     certificates,
     deadlines,
+    discussion,
     enrolment,
     exchange,
     grading,
     meta,
     progress,
     quizzes,
+    sessions,
 )
 
-MODULES = [meta, catalog, enrolment, deadlines, exchange, quizzes, grading, progress, certificates]
+MODULES = [
+    meta,
+    catalog,
+    enrolment,
+    deadlines,
+    exchange,
+    quizzes,
+    grading,
+    progress,
+    certificates,
+    discussion,
+    sessions,
+]
 
 #: (path template as in the OpenAPI document, handler), in the document's order
 ROUTES: list[tuple[str, type[web.RequestHandler]]] = [

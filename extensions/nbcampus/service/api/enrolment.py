@@ -7,6 +7,7 @@ import io
 
 from tornado import web
 
+from nbcampus.course.packages import package_hosts, package_index
 from nbcampus.school.catalog.api import get_course
 from nbcampus.school.core.api import course_audit
 from nbcampus.school.deadlines.api import resolve_deadlines
@@ -195,6 +196,10 @@ class MyEnrolmentsHandler(APIHandler):
                 course = get_course(session, enrolment.course_id)
                 view = enrolment_view(enrolment)
                 view["title"] = course.title
+                view["packages"] = {
+                    "hosts": package_hosts(course.data),
+                    "index_url": package_index(course.data),
+                }
                 view["deadlines"] = [
                     d.as_json() for d in resolve_deadlines(session, course.data, enrolment).values()
                 ]

@@ -42,7 +42,11 @@ class SyncHandler(APIHandler):
         report = await loop.run_in_executor(
             campus.executor,
             lambda: sync_catalog(
-                self.db, campus.courses_dir, self.username, Path(campus.exchange_dir)
+                self.db,
+                campus.courses_dir,
+                self.username,
+                Path(campus.exchange_dir),
+                campus.release_cache,
             ),
         )
         self.write_json(

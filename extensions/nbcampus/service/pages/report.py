@@ -92,8 +92,11 @@ def render(data: dict[str, Any], api_url: str, cohort: str | None) -> str:
     cohort_csv = xhtml_escape(f"{base}?format=csv{query}")
     learners_csv = xhtml_escape(f"{base}/learners?format=csv{query}")
     certificates = total["certificates_issued"]
+    median = total["median_minutes_to_first_answer"]
     facts = (
-        f"<p>Discussion messages: not available (nbcampus has no discussion yet). "
+        f"<p>Discussion: {total['discussion_messages']} messages, {total['questions_asked']} "
+        f"questions ({total['questions_answered']} answered; median time to the first answer: "
+        f"{'none yet' if median is None else f'{median} min'}). "
         f"Certificates issued: {'not available' if certificates is None else certificates}.</p>"
     )
     shown, enrolled = len(data["learners"]), total["enrolled"]

@@ -72,7 +72,15 @@ MY_ENROLMENTS = obj(
     {
         "username": STRING,
         "enrolments": array(
-            obj({**_ENROLMENT_FIELDS, "title": STRING, "deadlines": array(DEADLINE)})
+            obj(
+                {
+                    **_ENROLMENT_FIELDS,
+                    "title": STRING,
+                    "deadlines": array(DEADLINE),
+                    # the package hosts the course lets learners' servers reach ([]: none)
+                    "packages": obj({"hosts": array(STRING), "index_url": nullable(STRING)}),
+                }
+            )
         ),
     }
 )

@@ -86,7 +86,12 @@ LEARNER_LINE = open_obj(
         "completed": nullable(BOOLEAN),
         "completed_at": nullable(TIME),
         "days_to_complete": nullable(NUMBER),
-        "discussion_messages": nullable(INTEGER),
+        # discussions (school/discussion/figures.py)
+        "discussion_messages": INTEGER,
+        "questions_asked": INTEGER,
+        "questions_answered": INTEGER,
+        "discussion_connections": INTEGER,
+        "sessions_attended": INTEGER,
         "certificates": nullable(INTEGER),
     }
 )

@@ -9,6 +9,7 @@ from nbcampus.school.certificates import models as _certificates  # noqa: F401
 from nbcampus.school.core.audit import AuditEvent  # noqa: F401
 from nbcampus.school.core.models import Base
 from nbcampus.school.deadlines import models as _deadlines  # noqa: F401
+from nbcampus.school.discussion import models as _discussion  # noqa: F401
 from nbcampus.school.enrolment import models as _enrolment  # noqa: F401
 from nbcampus.school.exchange import models as _exchange  # noqa: F401
 from nbcampus.school.grading import models as _grading  # noqa: F401

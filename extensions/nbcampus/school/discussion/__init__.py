@@ -1,0 +1,1 @@
+"""Course discussions: threads with a place, replies and comments, moderation."""
