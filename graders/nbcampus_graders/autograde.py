@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import atexit
 import base64
-import copy
 import functools
 import os
 import shutil
@@ -36,7 +35,6 @@ from nbgrader import utils
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import (
     CheckCellMetadata,
-    ClearHiddenTests,
     ClearOutput,
     DeduplicateIds,
     LimitOutput,
@@ -47,9 +45,9 @@ from traitlets.config import Config
 
 from .execute import NOT_RUN, CampusExecute
 from .feedback import feedback_html
-from .guard import rewrite_test_cell
 from .kernel import Zygote
 from .sandbox import Sandbox
+from .view import learner_view
 
 # nbgrader runs the `alembic` command (a new interpreter, ~0.4 s) on every Gradebook it opens, to
 # learn its own schema version; it cannot change while a grader runs, so ask once per process.
@@ -289,74 +287,3 @@ def grade(task: GradingTask) -> GradingResult:
         if job is not None:
             shutil.rmtree(job, ignore_errors=True)
         shutil.rmtree(root, ignore_errors=True)
-
-
-def learner_view(nb: NotebookNode, sources: dict[str, str]) -> NotebookNode:
-    """The executed notebook as the learner may see it: hidden tests removed, source and output.
-
-    A test cell that held hidden tests shows the released source and, instead of its outputs,
-    only whether it passed. Any other output line quoting a hidden test line is redacted.
-    """
-    view = copy.deepcopy(nb)
-    hidden_lines: set[str] = set()
-    clear = ClearHiddenTests()
-    for cell in view.cells:
-        if not utils.is_grade(cell) or utils.is_solution(cell):
-            continue
-        source = sources.get(cell.metadata.nbgrader["grade_id"], cell.source)
-        stripped = copy.deepcopy(cell)
-        stripped.source = source
-        stripped, _ = clear.preprocess_cell(stripped, {}, 0)
-        if stripped.source != source:
-            # as written, and as the grader ran it (rewritten asserts)
-            for full, kept_source in (
-                (source, stripped.source),
-                (
-                    rewrite_test_cell(source, "x") or "",
-                    rewrite_test_cell(stripped.source, "x") or "",
-                ),
-            ):
-                kept = {line.strip() for line in kept_source.splitlines()}
-                hidden_lines |= {
-                    line.strip()
-                    for line in full.splitlines()
-                    if len(line.strip()) >= 6 and line.strip() not in kept
-                }
-            failed = (
-                any(
-                    o.output_type == "error" or (o.output_type == "stream" and o.name == "stderr")
-                    for o in cell.get("outputs", [])
-                )
-                or cell.metadata.get("nbcampus", {}).get("status") != "ok"
-            )
-            cell.source = stripped.source
-            cell.outputs = [
-                NotebookNode(
-                    output_type="stream",
-                    name="stdout",
-                    text="Hidden tests: " + ("FAILED\n" if failed else "passed\n"),
-                )
-            ]
-    if hidden_lines:
-        for cell in view.cells:
-            for output in cell.get("outputs", []):
-                _redact(output, hidden_lines)
-    for cell in view.cells:
-        cell.metadata.pop("nbcampus", None)
-    return view
-
-
-def _redact(output: NotebookNode, hidden: set[str]) -> None:
-    def clean(text: str) -> str:
-        return "\n".join(
-            "[hidden test redacted]" if any(h in line for h in hidden) else line
-            for line in text.split("\n")
-        )
-
-    if "text" in output:
-        output.text = clean(output.text)
-    if "traceback" in output:
-        output.traceback = [clean(line) for line in output.traceback]
-    for mime, value in list(output.get("data", {}).items()):
-        if isinstance(value, str):
-            output.data[mime] = clean(value)

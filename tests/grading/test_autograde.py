@@ -95,6 +95,24 @@ def test_hidden_tests_never_reach_the_learners_feedback(ex1):
     assert "double(-1)" in base64.b64decode(wrong.graded["ex1.ipynb"]).decode()
 
 
+def test_a_visible_test_failure_shows_its_error_and_traceback_never_the_hidden_tests(ex1):
+    """A blank submission: the visible test raises NotImplementedError, which the learner must
+    see (message and traceback to their own code), not only "Hidden tests: FAILED"."""
+    files, key = ex1
+    blank = run_grade(key, files)  # the released notebook as is: raise NotImplementedError()
+    page = text_of(blank.feedback["ex1.html"])
+    error = page[page.index("Traceback (most recent call last)") :]
+    assert "----> 1 assert double(2) == 4" in error and "raise NotImplementedError()" in error
+    assert "NotImplementedError" in error.split("raise NotImplementedError()", 1)[1]
+    assert "Hidden tests: not run" in page
+    assert "double(-1)" not in page and "HIDDEN TESTS" not in page and "_nbcampus" not in page
+    # an error raised by the learner's code under a hidden test shows nothing of that test
+    picky = "def double(x):\n    if x < 0:\n        raise ValueError('negative')\n    return 2 * x"
+    hidden = text_of(run_grade(key, answer(files, picky)).feedback["ex1.html"])
+    assert "Hidden tests: FAILED" in hidden
+    assert "double(-1)" not in hidden and "_nbcampus" not in hidden
+
+
 def test_a_leaked_hidden_test_line_is_redacted_from_later_outputs(ex1):
     files, key = ex1
 

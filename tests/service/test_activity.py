@@ -19,6 +19,7 @@ from nbcampus.school.progress.activity import (
     parse_events,
     record_activity,
 )
+from nbcampus.school.progress.api import LESSON_DONE_SECONDS, my_lessons
 from nbcampus.school.progress.models import ActivityEvent
 from nbcampus.school.publishing.catalog import publish_course
 
@@ -194,3 +195,52 @@ def test_my_notebooks_sum_my_own_activity_per_notebook(database, course):
     assert [(n["notebook"], n["seconds"], n["executions"]) for n in ana] == [(lesson, 90, 4)]
     assert datetime.fromisoformat(ana[0]["first_at"]) <= datetime.fromisoformat(ana[0]["last_at"])
     assert [n["notebook"] for n in bo] == [exercise] and cy == []
+
+
+def test_a_lesson_goes_from_not_started_to_in_progress_to_done(database, course):
+    """Opened: in progress; a minute of work in it, or a cell run: done (the panel counts
+    done lessons in the course's completion, so 100% never sits beside a lesson not started)."""
+    lesson = "open-mooc/lessons/lesson1.ipynb"
+
+    def status():
+        with database.session(readonly=True) as session:
+            (only,) = my_lessons(session, "ana", "open-mooc")
+        assert only["file"] == "lessons/lesson1.ipynb" and only["module"] == "week1"
+        return only["status"]
+
+    def record(**event):
+        with database.session() as session:
+            record_activity(
+                session,
+                "ana",
+                parse_events({"events": [{"course_id": "open-mooc", "notebook": lesson, **event}]}),
+            )
+
+    assert status() == "not started"
+    record(kind="open")
+    assert status() == "in progress"
+    record(kind="active", seconds=LESSON_DONE_SECONDS - 15)
+    assert status() == "in progress"
+    record(kind="active", seconds=15)
+    assert status() == "done"
+    # a cell run is enough
+    with database.session() as session:
+        rules.enrol(session, "open-mooc", rules.Learner("bo"))
+        record_activity(
+            session,
+            "bo",
+            parse_events(
+                {
+                    "events": [
+                        {
+                            "course_id": "open-mooc",
+                            "notebook": lesson,
+                            "kind": "execute",
+                            "count": 1,
+                        }
+                    ]
+                }
+            ),
+        )
+    with database.session(readonly=True) as session:
+        assert my_lessons(session, "bo", "open-mooc")[0]["status"] == "done"

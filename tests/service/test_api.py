@@ -6,6 +6,7 @@ SQLite and once on PostgreSQL.
 
 from __future__ import annotations
 
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
@@ -14,6 +15,7 @@ import requests
 
 from nbcampus.service.app import ROUTES
 from nbcampus.service.openapi import openapi_document
+from nbcampus.testing import LoginFailed
 
 from .conftest import call
 
@@ -231,3 +233,28 @@ def test_browsers_log_in_with_hub_oauth_and_posts_need_xsrf(campus):
         f"{campus.url}services/nbcampus/api/courses/open-mooc/enrolments", json={}
     )
     assert forged.status_code in (401, 403) and forged.json()["message"]
+
+
+def test_sign_up_refuses_the_username_as_password_keeps_the_name_and_logs_the_learner_in(campus):
+    name = f"newcomer{uuid.uuid4().hex[:6]}"
+    # the password is the username: refused, with the reason, and the name stays in the form
+    session, page = campus.sign_up(name, name)
+    assert page.status_code == 200 and "must not contain your username" in page.text
+    assert f'value="{name}"' in page.text
+    assert whoami(campus, session).status_code in (401, 403)
+    with pytest.raises(LoginFailed):
+        campus.login(name, name)
+    # a mismatched confirmation keeps the name too
+    _, page = campus.sign_up(name, "a-long-passphrase-42", confirmation="something-else-42")
+    assert "did not match" in page.text and f'value="{name}"' in page.text
+    # a good password: the new learner is signed in at once, no second form to fill in
+    session, page = campus.sign_up(name, "a-long-passphrase-42")
+    assert page.status_code == 302  # on to the hub's next page, as after a login
+    me = whoami(campus, session)
+    assert me.status_code == 200 and me.json()["name"] == name, (page.url, page.text[:300])
+
+
+def whoami(campus, session):
+    """The hub's answer about the session's user (its cookie, with the XSRF token it needs)."""
+    xsrf = session.cookies.get("_xsrf", path="/hub/") or session.cookies.get("_xsrf")
+    return session.get(f"{campus.url}hub/api/user", headers={"X-XSRFToken": xsrf or ""})

@@ -606,6 +606,21 @@ def test_cli_verify_offline_accepts_the_genuine_and_refuses_the_rest(school, tmp
         assert bad.returncode == 1 and "INVALID:" in bad.stderr and message in bad.stderr, name
 
 
+def test_the_verify_page_shows_readable_times_not_iso_timestamps():
+    from nbcampus.service.pages import verify as page
+
+    stamp = "2026-11-01T09:05:07.123456+00:00"
+    result = {
+        "status": "revoked",
+        "id": "x",
+        "revoked_at": "2026-12-01T10:00:00.654321+00:00",
+        "reason": "typo",
+        "certificate": {"id": "x", "number": 1, "course_id": "c", "issued_at": stamp},
+    }
+    html = page.render(result, issuer="school", json_url="/j", key_url="/k")
+    assert "2026-11-01 09:05 UTC" in html and ".123456" not in html and "T09:05" not in html
+
+
 def test_ids_never_begin_with_a_dash_so_the_command_line_reads_them_as_ids():
     # one token_urlsafe in 64 begins with "-", which `nbcampus certificates revoke ID` took for an
     # option (a red CI run); 2,000 draws hold about 31 such ids if nothing prevents them

@@ -118,6 +118,38 @@ def _auth(token):
     return {"Authorization": f"token {token}"}
 
 
+def test_the_panels_pdf_link_opens_in_a_browser_that_only_logged_in_to_the_hub(campus):
+    """The panel's "PDF" link is followed by a browser holding the hub's cookie only (no
+    service cookie yet, no token): it must go through the hub's OAuth, not answer 401."""
+    name = f"cert-browser-{uuid.uuid4().hex[:6]}"
+    password = "a-long-passphrase-42"
+    _, signed_up = campus.sign_up(name, password)
+    assert signed_up.status_code == 302, signed_up.text  # signed in and sent on
+    token = campus.user_token(name, campus.tokens["admin"])
+    r = campus.api(token, "POST", "courses/open-mooc/enrolments", json={})
+    assert r.status_code == 201, r.text
+    r = call(
+        campus,
+        "teacher",
+        "PATCH",
+        f"courses/open-mooc/enrolments/{name}",
+        json={"track": "verified", "reason": "paid"},
+    )
+    assert r.status_code == 200, r.text
+    full_marks_on_ex1(campus, name)
+    assert campus.api(token, "POST", QUIZ, json={"answers": {"q1": 1}}).status_code == 201
+    (cert,) = mine(campus, token)
+    link = campus.url.rstrip("/") + cert["pdf_url"]
+
+    browser = campus.login(name, password)
+    pdf = browser.get(link, timeout=60)
+    assert pdf.status_code == 200, (pdf.status_code, pdf.text[:300])
+    assert pdf.headers["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF-")
+    # another learner's browser, logged in the same way, learns nothing
+    stranger = campus.login("cy").get(link, timeout=60)
+    assert stranger.status_code == 404 and b"%PDF" not in stranger.content
+
+
 def test_learners_and_tas_may_not_issue_or_revoke(campus, people):
     (winner, wtoken), (other, otoken) = people["winner"], people["other"]
     (cert,) = mine(campus, wtoken)

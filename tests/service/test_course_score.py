@@ -15,6 +15,7 @@ from nbcampus.school.catalog.api import CourseRecord
 from nbcampus.school.certificates.api import evaluate
 from nbcampus.school.core.api import utcnow
 from nbcampus.school.enrolment.api import Enrolment
+from nbcampus.school.grading.api import counted_attempt, current_grades
 from nbcampus.school.progress.api import ScoreRule, course_scores, learner_report
 from nbcampus.school.quizzes.api import QuizAttempt, QuizRecord
 from nbcampus.testing import add_graded_submission
@@ -165,3 +166,29 @@ def test_a_course_without_quiz_points_scores_assignments_only():
     assert rule.score({"a1": (10.0, 10.0)}, {"week1-quiz": 2.0}) == pytest.approx(25.0)
     nothing = ScoreRule.of({"modules": []}, quiz_points={})
     assert nothing.score({}, {}) is None
+
+
+@pytest.mark.parametrize("counted, a1", [(None, 10.0), ("best", 10.0), ("latest", 6.0)])
+def test_a_later_worse_submission_keeps_the_best_grade_unless_the_course_counts_the_latest(
+    school, counted, a1
+):
+    """cy: a1 10/10 then 6/10. By default (``best``, as for quizzes) the 10 counts; a course
+    file saying ``grading.counted_attempt: latest`` counts the 6. Every form of the score
+    agrees: the report (SQL), course_scores, the certificate decision and current_grades."""
+    grading = dict(COURSE["grading"], **({"counted_attempt": counted} if counted else {}))
+    data = dict(COURSE, grading=grading)
+    with school.session() as s:
+        s.get(CourseRecord, "scored").data = data
+        _grade(s, "cy", "a1", 10.0, 10.0, attempt=1)
+        _grade(s, "cy", "a1", 6.0, 10.0, attempt=2)
+    expected = 100 * 0.5 * (a1 / 40)  # no quiz taken
+    with school.session(readonly=True) as s:
+        report = {r["username"]: r["score"] for r in learner_report(s, "scored")}
+        scores = course_scores(s, "scored", data)
+        verdicts = evaluate(s, s.get(CourseRecord, "scored"))
+        current = current_grades(s, "scored", ["cy"], data)
+    assert current["cy"]["a1"].score == a1
+    assert scores["cy"] == pytest.approx(expected)
+    assert report["cy"] == pytest.approx(expected, abs=TENTH)
+    assert verdicts["cy"].score == pytest.approx(expected)
+    assert counted_attempt(data) == (counted or "best")

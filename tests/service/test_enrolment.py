@@ -248,3 +248,57 @@ def test_readonly_transactions_run_beside_a_writer(database, make_course):
     read_done.set()
     thread.join()
     assert outcome["reader_finished_while_locked"] is True
+
+
+def test_a_run_whose_work_has_all_closed_admits_no_one(database, make_course):
+    """The run has not ended, but every exercise and quiz of it closed (server clock): a new
+    learner could submit nothing, so enrolment refuses and says why."""
+    today = datetime.now(UTC).date()
+    runs = [
+        {
+            "id": "autumn",
+            "start": str(today - timedelta(days=30)),
+            "end": str(today + timedelta(days=40)),
+        }
+    ]
+    folder = make_course(
+        "late-spoc",
+        fmt="spoc",
+        enrolment=SPOC_RULE,
+        pacing={"mode": "cohort", "runs": runs},
+    )
+    publish(database, folder)
+    with pytest.raises(Conflict, match=r"run autumn of Course late-spoc closed on \d{4}-\d\d-\d\d"):
+        enrol(database, "late-spoc", "ana", code="LET-ME-IN")
+    with database.session() as session:
+        assert rules.seats_taken(session, "late-spoc") == 0
+    # a run whose exercise is still open admits
+    runs[0]["start"] = str(today - timedelta(days=8))
+    folder = make_course(
+        "open-spoc", fmt="spoc", enrolment=SPOC_RULE, pacing={"mode": "cohort", "runs": runs}
+    )
+    publish(database, folder)
+    assert enrol(database, "open-spoc", "ana", code="LET-ME-IN") == ("enrolled", "autumn")
+
+
+SPOC_RULE = {"rule": "invite", "invite_codes": ["LET-ME-IN"], "seat_cap": 5}
+COOC = {
+    "enrolment": {"rule": "organisation", "organisation": {"name": "Acme", "hub_groups": ["acme"]}},
+    "branding": {"organisation": "Acme"},
+}
+FORMATS = {"spoc": {"enrolment": SPOC_RULE}, "cooc": COOC}
+
+
+@pytest.mark.parametrize("fmt", ["spoc", "cooc"])
+def test_a_course_without_an_audit_track_enrols_on_the_verified_track(database, make_course, fmt):
+    folder = make_course(
+        f"no-audit-{fmt}", fmt=fmt, tracks={"audit": False, "verified": True}, **FORMATS[fmt]
+    )
+    publish(database, folder)
+    with database.session() as session:
+        e = rules.enrol(session, f"no-audit-{fmt}", rules.Learner("ana"), admit=True)
+        assert e.track == "verified"
+    publish(database, make_course(f"audit-{fmt}", fmt=fmt, **FORMATS[fmt]))
+    with database.session() as session:
+        e = rules.enrol(session, f"audit-{fmt}", rules.Learner("ana"), admit=True)
+        assert e.track == "audit"

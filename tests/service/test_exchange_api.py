@@ -79,6 +79,34 @@ def test_release_is_generated_by_nbgrader_without_solutions_or_hidden_tests(enro
     )
 
 
+def test_the_exercise_says_which_attempt_counts_before_the_learner_submits(enrolled):
+    """The course sets no ``counted_attempt``: the best graded attempt counts, and the
+    released exercise says so to a learner who has submitted nothing yet."""
+    listing = call(enrolled, "ana", "GET", "exchange/assignments?course=open-mooc").json()
+    (ex1,) = [a for a in listing["assignments"] if a["assignment_id"] == "ex1"]
+    assert ex1["counted_attempt"] == "best"
+
+
+def test_the_instructors_release_button_releases_from_the_course_folder_on_the_service(enrolled):
+    """The panel's Release button asks the service, which makes the release from the published
+    course folder with nbgrader: nothing is needed in the instructor's home, and no answer
+    names a path of the server."""
+    path = "courses/open-mooc/assignments/ex1/release"
+    r = call(enrolled, "teacher", "POST", path, json={})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["changed"] is False and body["files"] == ["ex1.ipynb"]  # the source is unchanged
+    assert isinstance(body["release_id"], int)
+    for who in ("ana", "ta"):
+        assert call(enrolled, who, "POST", path, json={}).status_code == 403
+    missing = call(enrolled, "teacher", "POST", "courses/open-mooc/assignments/nope/release")
+    assert missing.status_code == 404 and "nope" in missing.json()["message"]
+    for answer in (r, missing):
+        assert (
+            str(enrolled.state_dir) not in answer.text and "generate_assignment" not in answer.text
+        )
+
+
 def test_not_enrolled_cannot_fetch(enrolled):
     r = call(enrolled, "cy", "GET", "exchange/courses/other/assignments/ex1/release")
     assert r.status_code == 403 and "not enrolled" in r.json()["message"]

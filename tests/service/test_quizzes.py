@@ -4,6 +4,7 @@ the due date, per-learner option order; and the dashboards' data (SQLite and Pos
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,8 +14,9 @@ from sqlalchemy import select
 from nbcampus.course.loader import load_course
 from nbcampus.school.core.errors import CampusError, Conflict, Forbidden
 from nbcampus.school.core.models import utcnow
-from nbcampus.school.deadlines.schedule import grant_override
+from nbcampus.school.deadlines.schedule import grant_override, resolve_deadlines
 from nbcampus.school.enrolment import enrolments as rules
+from nbcampus.school.enrolment.enrolments import find_enrolment
 from nbcampus.school.progress import dashboards
 from nbcampus.school.progress.models import ActivityEvent
 from nbcampus.school.publishing.catalog import publish_course
@@ -222,3 +224,48 @@ def test_dashboard_page_plots_every_section_with_data():
     assert "&lt;b&gt;cy&lt;/b&gt;" in page and "<b>cy</b>" not in page
     assert "Course &lt;1&gt;" in page
     assert "/services/nbcampus/api/courses/c1/dashboard/grades?format=csv&amp;cohort=spring" in page
+
+
+def test_the_quizs_deadline_says_closed_as_the_service_does(database, demo):
+    """One rule: the deadlines package's late policy. A quiz past its due date is "closed" in
+    the deadlines the panel shows, and the service refuses the attempt in the same words."""
+    with database.session() as session:
+        grant_override(
+            session,
+            demo.data,
+            QUIZ,
+            utcnow() - timedelta(minutes=1),
+            granted_by="instructor",
+            reason="closed early for the test",
+            username="ana",
+        )
+    with database.session(readonly=True) as session:
+        enrolment = find_enrolment(session, "python-data", "ana")
+        shown = {
+            d.item_id: d.as_json()
+            for d in resolve_deadlines(session, demo.data, enrolment).values()
+        }
+    assert shown[QUIZ]["stage"] == "closed"
+    assert shown[QUIZ]["late_policy"] == {"hard_close_days": 0}
+    exercise = next(iter(demo.modules[0]["assignments"]))
+    assert shown[exercise["id"]]["late_policy"] == exercise["late_policy"]
+    assert shown[exercise["id"]]["stage"] == "on-time"
+    with pytest.raises(Forbidden, match="quiz week1-quiz closed at"):
+        attempt(database, "ana", RIGHT)
+
+
+def test_a_closed_quiz_says_when_in_words_not_an_iso_timestamp(database, demo):
+    with database.session() as session:
+        grant_override(
+            session,
+            demo.data,
+            QUIZ,
+            utcnow() - timedelta(minutes=1),
+            granted_by="instructor",
+            reason="closed early",
+            username="ana",
+        )
+    with pytest.raises(Forbidden) as refused:
+        attempt(database, "ana", RIGHT)
+    message = str(refused.value)
+    assert re.search(r"closed at \d{4}-\d\d-\d\d \d\d:\d\d UTC$", message), message

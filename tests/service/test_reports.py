@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -297,6 +298,8 @@ def test_report_page_plots_and_escapes(school):
     with school.session(readonly=True) as s:
         everyone = render(gather(s, "c1", None, None), "/api/", None)
     assert "&lt;b&gt;zed&lt;/b&gt;" in everyone and "<b>zed</b>" not in everyone
+    # times read as times: no ISO "T", no microseconds
+    assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d", everyone)
 
 
 # -- scopes and settings ---------------------------------------------------------------------

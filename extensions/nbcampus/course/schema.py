@@ -153,6 +153,8 @@ COURSE_SCHEMA: dict[str, Any] = _object(
                 # when learners see grades and feedback: as soon as graded (default, SPOCs
                 # excepted) or when staff release them
                 "feedback": {"enum": ["immediate", "on_release"]},
+                # which graded attempt of an assignment counts: the best (default) or latest
+                "counted_attempt": {"enum": ["best", "latest"]},
             },
             ["weights"],
         ),

@@ -12,6 +12,7 @@ from traitlets import Set, Unicode
 
 from nbcampus.hub.login import CampusLoginHandler
 from nbcampus.hub.reserved import RESERVED_USERNAMES, is_reserved_username
+from nbcampus.hub.signup import CampusSignUpHandler
 
 
 class CampusAuthenticator(NativeAuthenticator):
@@ -69,7 +70,5 @@ class CampusAuthenticator(NativeAuthenticator):
         return super().create_user(username, password, **kwargs)
 
     def get_handlers(self, app):
-        return [
-            (path, CampusLoginHandler if path == r"/login" else handler)
-            for path, handler in super().get_handlers(app)
-        ]
+        ours = {r"/login": CampusLoginHandler, r"/signup": CampusSignUpHandler}
+        return [(path, ours.get(path, handler)) for path, handler in super().get_handlers(app)]

@@ -39,6 +39,11 @@ RULES: tuple[ForwardRule, ...] = (
     _rule("POST", "courses/{course}/deadlines/{item}", "staff: extend a deadline"),
     _rule("GET", "courses/{course}/quizzes/{quiz}", "a quiz's attempts (status)"),
     _rule("GET", "courses/{course}/assignments/{assignment}/grading", "staff: grading status"),
+    _rule(
+        "POST",
+        "courses/{course}/assignments/{assignment}/release",
+        "staff: release an exercise from the course folder",
+    ),
     _rule("GET", "me/enrolments", "my courses and deadlines"),
     _rule("GET", "me/grades", "my grades"),
     _rule("GET", "me/progress", "my own report line: the weighted course score"),

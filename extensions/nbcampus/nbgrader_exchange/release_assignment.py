@@ -19,7 +19,14 @@ class CampusReleaseAssignment(ExchangeReleaseAssignment, CampusExchange):
             self.coursedir.format_path(self.coursedir.release_directory, ".", self.assignment)
         )
         if not self.src.is_dir():
-            self.fail(f"Assignment not found: {self.src} (run nbgrader generate_assignment first)")
+            # the folder relative to the course directory: an absolute path tells nothing useful
+            # and names the server's layout
+            where = Path(self.coursedir.release_directory) / self.assignment
+            self.fail(
+                f"{self.assignment} has no release folder {where.as_posix()}/ here: release it "
+                "from the Courses panel (the service makes it from the course folder), or run "
+                "nbgrader generate_assignment in your course directory first"
+            )
 
     def init_dest(self) -> None:
         self.path = f"exchange/courses/{self.course}/assignments/{self.assignment}/release"

@@ -28,6 +28,7 @@ from nbcampus.school.exchange.api import Limits
 from nbcampus.school.publishing.api import seed_enrolments, sync_catalog
 from nbcampus.service.api import ROUTES
 from nbcampus.service.openapi import openapi_document
+from nbcampus.service.pages.certificate import CertificatePdfPage
 from nbcampus.service.pages.dashboard import DashboardPage
 from nbcampus.service.pages.home import HomePage
 from nbcampus.service.pages.report import ReportPage
@@ -41,6 +42,7 @@ PAGES: list[tuple[str, type[web.RequestHandler]]] = [
     ("/courses/{course}/dashboard", DashboardPage),
     ("/courses/{course}/report", ReportPage),
     ("/verify/{certificate}", VerifyPage),
+    ("/certificates/{certificate}/pdf", CertificatePdfPage),
 ]
 
 

@@ -72,6 +72,26 @@ class School:
         self.sessions.append(session)
         return session
 
+    def sign_up(
+        self, username: str, password: str, confirmation: str | None = None
+    ) -> tuple[requests.Session, requests.Response]:
+        """Fill in the hub's sign-up form as a browser does; return the session and the answer
+        (not followed: an account created answers 302, and following it would spawn a server)."""
+        session = requests.Session()
+        session.get(f"{self.url}hub/signup").raise_for_status()
+        response = session.post(
+            f"{self.url}hub/signup",
+            data={
+                "username": username,
+                "signup_password": password,
+                "signup_password_confirmation": password if confirmation is None else confirmation,
+                "_xsrf": session.cookies.get("_xsrf"),
+            },
+            allow_redirects=False,
+        )
+        self.sessions.append(session)
+        return session, response
+
     def token(self, username: str, scopes: list[str] | None = None) -> str:
         """A hub API token of ``username`` (all their scopes unless ``scopes`` narrows them)."""
         session = self.login(username)

@@ -7,12 +7,13 @@ import type { Course } from '../types';
 export function renderOffer(ctx: PanelContext, course: Course): HTMLElement {
   const card = h('section', { class: 'nbc-card nbc-offer', 'data-course': course.id });
   brand(card, course);
-  const seats = course.seats.cap == null ? 'open to all' : `${course.seats.left} of ${course.seats.cap} seats left`;
+  const seats = course.seats.cap == null ? admission(course) : `${course.seats.left} of ${course.seats.cap} seats left`;
+  const weeks = `${course.duration_weeks} week${course.duration_weeks === 1 ? '' : 's'}`;
   add(
     card,
     course.branding?.organisation ? h('div', { class: 'nbc-org' }, course.branding.organisation) : null,
     h('h4', {}, course.title),
-    h('div', { class: 'nbc-meta' }, `${course.format.toUpperCase()} · ${course.duration_weeks} weeks · ${course.hours_per_week} h/week · ${seats}`),
+    h('div', { class: 'nbc-meta' }, `${course.format.toUpperCase()} · ${weeks} · ${course.hours_per_week} h/week · ${seats}`),
     h('p', { class: 'nbc-description' }, course.description)
   );
   if (course.my_status === 'waitlisted') {
@@ -38,4 +39,16 @@ export function renderOffer(ctx: PanelContext, course: Course): HTMLElement {
   );
   add(card, h('div', { class: 'nbc-actions' }, code, enrol));
   return card;
+}
+
+/** Who may join a course without a seat cap: its enrolment rule says it (a COOC is not open). */
+function admission(course: Course): string {
+  switch (course.enrolment.rule) {
+    case 'organisation':
+      return `${course.branding?.organisation || 'its organisation'} only`;
+    case 'invite':
+      return 'by invitation';
+    default:
+      return 'open to all';
+  }
 }

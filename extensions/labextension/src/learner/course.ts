@@ -20,7 +20,13 @@ export function renderCourse(ctx: PanelContext, state: LearnerState, course: Cou
     const rows: HTMLElement[] = [];
     for (const lesson of module.lessons) {
       const path = `${course.id}/${lesson.file}`;
-      const status: Status = state.opened.has(path) ? 'in progress' : 'not started';
+      // the service's status (done after some work in it); opened since the last load: in progress
+      const known = state.lessons.get(path);
+      const status: Status = known === 'done' ? 'done' : known === 'in progress' || state.opened.has(path) ? 'in progress' : 'not started';
+      items++;
+      if (status === 'done') {
+        done++;
+      }
       rows.push(
         itemRow('lesson', lesson.title, status, null, [
           h('button', { class: 'nbc-button nbc-open', onclick: () => ctx.host.openPath(path) }, 'Open')
@@ -63,7 +69,7 @@ export function renderCourse(ctx: PanelContext, state: LearnerState, course: Cou
     h('div', { class: 'nbc-meta' }, `${course.format.toUpperCase()} · ${enrolment.track} track`),
     h(
       'div',
-      { class: 'nbc-progress', title: 'exercises graded and quizzes taken' },
+      { class: 'nbc-progress', title: 'lessons done, exercises graded and quizzes taken' },
       h('div', { class: 'nbc-progress-bar', style: `width: ${percent}%` }),
       h('span', { class: 'nbc-progress-text' }, `${percent}% complete`)
     ),
@@ -106,7 +112,9 @@ function assignmentState(ctx: PanelContext, state: LearnerState, course: Course,
   let status: Status = 'not started';
   if (latest && latest.feedback_available) {
     status = 'graded';
-    extra.push(h('span', { class: 'nbc-score' }, `Score ${latest.score} / ${latest.max_score}`));
+    // the grade that counts (the service's rule: best or latest attempt), else the latest
+    const counted = grades.find(g => g.counted) || latest;
+    extra.push(h('span', { class: 'nbc-score' }, `Score ${counted.score} / ${counted.max_score}`));
     extra.push(button('Feedback', 'nbc-feedback', () => openFeedback(ctx, course.id, a.id)));
   } else if (latest) {
     status = 'submitted';
@@ -121,6 +129,11 @@ function assignmentState(ctx: PanelContext, state: LearnerState, course: Course,
   } else {
     extra.push(button('Open', 'nbc-open', () => openAssignment(ctx, course.id, a.id)));
     extra.push(button('Submit', 'nbc-submit', () => submitAssignment(ctx, course.id, a.id)));
+  }
+  if (release) {
+    // said before the learner submits: may a later, worse attempt replace a grade?
+    const rule = release.counted_attempt === 'latest' ? 'your latest graded attempt counts' : 'your best graded attempt counts';
+    extra.push(h('span', { class: 'nbc-counted-attempt' }, rule));
   }
   return { status, extra };
 }

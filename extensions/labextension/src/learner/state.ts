@@ -16,6 +16,8 @@ export class LearnerState {
   fetched = new Set<string>();
   /** notebooks worked in: from the service's record of my activity, plus those opened since */
   opened = new Set<string>();
+  /** the service's status of each lesson, by `course/file` (not started, in progress, done) */
+  lessons = new Map<string, string>();
 
   /** The courses I am enrolled in (not waitlisted, not left). */
   enrolled(): Enrolment[] {
@@ -47,8 +49,10 @@ export class LearnerState {
   async loadCourses(api: CampusAPI, host: PanelHost, catalog: Course[]): Promise<void> {
     const enrolled = this.enrolled().map(e => e.course);
     const worked = await Promise.all(enrolled.map(course => api.get('/api/me/activity', {}, { course })));
-    for (const { notebooks } of worked) {
+    this.lessons.clear();
+    for (const { course, notebooks, lessons } of worked) {
       notebooks.forEach(n => this.opened.add(n.notebook));
+      lessons.forEach(l => this.lessons.set(`${course}/${l.file}`, l.status));
     }
     this.quizzes.clear();
     this.progress.clear();

@@ -3,11 +3,12 @@ import { countdown, lateStage, LatePolicy, localDate } from '../time';
 import type { Course, Deadline } from '../types';
 import { Child, h } from './dom';
 
-export type Status = 'not started' | 'in progress' | 'submitted' | 'graded';
+export type Status = 'not started' | 'in progress' | 'done' | 'submitted' | 'graded';
 
 const STATUS_CLASS: Record<Status, string> = {
   'not started': 'nbc-status-new',
   'in progress': 'nbc-status-progress',
+  done: 'nbc-status-done',
   submitted: 'nbc-status-submitted',
   graded: 'nbc-status-graded'
 };
@@ -42,7 +43,8 @@ export function itemRow(
         {
           class: 'nbc-due',
           'data-due': deadline.due_at,
-          'data-policy': JSON.stringify(policy || null),
+          // the service's late policy of the item (a quiz's closes at its due date): one rule
+          'data-policy': JSON.stringify(deadline.late_policy ?? policy ?? null),
           'data-item': itemId || deadline.id,
           title: deadline.source === 'extension' ? `extended: ${deadline.reason || ''}` : 'due date'
         },

@@ -64,8 +64,9 @@ function assignmentRow(ctx: PanelContext, course: Course, a: Assignment): HTMLEl
       { class: 'nbc-actions' },
       button('Release', 'nbc-release', () =>
         ctx.attempt(`Releasing ${a.id} failed`, async () => {
-          await ctx.api.assignment(course.id, a.id, 'release');
-          ctx.say(`Released ${a.id}.`);
+          // the service releases from the course folder: nothing is needed in my home
+          const r = await ctx.api.post('/api/courses/{course}/assignments/{assignment}/release', { course: course.id, assignment: a.id }, undefined);
+          ctx.say(r.changed ? `Released ${a.id} (${r.files.join(', ')}).` : `${a.id} is already released as the course folder has it.`);
         })
       )
     )

@@ -2,6 +2,7 @@
 
 from nbcampus.school.catalog.courses import SELF_PACED, active_courses, find_cohort, get_course
 from nbcampus.school.catalog.models import Cohort, CourseRecord
+from nbcampus.school.catalog.schedule import QUIZ_LATE_POLICY, dated_items, run_closes_at
 
 __all__ = [
     "active_courses",
@@ -10,4 +11,7 @@ __all__ = [
     "CourseRecord",
     "SELF_PACED",
     "get_course",
+    "QUIZ_LATE_POLICY",
+    "dated_items",
+    "run_closes_at",
 ]

@@ -96,7 +96,9 @@ def evaluate(
     if wanted is not None:
         query = query.where(Enrolment.username.in_(wanted))
     tracks = dict(session.execute(query).all())
-    grades = current_grades(session, course.id, list(tracks) if wanted is not None else None)
+    grades = current_grades(
+        session, course.id, list(tracks) if wanted is not None else None, course.data
+    )
     quizzes = best_attempts(session, course.id, list(tracks) if wanted is not None else None)
     score_rule = rule_of(session, course.id, course.data)
     approved: set[str] = set()

@@ -19,6 +19,7 @@ from nbcampus.school.core.scopes import (
     course_scope,
     custom_scopes,
 )
+from nbcampus.school.core.times import readable, readable_if_time
 
 __all__ = [
     "audit",
@@ -43,6 +44,8 @@ __all__ = [
     "custom_scopes",
     "default_db_url",
     "publish",
+    "readable",
+    "readable_if_time",
     "startup_lock",
     "upgrade",
     "utcnow",

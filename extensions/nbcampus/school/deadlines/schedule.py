@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from nbcampus.school.catalog.api import dated_items
 from nbcampus.school.core.api import CampusError, NotFound, utcnow
 from nbcampus.school.deadlines.models import DeadlineOverride
 from nbcampus.school.enrolment.api import Enrolment
@@ -28,14 +29,22 @@ class Deadline:
     source: str  # "course", "cohort" or "extension"
     granted_by: str | None = None
     reason: str | None = None
+    late_policy: dict[str, Any] | None = None
+
+    def status(self, at: datetime | None = None) -> LateStatus:
+        """Where ``at`` (default: now, server clock) falls in this item's late policy."""
+        return late_status(self.late_policy, self.due_at, at or utcnow())
 
     def as_json(self) -> dict[str, Any]:
+        # the stage now and the policy, so that a client shows the service's rule, not its own
         return {
             "id": self.item_id,
             "due_at": self.due_at.isoformat(),
             "source": self.source,
             "granted_by": self.granted_by,
             "reason": self.reason,
+            "late_policy": self.late_policy,
+            "stage": self.status().stage,
         }
 
 
@@ -50,15 +59,8 @@ class LateStatus:
 
 
 def course_items(course_data: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Assignments and quizzes with a due offset, by id (a quiz's id is ``<module>-quiz``)."""
-    items = {}
-    for module in course_data["modules"]:
-        for assignment in module.get("assignments", []):
-            items[assignment["id"]] = assignment
-        quiz = module.get("quiz")
-        if quiz and "due_offset_days" in quiz:
-            items[f"{module['id']}-quiz"] = quiz
-    return items
+    """Assignments and quizzes with a due offset, by id, each with its effective late policy."""
+    return dated_items(course_data)
 
 
 def default_due(
@@ -100,11 +102,19 @@ def resolve_deadlines(
         if override is not None:
             source = "extension" if override.username is not None else "cohort"
             deadlines[item_id] = Deadline(
-                item_id, override.due_at, source, override.granted_by, override.reason
+                item_id,
+                override.due_at,
+                source,
+                override.granted_by,
+                override.reason,
+                item["late_policy"],
             )
         else:
             deadlines[item_id] = Deadline(
-                item_id, default_due(course_data, enrolment, item), "course"
+                item_id,
+                default_due(course_data, enrolment, item),
+                "course",
+                late_policy=item["late_policy"],
             )
     return deadlines
 

@@ -16,7 +16,13 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nbcampus.school.catalog.api import SELF_PACED, Cohort, CourseRecord, get_course
+from nbcampus.school.catalog.api import (
+    SELF_PACED,
+    Cohort,
+    CourseRecord,
+    get_course,
+    run_closes_at,
+)
 from nbcampus.school.core import api as events
 from nbcampus.school.core.api import Conflict, Forbidden, NotFound, audit, utcnow
 from nbcampus.school.enrolment.models import (
@@ -81,12 +87,32 @@ def current_cohort(session: Session, course: CourseRecord, now: datetime) -> Coh
     for cohort in cohorts:
         if cohort.name == SELF_PACED:
             return cohort
-    open_runs = sorted(
+    not_ended = sorted(
         (c for c in cohorts if c.ends_at and c.ends_at > now), key=lambda c: c.starts_at
     )
-    if not open_runs:
-        raise Conflict(f"{course.title} has no run open for enrolment")
-    return open_runs[0]
+    # a run that has not ended may still have closed every exercise and quiz: a learner
+    # admitted to it could submit nothing (server clock, the course file's dates)
+    closes = {c.id: run_closes_at(course.data, c.starts_at) for c in not_ended}
+    open_runs = [c for c in not_ended if closes[c.id] is None or closes[c.id] > now]
+    if open_runs:
+        return open_runs[0]
+    if not_ended:
+        run = not_ended[-1]
+        raise Conflict(
+            f"run {run.name} of {course.title} closed on {closes[run.id]:%Y-%m-%d}: every "
+            "exercise and quiz of it is past its final deadline, so there is nothing left to "
+            "submit; no run is open for enrolment"
+        )
+    raise Conflict(f"{course.title} has no run open for enrolment")
+
+
+def first_track(course: CourseRecord) -> str:
+    """The track a new learner starts on: audit when the course has one, else verified (a SPOC
+    or COOC whose course file says ``audit: false``)."""
+    tracks = course.data.get("tracks", {})
+    if not tracks.get("audit", True) and tracks.get("verified", False):
+        return VERIFIED_TRACK
+    return AUDIT_TRACK
 
 
 def enrol(
@@ -128,7 +154,7 @@ def enrol(
         existing = Enrolment(
             course_id=course_id,
             username=learner.username,
-            track=AUDIT_TRACK,
+            track=first_track(course),
             personal_start=now,
             enrolled_at=now,
         )

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from nbcampus.school.catalog.api import get_course
 from nbcampus.school.core.api import Forbidden, NotFound, utcnow
-from nbcampus.school.deadlines.api import late_status, resolve_deadlines
+from nbcampus.school.deadlines.api import resolve_deadlines
 from nbcampus.school.enrolment.api import ENROLLED, Enrolment, find_enrolment
 from nbcampus.school.exchange import paths
 from nbcampus.school.exchange.models import LESSONS, Feedback, Release, Submission
@@ -98,15 +98,15 @@ def submit(
     """Store a new attempt, timestamped ``received_at`` (server clock, taken when the upload
     ended). Refused after the hard close. Files are durable before the row is added."""
     course = get_course(session, course_id)
-    assignment = assignment_of(course.data, assignment_id)
+    assignment_of(course.data, assignment_id)  # 404 for an assignment the course lacks
     enrolment = find_enrolment(session, course_id, username, active=True)
     # one submission at a time per learner, across service replicas: lock their enrolment row
     # (SQLite: BEGIN IMMEDIATE) so two uploads cannot take the same attempt number
     session.get(Enrolment, enrolment.id, with_for_update=True)
     if current_release(session, course_id, assignment_id) is None:
         raise NotFound(f"{course_id}/{assignment_id} has not been released")
-    due = resolve_deadlines(session, course.data, enrolment)[assignment_id].due_at
-    status = late_status(assignment.get("late_policy"), due, received_at)
+    deadline = resolve_deadlines(session, course.data, enrolment)[assignment_id]
+    due, status = deadline.due_at, deadline.status(received_at)
     if not status.accepted:
         raise Forbidden(
             f"{assignment_id} closed at {status.closes_at.isoformat()} (server time); "

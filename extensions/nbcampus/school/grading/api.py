@@ -1,7 +1,15 @@
 """What other packages may use of grading: everything else is private to it."""
 
 from nbcampus.school.grading.feedback import release_assignment
-from nbcampus.school.grading.grades import current_grades, failed_submissions, my_grades
+from nbcampus.school.grading.grades import (
+    BEST,
+    LATEST,
+    counted_attempt,
+    counted_order,
+    current_grades,
+    failed_submissions,
+    my_grades,
+)
 from nbcampus.school.grading.models import Grade, GradingJob
 from nbcampus.school.grading.queue import enqueue, set_cell_score, status
 from nbcampus.school.grading.views import grade_view
@@ -12,6 +20,10 @@ __all__ = [
     "my_grades",
     "Grade",
     "GradingJob",
+    "BEST",
+    "LATEST",
+    "counted_attempt",
+    "counted_order",
     "current_grades",
     "enqueue",
     "grade_view",

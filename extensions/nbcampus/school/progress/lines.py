@@ -19,7 +19,7 @@ from nbcampus.school.catalog.api import Cohort, find_cohort, get_course
 from nbcampus.school.core.api import UTCDateTime
 from nbcampus.school.enrolment.api import ENROLLED, Enrolment
 from nbcampus.school.exchange.api import Submission
-from nbcampus.school.grading.api import Grade
+from nbcampus.school.grading.api import Grade, counted_order
 from nbcampus.school.progress.models import ActivityEvent
 from nbcampus.school.progress.score import ScoreRule, rule_of
 from nbcampus.school.quizzes.api import QuizAttempt
@@ -40,6 +40,8 @@ class ReportPlan:
     #: the course's weighted score (its assignments' and quizzes' points and weights)
     rule: ScoreRule
     pass_score: float
+    #: which graded attempt counts (``grading.api.counted_order``: the one rule)
+    grade_order: tuple = ()
 
     @property
     def assignments(self) -> Mapping[str, float]:
@@ -62,6 +64,7 @@ def report_plan(session: Session, course_id: str) -> ReportPlan:
         modules=[m["id"] for m in data["modules"]],
         rule=rule_of(session, course_id, data),
         pass_score=float(data.get("grading", {}).get("pass_score", DEFAULT_PASS_SCORE)),
+        grade_order=counted_order(data),
     )
 
 
@@ -131,7 +134,7 @@ def learner_lines(
             plan.rule.earned_sql(G.assignment_id, G.score, G.max_score).label("earned"),
             S.received_at,
             func.row_number()
-            .over(partition_by=(G.username, G.assignment_id), order_by=S.attempt.desc())
+            .over(partition_by=(G.username, G.assignment_id), order_by=plan.grade_order)
             .label("rn"),
         )
         .join(S, S.id == G.submission_id)

@@ -3,8 +3,9 @@
 A learner's score in percent is ``100 * (wa * A + wq * Q) / (wa + wq)`` where
 
 - *A* is the assignments part: each assignment of the course file weighs its ``points``; it
-  earns ``points * min(score / max_score, 1)`` of its current grade (latest attempt graded;
-  nothing when not graded), and A is the earned points over all the assignments' points;
+  earns ``points * min(score / max_score, 1)`` of its current grade (the best graded attempt, or the
+  latest when the course counts the latest: ``grading.api.counted_order``; nothing when not
+  graded), and A is the earned points over all the assignments' points;
 - *Q* is the quizzes part: each quiz weighs the points of its published questions; it earns its
   best attempt's points (at most its own points), and Q is the earned points over all quizzes'
   points, so a 10-point quiz counts ten times a 1-point one;
@@ -161,7 +162,7 @@ def course_scores(
     course (only ``usernames`` when given); learners with neither are left out."""
     rule = rule_of(session, course_id, course_data)
     wanted = list(usernames) if usernames is not None else None
-    grades = current_grades(session, course_id, wanted)
+    grades = current_grades(session, course_id, wanted, course_data)
     quizzes = best_attempts(session, course_id, wanted)
     return {
         username: rule.score_grades(grades.get(username, {}), quizzes.get(username, {}))

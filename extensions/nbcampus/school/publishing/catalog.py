@@ -14,15 +14,16 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nbcampus.course.loader import COURSE_FILE, scan_courses
+from nbcampus.course.loader import COURSE_FILE, CourseFileError, load_course, scan_courses
 from nbcampus.course.model import Course
 from nbcampus.course.problem import Problem
-from nbcampus.school.catalog.api import SELF_PACED, Cohort, CourseRecord
-from nbcampus.school.core.api import CampusError, audit
+from nbcampus.school.catalog.api import SELF_PACED, Cohort, CourseRecord, get_course
+from nbcampus.school.core.api import CampusError, NotFound, audit
 from nbcampus.school.enrolment.api import Enrolment, Learner, RosterEntry, enrol
 from nbcampus.school.exchange import api as exchange
 from nbcampus.school.exchange.api import LESSONS
@@ -204,3 +205,49 @@ def sync_catalog(
             for course, items in zip(published, done, strict=True):
                 report.released[course.id] = items
     return report
+
+
+def release_exercise(
+    db,
+    courses_dir: str | Path,
+    course_id: str,
+    assignment_id: str,
+    *,
+    actor: str,
+    exchange_dir: Path,
+) -> dict[str, Any]:
+    """Release one exercise from its course folder on the service (the instructor's Release
+    button): nbgrader makes it from the folder's source, so nothing is needed in the
+    instructor's home. An unchanged source keeps the current release (``changed`` False).
+    Errors name the course and the exercise, never a path of the server."""
+    with db.session(readonly=True) as session:
+        get_course(session, course_id)  # 404 for a course not published
+    folder = Path(courses_dir) / course_id
+    try:
+        course = load_course(folder)
+    except CourseFileError as e:
+        # the course file's problems, relative to the course folder
+        raise CampusError(str(e).replace(f"{folder}/", ""), status=422) from None
+    if assignment_id not in course.assignment_ids():
+        raise NotFound(f"{course_id} has no exercise {assignment_id!r} in its course file")
+    source = course.path / "source" / assignment_id
+    digest = source_hash(source)
+    with db.session() as session:
+        current = exchange.current_release(session, course_id, assignment_id)
+        if current is not None and current.source_hash == digest:
+            return {**_release_json(current), "changed": False}
+    files, key = generate_release(source, course_id)
+    with db.session() as session:
+        record = exchange.release(
+            session, exchange_dir, course_id, assignment_id, files, actor=actor, source_hash=digest
+        )
+        exchange.store_grading_key(exchange_dir, record, key)
+        return {**_release_json(record), "changed": True}
+
+
+def _release_json(record) -> dict[str, Any]:
+    return {
+        "release_id": record.id,
+        "files": sorted(record.files),
+        "released_at": record.released_at.isoformat(),
+    }

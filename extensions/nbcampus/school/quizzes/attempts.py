@@ -23,7 +23,14 @@ from sqlalchemy.orm import Session
 from nbcampus.course.model import Course
 from nbcampus.school.catalog.api import get_course
 from nbcampus.school.core import api as events
-from nbcampus.school.core.api import CampusError, Conflict, Forbidden, NotFound, utcnow
+from nbcampus.school.core.api import (
+    CampusError,
+    Conflict,
+    Forbidden,
+    NotFound,
+    readable,
+    utcnow,
+)
 from nbcampus.school.deadlines.api import resolve_deadlines
 from nbcampus.school.enrolment.api import Enrolment, find_enrolment
 from nbcampus.school.quizzes.models import QuizAttempt, QuizRecord
@@ -144,9 +151,13 @@ def attempts_of(session: Session, course_id: str, quiz_id: str, username: str) -
     )
 
 
-def _due_at(session: Session, course_id: str, quiz_id: str, enrolment: Enrolment):
+def _deadline(session: Session, course_id: str, quiz_id: str, enrolment: Enrolment):
     course = get_course(session, course_id)
-    deadline = resolve_deadlines(session, course.data, enrolment).get(quiz_id)
+    return resolve_deadlines(session, course.data, enrolment).get(quiz_id)
+
+
+def _due_at(session: Session, course_id: str, quiz_id: str, enrolment: Enrolment):
+    deadline = _deadline(session, course_id, quiz_id, enrolment)
     return deadline.due_at if deadline is not None else None
 
 
@@ -262,10 +273,12 @@ def submit_attempt(
     now = utcnow()
     opens_at = _opens_at(enrolment)
     if opens_at is not None and now < opens_at:
-        raise Forbidden(f"quiz {quiz_id} opens at {opens_at.isoformat()}")
-    due_at = _due_at(session, course_id, quiz_id, enrolment)
-    if due_at is not None and now > due_at:
-        raise Forbidden(f"quiz {quiz_id} closed at {due_at.isoformat()}")
+        raise Forbidden(f"quiz {quiz_id} opens at {readable(opens_at)}")
+    deadline = _deadline(session, course_id, quiz_id, enrolment)
+    # the deadlines package's late policy decides (a quiz's default: closed at its due date)
+    status = deadline.status(now) if deadline is not None else None
+    if status is not None and not status.accepted:
+        raise Forbidden(f"quiz {quiz_id} closed at {readable(status.closes_at)}")
     done = session.scalar(
         select(func.count())
         .select_from(QuizAttempt)

@@ -33,6 +33,9 @@ class CertificateAPIHandler(APIHandler):
     def api_path(self, path: str) -> str:
         return self.campus.base_url.rstrip("/") + "/api/" + path
 
+    def page_path(self, path: str) -> str:
+        return self.campus.base_url.rstrip("/") + "/" + path
+
     def listing(self, cert: Certificate) -> dict[str, Any]:
         return {
             "id": cert.id,
@@ -40,7 +43,9 @@ class CertificateAPIHandler(APIHandler):
             "number": cert.number,
             "issued_at": cert.issued_at.isoformat(),
             "revoked_at": cert.revoked_at.isoformat() if cert.revoked_at else None,
-            "pdf_url": self.api_path(f"certificates/{cert.id}/pdf"),
+            # the page, not the API: a browser without the service's cookie is sent through
+            # the hub's OAuth login on the way (the API answers such a browser 401)
+            "pdf_url": self.page_path(f"certificates/{cert.id}/pdf"),
             "assertion_url": self.api_path(f"certificates/{cert.id}/assertion"),
             "verify_url": self.settings_.verify_url(cert.id),
         }
@@ -63,6 +68,18 @@ class CertificateAPIHandler(APIHandler):
         if cert.username != self.username and not self.permissions.can("grade", cert.course_id):
             raise web.HTTPError(404, f"no certificate {certificate_id!r}")
         return cert
+
+    async def send_pdf(self, certificate_id: str) -> None:
+        """Answer with the certificate's PDF, if the caller may see it (else 404)."""
+        cert = await self.own_or_staff(certificate_id)
+        data = certificates.pdf_input(cert, self.settings_)
+        body = await self.campus.run(certificates.render_pdf, data)
+        self.set_header("Content-Type", "application/pdf")
+        self.set_header(
+            "Content-Disposition",
+            f'attachment; filename="{cert.course_id}-{cert.number:05d}.pdf"',
+        )
+        self.finish(body)
 
     def reason(self) -> str:
         """The validated body's reason (the schema WHY refuses a blank one)."""
@@ -189,15 +206,7 @@ class CertificatePdfHandler(CertificateAPIHandler):
     @answers(200, PDF, media="application/pdf", description="the certificate")
     async def get(self, certificate_id: str) -> None:
         """The certificate as a PDF (its learner, or staff)."""
-        cert = await self.own_or_staff(certificate_id)
-        data = certificates.pdf_input(cert, self.settings_)
-        body = await self.campus.run(certificates.render_pdf, data)
-        self.set_header("Content-Type", "application/pdf")
-        self.set_header(
-            "Content-Disposition",
-            f'attachment; filename="{cert.course_id}-{cert.number:05d}.pdf"',
-        )
-        self.finish(body)
+        await self.send_pdf(certificate_id)
 
 
 class CertificateAssertionHandler(CertificateAPIHandler):

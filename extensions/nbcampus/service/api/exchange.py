@@ -101,7 +101,13 @@ class AssignmentsHandler(ExchangeHandler):
         staff = self.permissions.staff_courses()
 
         def read(session):
-            return exchange.assignments_for(session, self.username, staff, course)
+            rows = exchange.assignments_for(session, self.username, staff, course)
+            for row in rows:
+                # shown before the learner submits: does a later, worse attempt replace a grade?
+                row["counted_attempt"] = grading.counted_attempt(
+                    get_course(session, row["course_id"]).data
+                )
+            return rows
 
         self.write_json({"assignments": await self.in_db(read)})
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from tornado import web
+
 from nbcampus import __version__
-from nbcampus.school.publishing.api import sync_catalog
+from nbcampus.school.core.api import CampusError
+from nbcampus.school.publishing.api import release_exercise, sync_catalog
 from nbcampus.service.base import APIHandler
-from nbcampus.service.endpoints import admin_only, answers, public, signed_in
+from nbcampus.service.endpoints import admin_only, answers, public, requires, signed_in
 from nbcampus.service.schemas import catalog as schemas
 
 
@@ -56,8 +59,34 @@ class SyncHandler(APIHandler):
         )
 
 
+class ExerciseReleaseHandler(APIHandler):
+    @requires("teach")
+    @answers(200, schemas.EXERCISE_RELEASE)
+    async def post(self, course_id: str, assignment_id: str) -> None:
+        """Release an exercise from its course folder on the service, made by nbgrader (teach):
+        the instructor's Release button, which needs nothing in the instructor's home."""
+        campus = self.campus
+        loop = asyncio.get_running_loop()
+        try:
+            result = await loop.run_in_executor(
+                campus.executor,
+                lambda: release_exercise(
+                    self.db,
+                    campus.courses_dir,
+                    course_id,
+                    assignment_id,
+                    actor=self.username,
+                    exchange_dir=Path(campus.exchange_dir),
+                ),
+            )
+        except CampusError as e:
+            raise web.HTTPError(e.status, e.message) from None
+        self.write_json(result)
+
+
 default_handlers = [
     ("/api/", RootHandler),
     ("/api/openapi.json", OpenAPIHandler),
     ("/api/admin/sync", SyncHandler),
+    ("/api/courses/{course}/assignments/{assignment}/release", ExerciseReleaseHandler),
 ]

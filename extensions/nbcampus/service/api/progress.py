@@ -9,7 +9,13 @@ from tornado import web
 from nbcampus.school.certificates import api as certificates
 from nbcampus.school.core.api import CampusError
 from nbcampus.school.progress import api as reports
-from nbcampus.school.progress.api import my_notebooks, parse_events, record_activity, to_csv
+from nbcampus.school.progress.api import (
+    my_lessons,
+    my_notebooks,
+    parse_events,
+    record_activity,
+    to_csv,
+)
 from nbcampus.service.base import APIHandler
 from nbcampus.service.endpoints import accepts, answers, query, reads_reports, requires, signed_in
 from nbcampus.service.schemas import progress as schemas
@@ -162,13 +168,21 @@ class MyActivityHandler(APIHandler):
     @query(course="the course id (required)")
     @answers(200, schemas.NOTEBOOKS)
     async def get(self) -> None:
-        """The notebooks of a course I have worked in, from my own activity."""
+        """The notebooks of a course I have worked in, from my own activity, and the status of
+        each of its lessons (not started, in progress, done)."""
         course_id = self.get_query_argument("course", "")
         if not course_id:
             raise web.HTTPError(400, "say which course: ?course=<course id>")
         self.require("learn", course_id)
-        notebooks = await self.in_db(my_notebooks, self.username, course_id)
-        self.write_json({"course": course_id, "notebooks": notebooks})
+
+        def read(session):
+            return {
+                "course": course_id,
+                "notebooks": my_notebooks(session, self.username, course_id),
+                "lessons": my_lessons(session, self.username, course_id),
+            }
+
+        self.write_json(await self.in_db(read))
 
 
 default_handlers = [

@@ -10,6 +10,8 @@ from typing import Any
 
 from tornado.escape import xhtml_escape
 
+from nbcampus.school.core.api import readable_if_time
+
 #: pages carry no script; inline styles only
 CSP = "default-src 'none'; style-src 'unsafe-inline'"
 
@@ -33,14 +35,16 @@ def svg(fig) -> str:
     import matplotlib.pyplot as plt
 
     out = io.StringIO()
-    fig.savefig(out, format="svg", bbox_inches="tight")
+    # no creation date in the metadata: the page shows no machine timestamps
+    fig.savefig(out, format="svg", bbox_inches="tight", metadata={"Date": None})
     plt.close(fig)
     text = out.getvalue()
     return text[text.index("<svg") :]
 
 
 def cell(value: Any) -> str:
-    return "" if value is None else xhtml_escape(str(value))
+    """A table cell, escaped; times read as times (no ISO ``T``, no microseconds)."""
+    return "" if value is None else xhtml_escape(str(readable_if_time(value)))
 
 
 def table(rows: list[dict[str, Any]], columns: Sequence[str] | None = None) -> str:

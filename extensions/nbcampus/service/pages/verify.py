@@ -9,6 +9,7 @@ from urllib.parse import quote
 from tornado.escape import xhtml_escape
 
 from nbcampus.school.certificates import api as certificates
+from nbcampus.school.core.api import readable_if_time
 from nbcampus.service.api.certificates import CertificateAPIHandler
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; form-action 'none'"
@@ -56,7 +57,7 @@ def _value(key: str, facts: dict[str, Any]) -> str:
         return str(value).upper()
     if key == "number":
         return f"{facts['course_id']}-{value:05d}"
-    return str(value)
+    return str(readable_if_time(value))
 
 
 def render(result: dict[str, Any], *, issuer: str, json_url: str, key_url: str) -> str:

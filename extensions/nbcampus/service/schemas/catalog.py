@@ -9,6 +9,7 @@ from nbcampus.service.schemas.common import (
     INTEGER,
     NUMBER,
     STRING,
+    TIME,
     array,
     nullable,
     obj,
@@ -72,5 +73,14 @@ SYNC_REPORT = obj(
         "unchanged": array(STRING),
         "released": {"type": "object", "additionalProperties": array(STRING)},
         "rejected": {"type": "object", "additionalProperties": array(STRING)},
+    }
+)
+EXERCISE_RELEASE = obj(
+    {
+        "release_id": INTEGER,
+        "files": array(STRING),
+        "released_at": TIME,
+        # False: the course folder's source is what learners already fetch
+        "changed": BOOLEAN,
     }
 )

@@ -50,6 +50,10 @@ DEADLINE = obj(
         "source": {"enum": ["course", "cohort", "extension"]},
         "granted_by": nullable(STRING),
         "reason": nullable(STRING),
+        # the item's late policy as the service applies it (a quiz's default closes at its
+        # due date) and where the server clock stands in it now
+        "late_policy": nullable(ANY_OBJECT),
+        "stage": {"enum": ["on-time", "grace", "late", "closed"]},
     }
 )
 _ENROLMENT_FIELDS = {

@@ -51,6 +51,8 @@ ASSIGNMENT = obj(
         "files": array(STRING),
         "due_at": nullable(TIME),
         "late_policy": nullable(ANY_OBJECT),
+        # which graded attempt counts: the best one, or the latest (the course's setting)
+        "counted_attempt": {"enum": ["best", "latest"]},
         "submissions": array(SUBMISSION),
         "feedback": array(FEEDBACK_RELEASED),
     }

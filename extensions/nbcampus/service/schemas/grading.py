@@ -86,6 +86,7 @@ MY_GRADE = obj(
         "received_at": TIME,
         "late": LATE,
         "feedback_available": {"type": "boolean"},
+        "counted": {"type": "boolean"},
     },
     [
         "course_id",

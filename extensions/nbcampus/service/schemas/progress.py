@@ -54,6 +54,15 @@ NOTEBOOKS = obj(
                 }
             )
         ),
+        "lessons": array(
+            obj(
+                {
+                    "module": STRING,
+                    "file": STRING,
+                    "status": {"enum": ["not started", "in progress", "done"]},
+                }
+            )
+        ),
     }
 )
 #: a report line: the named measures, and one column per module (its own names)

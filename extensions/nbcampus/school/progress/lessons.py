@@ -1,0 +1,48 @@
+"""A learner's lessons: not started, in progress or done, from their own activity.
+
+A lesson counts as done, as a reading does on the open-course platforms, once the learner
+has worked in it: ``LESSON_DONE_SECONDS`` of active time, or any cell run. Opened only, it is
+in progress. The panel counts done lessons in a course's completion."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from nbcampus.school.catalog.api import get_course
+from nbcampus.school.progress.activity import my_notebooks
+
+#: active time in a lesson after which it is done (the panel samples activity every 15 s)
+LESSON_DONE_SECONDS = 60
+NOT_STARTED, IN_PROGRESS, DONE = "not started", "in progress", "done"
+
+
+def lesson_status(worked: dict[str, Any] | None) -> str:
+    """The status of one lesson from its :func:`my_notebooks` line (None: never opened)."""
+    if worked is None:
+        return NOT_STARTED
+    if worked["executions"] > 0 or worked["seconds"] >= LESSON_DONE_SECONDS:
+        return DONE
+    return IN_PROGRESS
+
+
+def my_lessons(session: Session, username: str, course_id: str) -> list[dict[str, Any]]:
+    """Every lesson of the course in order, with its module and the learner's status."""
+    course = get_course(session, course_id)
+    worked = {}
+    for line in my_notebooks(session, username, course_id):
+        parts = PurePosixPath(line["notebook"]).parts
+        if parts and parts[0] == course_id:  # workspace paths start with the course folder
+            parts = parts[1:]
+        worked["/".join(parts)] = line
+    return [
+        {
+            "module": module["id"],
+            "file": lesson["file"],
+            "status": lesson_status(worked.get(lesson["file"])),
+        }
+        for module in course.data["modules"]
+        for lesson in module.get("lessons", [])
+    ]
