@@ -117,7 +117,10 @@ def configure_hub(
     c.JupyterHub.spawner_class = settings.spawner_class
     c.Spawner.default_url = "/lab"
     c.Spawner.http_timeout = 60
-    c.Spawner.start_timeout = 120
+    # a class arriving together waits for CPU: with 100 learners at 2 logins/s on 2 cores the
+    # last servers were ready after ~150 s (benchmarks/cohort.py); at 120 s they were given up
+    # and their learners had to start again, adding to the queue
+    c.Spawner.start_timeout = 300
     c.Spawner.environment = dict(settings.extra_env)
     c.Spawner.server_token_scopes = [
         "users:activity!user",
