@@ -63,6 +63,13 @@ def test_learner_logs_in_and_opens_week1_lesson(school, browser, output_dir):
         # a code cell with its stored output: the lesson arrived whole
         output = page.locator(".jp-NotebookPanel .jp-OutputArea-output", has_text="<class 'int'>")
         output.first.wait_for(timeout=30_000)
+        # once the kernel is up and JupyterLab has written its description into the notebook's
+        # metadata, a lesson only looked at is still unmodified (it used to turn modified here)
+        notebook.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(
+            timeout=60_000
+        )
+        page.locator(".jp-NotebookPanel[data-nbc-kernel-info='python3']").wait_for(timeout=60_000)
+        assert "jp-mod-dirty" not in (tab.get_attribute("class") or "")
         page.screenshot(path=str(output_dir / "2-week1-lesson.png"))
     except Exception:
         page.screenshot(path=str(output_dir / "failure.png"))

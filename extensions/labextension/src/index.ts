@@ -8,6 +8,7 @@ import { LabIcon } from '@jupyterlab/ui-components';
 import { ActivityTracker } from './activity';
 import { CampusAPI } from './api';
 import { CoursesPanel } from './panel';
+import { keepLookedAtNotebooksUnmodified } from './pristine';
 
 const ICON = new LabIcon({
   name: 'nbcampus:courses',
@@ -30,6 +31,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
   ) => {
     const api = new CampusAPI();
     const tracker = new ActivityTracker(api, notebooks);
+    keepLookedAtNotebooksUnmodified(notebooks);
     const panel = new CoursesPanel(
       api,
       {
