@@ -124,20 +124,24 @@ def test_sign_up_for_open_courses(school):
     assert weak.status_code == 200
     assert "Something went wrong" in weak.text
 
-    # a seeded name cannot be taken over by signing up again (admin is a reserved name too: the
-    # form says so)
-    takeover = session.post(
-        f"{school.url}hub/signup",
-        data={
-            "username": "admin",
-            "signup_password": "a-Long-enough-passphrase-43",
-            "signup_password_confirmation": "a-Long-enough-passphrase-43",
-            "_xsrf": xsrf,
-        },
-    )
-    assert takeover.status_code == 200 and "This username is reserved" in takeover.text
-    with pytest.raises(LoginFailed):
-        school.login("admin", "a-Long-enough-passphrase-43")
+    # a seeded name cannot be taken over by signing up again: a learner's is refused as in use,
+    # admin's earlier, as a reserved name (the form says which)
+    for seeded, refusal in [
+        ("learner1", "this username is already in use"),
+        ("admin", "This username is reserved"),
+    ]:
+        takeover = session.post(
+            f"{school.url}hub/signup",
+            data={
+                "username": seeded,
+                "signup_password": "a-Long-enough-passphrase-43",
+                "signup_password_confirmation": "a-Long-enough-passphrase-43",
+                "_xsrf": xsrf,
+            },
+        )
+        assert takeover.status_code == 200 and refusal in takeover.text, seeded
+        with pytest.raises(LoginFailed):
+            school.login(seeded, "a-Long-enough-passphrase-43")
 
     strong = "a-Long-enough-passphrase-42"
     ok = session.post(

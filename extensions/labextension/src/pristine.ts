@@ -14,7 +14,6 @@
  * Once the connected kernel's description has been applied, the panel carries
  * `data-nbc-kernel-info` with the kernel's name, so a page (or a test) can wait on that state.
  */
-import type { ISessionContext } from '@jupyterlab/apputils';
 import type { INotebookModel, INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 
 const KERNEL_KEYS = new Set(['language_info', 'kernelspec']);
@@ -56,7 +55,8 @@ async function watch(panel: NotebookPanel): Promise<void> {
       }
     });
   });
-  const mark = (session: ISessionContext) => {
+  const session = panel.sessionContext;
+  const mark = () => {
     delete panel.node.dataset.nbcKernelInfo;
     const kernel = session.session?.kernel;
     if (!kernel) {
@@ -72,6 +72,6 @@ async function watch(panel: NotebookPanel): Promise<void> {
       }, 0)
     );
   };
-  panel.sessionContext.kernelChanged.connect(session => mark(session));
-  mark(panel.sessionContext);
+  session.kernelChanged.connect(mark);
+  mark();
 }
