@@ -31,7 +31,12 @@ def test_forwards_the_learners_own_calls(learner):
     assert r.json()["username"] == "learner1"
     assert {e["course"] for e in r.json()["enrolments"]} >= {"python-data", "testing-spoc"}
     me = learner("GET", "whoami").json()
-    assert me == {"username": "learner1", "admin": False, "staff_courses": []}
+    assert me == {
+        "username": "learner1",
+        "admin": False,
+        "staff_courses": [],
+        "moderated_courses": [],
+    }
 
 
 def test_my_progress_line_is_forwarded_for_reading(learner):

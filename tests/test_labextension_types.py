@@ -54,12 +54,12 @@ def fallbacks() -> list[tuple[str, str]]:
 
 
 def panel_calls() -> set[tuple[str, str]]:
-    """The (method, document path) of every `api.get(...)` / `api.post(...)` in the panel."""
+    """The (method, document path) of every `api.get`, `api.post` and `api.patch` call of the panel."""
     calls = set()
     for path in SRC.rglob("*.ts"):
         if path.name.endswith(".d.ts"):
             continue
-        calls |= set(re.findall(r"\.(get|post)\(\s*'(/api/[^']*)'", path.read_text()))
+        calls |= set(re.findall(r"\.(get|post|patch)\(\s*'(/api/[^']*)'", path.read_text()))
     return calls
 
 

@@ -473,6 +473,10 @@ def test_mentors_and_community_managers_get_course_roles(make_course, tmp_path):
     assert not mentor.can("grade", COURSE) and mentor.staff_courses() == set()
     assert manager.can("moderate", COURSE) and manager.can("community", COURSE)
     assert ta.can("moderate", COURSE) and TEACHER.can("community", COURSE)
+    # the panel's Mentoring section: the courses each moderates, and none for a learner
+    assert mentor.moderated_courses() == manager.moderated_courses() == {COURSE}
+    assert ta.moderated_courses() == {COURSE}
+    assert Permissions("ana", [LEARN, course_scope("report", COURSE)]).moderated_courses() == set()
 
 
 def test_a_bad_discussion_setting_is_refused_with_its_line(make_course):

@@ -56,6 +56,11 @@ export class CampusAPI {
     return this.service<Answer<P, 'post'>>(servicePath(path, params, {}), 'POST', body ?? {});
   }
 
+  /** `PATCH` a body to a service path of the OpenAPI document, typed by the document. */
+  patch<P extends ServicePath<'patch'>>(path: P, params: PathParams<P>, body: Body<P, 'patch'>): Promise<Answer<P, 'patch'>> {
+    return this.service<Answer<P, 'patch'>>(servicePath(path, params, {}), 'PATCH', body ?? {});
+  }
+
   private service<T>(path: string, method: string, body?: unknown): Promise<T> {
     const init: RequestInit = { method };
     if (body !== undefined) {

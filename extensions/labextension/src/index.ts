@@ -7,6 +7,7 @@ import { INotebookTracker } from '@jupyterlab/notebook';
 import { LabIcon } from '@jupyterlab/ui-components';
 import { ActivityTracker } from './activity';
 import { CampusAPI } from './api';
+import { Discussions } from './discussion/open';
 import { CoursesPanel } from './panel';
 import { keepLookedAtNotebooksUnmodified } from './pristine';
 
@@ -18,7 +19,7 @@ const ICON = new LabIcon({
 
 const plugin: JupyterFrontEndPlugin<void> = {
   id: '@nbcampus/labextension:courses',
-  description: 'nbcampus Courses panel: enrol, deadlines, fetch and submit, grades, progress.',
+  description: 'nbcampus Courses panel: enrol, deadlines, fetch and submit, grades, progress; course discussions.',
   autoStart: true,
   requires: [IDocumentManager, INotebookTracker],
   optional: [ILabShell, ILayoutRestorer],
@@ -32,7 +33,13 @@ const plugin: JupyterFrontEndPlugin<void> = {
     const api = new CampusAPI();
     const tracker = new ActivityTracker(api, notebooks);
     keepLookedAtNotebooksUnmodified(notebooks);
-    const panel = new CoursesPanel(
+    const discussions = new Discussions(app, api, {
+      courses: () => panel.courses,
+      whoami: () => panel.whoami,
+      changed: () => void panel.refresh()
+    });
+    discussions.addAskCommand(notebooks);
+    const panel: CoursesPanel = new CoursesPanel(
       api,
       {
         openPath: path => {
@@ -46,7 +53,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
           } catch {
             return false;
           }
-        }
+        },
+        openDiscussion: (course, place) => void discussions.open(course, place)
       },
       tracker
     );

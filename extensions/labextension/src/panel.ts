@@ -14,7 +14,7 @@ import { LearnerState } from './learner/state';
 import { updateCountdowns } from './shared/cards';
 import type { PanelContext, PanelHost } from './shared/context';
 import { h } from './shared/dom';
-import { renderTeaching } from './teaching/course';
+import { renderMentoring, renderTeaching } from './teaching/course';
 import type { Course, WhoAmI } from './types';
 
 export type { PanelHost } from './shared/context';
@@ -51,6 +51,15 @@ export class CoursesPanel extends Widget implements PanelContext {
   /** The service's clock, as far as the browser can tell. */
   now(): Date {
     return new Date(Date.now() + this.clockOffset);
+  }
+
+  /** The courses of the catalog (with their modules), and who I am, as last loaded. */
+  get courses(): Course[] {
+    return this.catalog;
+  }
+
+  get whoami(): WhoAmI | null {
+    return this.me;
   }
 
   noteOpened(path: string): void {
@@ -105,7 +114,7 @@ export class CoursesPanel extends Widget implements PanelContext {
       }
     }
     const staff = new Set(this.me?.admin ? this.catalog.map(c => c.id) : this.me?.staff_courses || []);
-    const others = this.catalog.filter(c => !enrolled.some(e => e.course === c.id) && !staff.has(c.id));
+    const others = this.catalog.filter(c => !enrolled.some(e => e.course === c.id) && !staff.has(c.id) && !this.me?.moderated_courses.includes(c.id));
     if (others.length) {
       this.body.append(h('h3', { class: 'nbc-section' }, 'Catalog'));
       for (const course of others) {
@@ -117,6 +126,13 @@ export class CoursesPanel extends Widget implements PanelContext {
       this.body.append(h('h3', { class: 'nbc-section' }, 'Teaching'));
       for (const course of taught) {
         this.body.append(renderTeaching(this, course));
+      }
+    }
+    const mentored = this.catalog.filter(c => this.me?.moderated_courses.includes(c.id) && !staff.has(c.id));
+    if (mentored.length) {
+      this.body.append(h('h3', { class: 'nbc-section' }, 'Mentoring'));
+      for (const course of mentored) {
+        this.body.append(renderMentoring(this, course));
       }
     }
     updateCountdowns(this.node, this.now());

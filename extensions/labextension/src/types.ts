@@ -13,7 +13,7 @@
  */
 import type { paths } from './schema';
 
-export type Method = 'get' | 'post';
+export type Method = 'get' | 'post' | 'patch';
 
 /** The service's paths that have operation `M`. */
 export type ServicePath<M extends Method> = {
@@ -81,12 +81,25 @@ export type QuizStatus = Answer<'/api/courses/{course}/quizzes/{quiz}', 'get'>;
 export type Progress = Answer<'/api/me/progress', 'get'>['progress'];
 export type ActivityEvent = Body<'/api/me/activity', 'post'>['events'][number];
 
+// discussions
+export type ThreadList = Answer<'/api/courses/{course}/threads', 'get'>;
+export type ThreadSummary = ThreadList['threads'][number];
+export type Thread = Answer<'/api/threads/{thread}', 'get'>;
+export type Post = Thread['posts'][number];
+export type NewThread = Body<'/api/courses/{course}/threads', 'post'>;
+export type CellSnapshot = NonNullable<NewThread['cell']>;
+export type Announcement = Answer<'/api/courses/{course}/announcements', 'get'>['announcements'][number];
+export type LiveSession = Answer<'/api/courses/{course}/sessions', 'get'>['sessions'][number];
+export type PrivateQuestion = Answer<'/api/courses/{course}/private-questions', 'get'>['questions'][number];
+
 // ---- the server extension's own routes (nbcampus/lab/handlers.py): not in the document ----
 
 export interface WhoAmI {
   username: string;
   admin: boolean;
   staff_courses: string[];
+  /** courses whose discussions I moderate (mentor, community manager, TA, instructor) */
+  moderated_courses: string[];
 }
 
 /** What `fetch` answers: the fetched notebooks, relative to the server's root. */

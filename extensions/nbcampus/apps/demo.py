@@ -17,6 +17,7 @@ from nbcampus.hub.settings import CampusSettings
 DEMO_ACCOUNTS = [
     ("admin", "admin"),
     ("instructor", "instructor"),
+    ("mentor", "mentor"),
     ("learner", "learner1"),
     ("learner", "learner2"),
     ("learner", "learner3"),
@@ -42,13 +43,15 @@ def prepare_demo(settings: CampusSettings, catalog: dict | None = None) -> list[
     state = Path(settings.state_dir)
     (state / "homes").mkdir(parents=True, exist_ok=True)
     accounts_file = Path(settings.accounts_file)
-    if accounts_file.is_file():
-        accounts = json.loads(accounts_file.read_text())
-    else:
-        accounts = [
-            {"role": role, "username": name, "password": secrets.token_urlsafe(9)}
-            for role, name in DEMO_ACCOUNTS
-        ]
+    accounts = json.loads(accounts_file.read_text()) if accounts_file.is_file() else []
+    known = {a["username"] for a in accounts}
+    missing = [
+        {"role": role, "username": name, "password": secrets.token_urlsafe(9)}
+        for role, name in DEMO_ACCOUNTS
+        if name not in known
+    ]
+    if missing:  # a first run, or a demo account added since the last one
+        accounts += missing
         _write_private(accounts_file, accounts)
     if catalog is None:
         catalog, _ = load_catalog(settings.courses_dir)

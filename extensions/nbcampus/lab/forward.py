@@ -50,6 +50,20 @@ RULES: tuple[ForwardRule, ...] = (
     _rule("GET", "me/certificates", "my certificates"),
     _rule("GET POST", "me/activity", "progress tracking; the notebooks I worked in"),
     _rule("GET", "exchange/assignments", "released assignments and my submissions"),
+    # discussions: the service decides who sees and may do what (cohorts, private, moderation)
+    _rule("GET POST", "courses/{course}/threads", "a course's threads; start one"),
+    _rule("GET", "courses/{course}/private-questions", "staff: unanswered private questions"),
+    _rule("GET", "courses/{course}/announcements", "announcements at the top of a course"),
+    _rule("GET", "courses/{course}/sessions", "upcoming live sessions"),
+    _rule("POST", "discussion/preview", "a post's markdown rendered before posting"),
+    _rule("GET PATCH", "threads/{thread}", "a thread; pin, close, edit"),
+    _rule("POST", "threads/{thread}/posts", "reply, or comment under a reply"),
+    _rule("POST", "threads/{thread}/read", "mark a thread read"),
+    _rule("POST", "threads/{thread}/follow", "follow a thread"),
+    _rule("POST", "posts/{post}/vote", "vote on a post"),
+    _rule("POST", "posts/{post}/accept", "accept an answer"),
+    _rule("POST", "posts/{post}/flag", "flag a post for abuse"),
+    _rule("POST", "posts/{post}/hide", "moderators: hide a post"),
 )
 
 

@@ -99,9 +99,14 @@ class ForwardHandler(CampusHandler):
     async def post(self, path: str) -> None:
         await self._forward(path)
 
+    @web.authenticated
+    async def patch(self, path: str) -> None:
+        await self._forward(path)
+
 
 class WhoAmIHandler(CampusHandler):
-    """``/nbcampus/whoami``: the user and the courses they staff, from the server token's scopes."""
+    """``/nbcampus/whoami``: the user, the courses they staff and those whose discussions they
+    moderate, from the server token's scopes."""
 
     @web.authenticated
     async def get(self) -> None:
@@ -123,6 +128,7 @@ class WhoAmIHandler(CampusHandler):
                 "username": model["name"],
                 "admin": permissions.admin,
                 "staff_courses": sorted(permissions.staff_courses()),
+                "moderated_courses": sorted(permissions.moderated_courses()),
             }
         )
 

@@ -5,6 +5,7 @@
 import { PageConfig } from '@jupyterlab/coreutils';
 import type { PanelContext } from '../shared/context';
 import { brand, itemRow, Status } from '../shared/cards';
+import { announcementsBox, discussButton, discussionButton } from '../shared/discussion';
 import { add, button, Child, h } from '../shared/dom';
 import type { Assignment, Course, Enrolment, Progress } from '../types';
 import { fetchAssignment, openAssignment, openFeedback, submitAssignment } from './actions';
@@ -58,7 +59,8 @@ export function renderCourse(ctx: PanelContext, state: LearnerState, course: Cou
         ])
       );
     }
-    return h('div', { class: 'nbc-module', 'data-module': module.id }, h('h5', {}, `Week ${module.week}: ${module.title}`), ...rows);
+    const heading = h('h5', {}, `Week ${module.week}: ${module.title} `, discussButton(ctx, course.id, { module: module.id }));
+    return h('div', { class: 'nbc-module', 'data-module': module.id }, heading, ...rows);
   });
   const percent = items ? Math.round((100 * done) / items) : 0;
   const certificate = state.certificates.find(c => c.course_id === course.id);
@@ -66,7 +68,8 @@ export function renderCourse(ctx: PanelContext, state: LearnerState, course: Cou
     card,
     course.branding?.organisation ? h('div', { class: 'nbc-org' }, course.branding.organisation) : null,
     h('h4', {}, course.title),
-    h('div', { class: 'nbc-meta' }, `${course.format.toUpperCase()} · ${enrolment.track} track`),
+    h('div', { class: 'nbc-meta' }, `${course.format.toUpperCase()} · ${enrolment.track} track `, discussionButton(ctx, course.id)),
+    announcementsBox(ctx, course.id),
     h(
       'div',
       { class: 'nbc-progress', title: 'lessons done, exercises graded and quizzes taken' },

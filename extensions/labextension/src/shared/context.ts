@@ -1,10 +1,13 @@
 /** What the learner and teaching views get from the panel that draws them. */
 import { CampusAPI } from '../api';
+import type { Place } from '../discussion/place';
 
-/** The JupyterLab side of the panel: open a file, ask whether one exists. */
+/** The JupyterLab side of the panel: open a file, ask whether one exists, open a discussion. */
 export interface PanelHost {
   openPath(path: string): void;
   pathExists(path: string): Promise<boolean>;
+  /** Open the Discussion view of a course, at a module or an item. */
+  openDiscussion(course: string, place?: Place): void;
 }
 
 export interface PanelContext {

@@ -5,6 +5,7 @@
 import { PageConfig } from '@jupyterlab/coreutils';
 import type { PanelContext } from '../shared/context';
 import { brand } from '../shared/cards';
+import { announcementsBox, discussionButton } from '../shared/discussion';
 import { add, button, h } from '../shared/dom';
 import type { Assignment, Course } from '../types';
 import { extensionForm } from './extension';
@@ -14,6 +15,14 @@ export function dashboardUrl(course: string): string {
   const hub = PageConfig.getOption('hubPrefix') || '/hub/';
   const root = hub.replace(/hub\/?$/, '');
   return `${root}services/nbcampus/courses/${encodeURIComponent(course)}/dashboard`;
+}
+
+/** A course whose discussions I moderate but do not teach (a mentor): its discussions only. */
+export function renderMentoring(ctx: PanelContext, course: Course): HTMLElement {
+  const card = h('section', { class: 'nbc-card nbc-mentor', 'data-course': course.id });
+  brand(card, course);
+  add(card, h('h4', {}, course.title), h('div', { class: 'nbc-meta' }, 'Mentor · ', discussionButton(ctx, course.id)), announcementsBox(ctx, course.id));
+  return card;
 }
 
 export function renderTeaching(ctx: PanelContext, course: Course): HTMLElement {
@@ -26,8 +35,11 @@ export function renderTeaching(ctx: PanelContext, course: Course): HTMLElement {
       'div',
       { class: 'nbc-meta' },
       `${course.seats.taken} enrolled · `,
-      h('a', { class: 'nbc-dashboard', href: dashboardUrl(course.id), target: '_blank', rel: 'noopener' }, 'Dashboard')
-    )
+      h('a', { class: 'nbc-dashboard', href: dashboardUrl(course.id), target: '_blank', rel: 'noopener' }, 'Dashboard'),
+      ' ',
+      discussionButton(ctx, course.id)
+    ),
+    announcementsBox(ctx, course.id)
   );
   const items: { id: string; title: string }[] = [];
   for (const module of course.modules) {

@@ -122,3 +122,14 @@ class Permissions:
             ):
                 found.add(parts[3])
         return found
+
+    def moderated_courses(self) -> set[str]:
+        """Courses whose discussions this caller moderates (mentors, community managers, TAs
+        and instructors; an admin moderates every course without naming them)."""
+        return {
+            parts[3]
+            for parts in (scope.split(":") for scope in self.scopes)
+            if len(parts) == 4
+            and parts[:2] == ["custom", "nbcampus"]
+            and parts[2] in ("moderate", *IMPLIED_BY["moderate"])
+        }

@@ -274,6 +274,15 @@ class MutesHandler(DiscussionHandler):
         self.write_json(muted, status=201)
 
 
+class PreviewHandler(DiscussionHandler):
+    @signed_in
+    @accepts(schemas.PREVIEW)
+    @answers(200, schemas.PREVIEWED)
+    async def post(self) -> None:
+        """A post's markdown rendered as it would be shown, before it is posted (nothing kept)."""
+        self.write_json({"html": discussion.render(self.body["body"])})
+
+
 class PrivateQuestionsHandler(DiscussionHandler):
     @signed_in
     @answers(200, schemas.PRIVATE_QUESTIONS)
@@ -287,6 +296,7 @@ default_handlers = [
     ("/api/courses/{course}/threads", ThreadsHandler),
     ("/api/courses/{course}/private-questions", PrivateQuestionsHandler),
     ("/api/courses/{course}/mutes", MutesHandler),
+    ("/api/discussion/preview", PreviewHandler),
     ("/api/threads/{thread}", ThreadHandler),
     ("/api/threads/{thread}/posts", PostsHandler),
     ("/api/threads/{thread}/read", ReadHandler),

@@ -65,6 +65,7 @@ NEW_POST = obj(
     ["body"],
     description="a reply, or with parent_id a comment under a reply",
 )
+PREVIEW = obj({"body": BODY}, ["body"], description="markdown to render, not posted")
 POST_CHANGE = obj({"body": BODY}, ["body"])
 VOTE = obj({"value": {"enum": [-1, 0, 1]}}, ["value"], description="0 takes a vote back")
 ACCEPT = obj({"accepted": BOOLEAN}, [], description="default true; false takes it back")
@@ -158,6 +159,10 @@ SNAPSHOT = obj(
     }
 )
 THREAD = obj({**_summary, "cell": nullable(SNAPSHOT), "posts": array(POST), "following": BOOLEAN})
+PREVIEWED = obj(
+    {"html": {**STRING, "description": "the body rendered and sanitised: safe to insert"}},
+    ["html"],
+)
 VOTED = obj({"post_id": INTEGER, "votes": INTEGER, "my_vote": {"enum": [-1, 0, 1]}})
 ACCEPTED = obj({"thread_id": INTEGER, "accepted_post_id": nullable(INTEGER)})
 FLAGGED = obj({"post_id": INTEGER, "flagged": BOOLEAN})
