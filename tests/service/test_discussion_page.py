@@ -320,3 +320,43 @@ def test_pages_of_threads(forum):
     older = re.search(r'href="\?([^"]*offset=2[^"]*)">older', first).group(1).replace("&amp;", "&")
     second = browser(forum, "ana").get(f"{page_url(forum)}?{older}", timeout=60).text
     assert f"page-{tag}-0" in second and f"page-{tag}-2" not in second and "newer" in second
+
+
+@pytest.mark.browser
+def test_a_thread_fits_a_phone(forum, output_dir):
+    """At 390 px wide (a phone) the page never scrolls sideways: long code scrolls in its own
+    box, long words wrap; the reply box is a full-width tap target."""
+    from playwright.sync_api import sync_playwright
+
+    tag = uuid.uuid4().hex[:6]
+    body = (
+        f"```python\nprint({'x' * 300!r})\n```\n\nhttps://example.org/{'a' * 200}\n\n"
+        "| a | b |\n|---|---|\n| " + "wide " * 40 + "| c |"
+    )
+    cell = {"cell_type": "code", "source": "y = " + "1 + " * 200 + "1", "outputs": []}
+    thread = new_thread(forum, "ana", title=f"phone-{'t' * 80}-{tag}", body=body, cell=cell)
+    account = member(forum, "ana")
+    target = page_url(forum, thread["id"]).removeprefix(forum.url.rstrip("/"))
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--headless", "--no-sandbox", "--disable-background-networking", "--disable-gpu"],
+        )
+        try:
+            page = chromium.new_page(viewport={"width": 390, "height": 844})
+            page.goto(f"{forum.url}hub/login?next={target}")
+            page.fill("#username_input", account.name)
+            page.fill("#password_input", account.password)
+            page.click("#login_submit")
+            page.wait_for_url(f"**{target}", timeout=60_000)
+            page.locator("#reply textarea").wait_for()
+            page.screenshot(path=str(output_dir / "thread-390px.png"), full_page=True)
+            sideways = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert sideways <= 0, f"the page scrolls {sideways} px sideways at 390 px"
+            box = page.locator("#reply textarea").bounding_box()
+            assert box["width"] > 300 and box["height"] >= 44
+            assert page.locator("#reply button").bounding_box()["height"] >= 44
+        finally:
+            chromium.close()
