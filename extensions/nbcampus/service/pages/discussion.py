@@ -152,10 +152,12 @@ class DiscussionListPage(DiscussionPage):
         form = {name: self.form_text(name) for name in ("title", "body", "kind", "module")}
         form["private"] = "true" if self.get_body_argument("private", "") == "true" else ""
         try:
-            body: dict[str, Any] = {"title": form["title"], "body": form["body"]}
-            body["kind"] = form["kind"]
-            body |= {"module": form["module"]} if form["module"] else {}
-            body |= {"private": True} if form["private"] else {}
+            # the API's JSON body, checked with its schema
+            body: dict[str, Any] = {k: form[k] for k in ("title", "body", "kind")}
+            if form["module"]:
+                body["module"] = form["module"]
+            if form["private"]:
+                body["private"] = True
             body = self.checked_body(body, schemas.NEW_THREAD)
             permissions, limit = self.permissions, self.rate_limit
 
