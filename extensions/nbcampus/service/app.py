@@ -30,6 +30,7 @@ from nbcampus.service.api import ROUTES
 from nbcampus.service.openapi import openapi_document
 from nbcampus.service.pages.certificate import CertificatePdfPage
 from nbcampus.service.pages.dashboard import DashboardPage
+from nbcampus.service.pages.discussion import DiscussionListPage, ThreadPage
 from nbcampus.service.pages.home import HomePage
 from nbcampus.service.pages.report import ReportPage
 from nbcampus.service.pages.verify import VerifyPage
@@ -41,6 +42,8 @@ __all__ = ["ROUTES", "CampusService", "main", "route_regex"]
 PAGES: list[tuple[str, type[web.RequestHandler]]] = [
     ("/courses/{course}/dashboard", DashboardPage),
     ("/courses/{course}/report", ReportPage),
+    ("/courses/{course}/discussion", DiscussionListPage),
+    ("/courses/{course}/discussion/{thread}", ThreadPage),
     ("/verify/{certificate}", VerifyPage),
     ("/certificates/{certificate}/pdf", CertificatePdfPage),
 ]

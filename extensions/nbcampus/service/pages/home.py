@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from jupyterhub.services.auth import HubOAuthenticated
 from tornado import web
-from tornado.escape import xhtml_escape
+from tornado.escape import url_escape, xhtml_escape
 
 from nbcampus.school.catalog.api import active_courses
 from nbcampus.school.enrolment.api import statuses_of
@@ -40,7 +40,8 @@ class HomePage(HubOAuthenticated, web.RequestHandler):
 
         courses, mine = await self.settings["campus"].run(read)
         # everything shown is escaped: titles come from course files, names from sign-up forms
-        item = "<li>{title}<span class=format>{fmt}</span>{status}</li>"
+        item = "<li>{title}<span class=format>{fmt}</span>{status}{link}</li>"
+        link = ' · <a href="{url}">discussion</a>'
         self.set_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
         self.finish(
             _PAGE.format(
@@ -52,13 +53,18 @@ class HomePage(HubOAuthenticated, web.RequestHandler):
                         title=xhtml_escape(t),
                         fmt=xhtml_escape(f),
                         status=f" ({xhtml_escape(mine[i])})",
+                        link=link.format(
+                            url=xhtml_escape(
+                                f"{campus.base_url}courses/{url_escape(i, plus=False)}/discussion"
+                            )
+                        ),
                     )
                     for i, t, f in courses
                     if i in mine
                 )
                 or "<li>none yet</li>",
                 catalog="".join(
-                    item.format(title=xhtml_escape(t), fmt=xhtml_escape(f), status="")
+                    item.format(title=xhtml_escape(t), fmt=xhtml_escape(f), status="", link="")
                     for _, t, f in courses
                 ),
             )
