@@ -28,6 +28,22 @@ ANSWER = (
 )
 
 
+#: what a hostile learner might write: it must stay text wherever a post is shown
+HOSTILE = (
+    '<img src=x onerror="window.nbcPwned=1"> <script>window.nbcPwned=2</script> '
+    "[a link](javascript:window.nbcPwned=3)"
+)
+
+
+def inert(page, view) -> None:
+    """The hostile markup of the question did nothing and left no live element."""
+    assert page.evaluate("window.nbcPwned") is None
+    body = view.locator(".nbc-post.nbc-depth-0 .nbc-post-body")
+    expect(body).to_contain_text("What is missing?")
+    assert body.locator("img, script, [onerror]").count() == 0
+    assert view.locator('a[href^="javascript"]').count() == 0
+
+
 @pytest.fixture
 def other_cohort(school):
     """learner2 enrolled in the SPOC's later run (2027-spring): another cohort."""
@@ -123,6 +139,7 @@ def test_ask_about_a_cell_answer_accept_and_who_sees_what(
         heading = view.locator(".nbc-thread-heading")
         expect(heading).to_have_text(title, timeout=30_000)
         thread_id = int(view.get_attribute("data-thread"))
+        inert(page, view)
         steps.shot(page, "question-posted")
 
         # and a private question to the staff, from the list
@@ -160,6 +177,7 @@ def test_ask_about_a_cell_answer_accept_and_who_sees_what(
         expect(shown.locator(".nbc-cell-source")).to_have_text(source)
         expect(shown.locator(".nbc-error-output")).to_contain_text("NotImplementedError")
         assert "HIDDEN" not in shown.inner_text()
+        inert(mpage, mview)
         mview.locator(".nbc-composer .nbc-compose-body").last.fill(ANSWER)
         mview.locator(".nbc-composer .nbc-post-button").last.click()
         reply = mview.locator('.nbc-post.nbc-depth-1[data-author="mentor"]')
