@@ -273,6 +273,16 @@ def test_certificates_issued_count_unless_revoked(school):
     assert report["total"]["certificates_issued"] == 1
 
 
+def test_discussion_plot_per_cohort():
+    from nbcampus.service.pages.report import plot_discussion
+
+    quiet = {"discussion_messages": 0, "questions_asked": 0, "questions_answered": 0}
+    assert plot_discussion([{"cohort": "spring", **quiet, "sessions_attended": 0}]) == ""
+    busy = {"cohort": "spring", **quiet, "discussion_messages": 7, "sessions_attended": None}
+    svg = plot_discussion([busy, {"cohort": "autumn", **quiet}])
+    assert svg.startswith("<svg") and "messages" in svg and "autumn" in svg
+
+
 def test_unknown_course_and_cohort_are_not_found(school):
     from nbcampus.school.core.errors import NotFound
 
@@ -294,6 +304,7 @@ def test_report_page_plots_and_escapes(school):
     assert page.count("<svg") == 3  # cohorts, time per module, grade distribution
     assert "Course &lt;1&gt;" in page and "Course <1>" not in page
     assert "Discussion: 0 messages, 0 questions" in page
+    assert "No discussion yet." in page  # no plot of nothing
     assert "/services/nbcampus/api/courses/c1/report/learners?format=csv&amp;cohort=spring" in page
     with school.session(readonly=True) as s:
         everyone = render(gather(s, "c1", None, None), "/api/", None)

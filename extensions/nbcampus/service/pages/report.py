@@ -83,6 +83,32 @@ def plot_grades(total: dict[str, Any]) -> str:
     return html.svg(fig)
 
 
+def plot_discussion(rows: list[dict[str, Any]]) -> str:
+    """Messages, questions asked and answered, and live-session attendance per cohort."""
+    keys = [
+        ("discussion_messages", "messages"),
+        ("questions_asked", "questions asked"),
+        ("questions_answered", "questions answered"),
+        ("sessions_attended", "sessions attended"),
+    ]
+    if not any(r.get(key) for r in rows for key, _ in keys):
+        return ""
+    fig, ax = html.figure()
+    names = [r["cohort"] for r in rows]
+    width = 0.2
+    for i, (key, label) in enumerate(keys):
+        ax.bar(
+            [x + (i - 1.5) * width for x in range(len(names))],
+            [r.get(key) or 0 for r in rows],
+            width,
+            label=label,
+        )
+    ax.set_xticks(range(len(names)), names)
+    ax.set_ylabel("count")
+    ax.legend(fontsize=8)
+    return html.svg(fig)
+
+
 def render(data: dict[str, Any], api_url: str, cohort: str | None) -> str:
     """The whole page; every name and title escaped."""
     course_id, report = data["course"], data["report"]
@@ -109,6 +135,9 @@ def render(data: dict[str, Any], api_url: str, cohort: str | None) -> str:
 <p><a class=csv href='{cohort_csv}'>Download CSV</a></p></section>
 <section id=modules><h2>Time per module</h2>
 <div class=plot>{plot_modules(total, data["modules"]) or "<p class=empty>No activity yet.</p>"}</div>
+</section>
+<section id=discussion><h2>Discussion and live sessions</h2>
+<div class=plot>{plot_discussion(report["cohorts"]) or "<p class=empty>No discussion yet.</p>"}</div>
 </section>
 <section id=grades><h2>Grade distribution</h2>
 <div class=plot>{plot_grades(total) or "<p class=empty>No grades yet.</p>"}</div></section>
