@@ -89,6 +89,16 @@ def test_ask_about_a_cell_answer_accept_and_who_sees_what(
     steps = Steps(output_dir)
     title = f"Why does test_leap fail? {uuid.uuid4().hex[:6]}"
     private_title = f"Can I hand in late? {uuid.uuid4().hex[:6]}"
+    news = f"Office hours move to Thursday {uuid.uuid4().hex[:6]}"
+    session_title = f"Office hours {uuid.uuid4().hex[:6]}"
+    # the instructor tells the winter cohort something
+    r = school.api(
+        school.token("instructor"),
+        "POST",
+        f"courses/{COURSE}/announcements",
+        json={"title": news, "body": "Same link as usual.", "cohort": "2026-winter"},
+    )
+    assert r.status_code == 201, r.text
     learner, page = log_in(browser, school, "learner1")
     mentor = None
     try:
@@ -97,6 +107,8 @@ def test_ask_about_a_cell_answer_accept_and_who_sees_what(
         course = panel.locator(f'.nbc-course[data-course="{COURSE}"]')
         exercise = course.locator(f'.nbc-exercise[data-title="{EXERCISE}"]')
         exercise.wait_for(timeout=60_000)
+        # the announcement is at the top of the course
+        expect(course.locator(".nbc-announcement").first).to_contain_text(news)
         if exercise.locator(".nbc-fetch").count():
             exercise.locator(".nbc-fetch").click()
         else:
@@ -184,12 +196,31 @@ def test_ask_about_a_cell_answer_accept_and_who_sees_what(
         expect(reply.locator("pre code")).to_contain_text("year % 400 == 0", timeout=30_000)
         steps.shot(mpage, "mentor-answers-with-a-code-block")
 
+        # mentors schedule live sessions; announcing is for community managers and instructors
+        mview.locator(".nbc-back").click()
+        tools = mview.locator(".nbc-staff-tools")
+        tools.locator("summary").click()
+        tools.locator(".nbc-session-title").fill(session_title)
+        tools.locator(".nbc-session-start").fill("2030-01-15T17:00")
+        tools.locator(".nbc-session-minutes").fill("45")
+        tools.locator(".nbc-session-url").fill("https://meet.example.org/office-hours")
+        tools.locator(".nbc-schedule").click()
+        expect(mview.locator(".nbc-session", has_text=session_title)).to_be_visible(timeout=30_000)
+        tools = mview.locator(".nbc-staff-tools")
+        tools.locator("summary").click()
+        tools.locator(".nbc-announce-title").fill("Mentors may not announce")
+        tools.locator(".nbc-announce-body").fill("This is refused.")
+        tools.locator(".nbc-announce").click()
+        expect(mview.locator(".nbc-message-error")).to_contain_text("Announcement refused")
+        steps.shot(mpage, "mentor-schedules-a-session")
+
         # the learner: an unread badge on the course, the answer, accepted
         panel.locator(".nbc-refresh").click()
         badge = course.locator(".nbc-discussion-open .nbc-unread")
         expect(badge).to_be_visible(timeout=30_000)
         assert int(badge.inner_text()) >= 1
         view = discussion_of(page, panel, ".nbc-course")
+        expect(view.locator(".nbc-session", has_text=session_title)).to_be_visible()
         row = view.locator(f'.nbc-thread-row[data-thread-id="{thread_id}"]')
         expect(row.locator(".nbc-unread")).to_be_visible()
         row.locator(".nbc-thread-title").click()
@@ -210,7 +241,14 @@ def test_ask_about_a_cell_answer_accept_and_who_sees_what(
     # a learner of the other cohort sees neither thread, in the panel nor through the API
     other, opage = log_in(browser, school, other_cohort)
     try:
-        oview = discussion_of(opage, open_panel(opage), ".nbc-course")
+        opanel = open_panel(opage)
+        ocourse = opanel.locator(f'.nbc-course[data-course="{COURSE}"]')
+        # nor the winter cohort's announcement, once the course's announcements are in
+        ocourse.locator(".nbc-announcements[data-loaded='true']").wait_for(
+            state="attached", timeout=30_000
+        )
+        assert news not in ocourse.inner_text()
+        oview = discussion_of(opage, opanel, ".nbc-course")
         steps.shot(opage, "other-cohort-sees-neither")
         listed = (
             oview.locator(".nbc-threads").inner_text()

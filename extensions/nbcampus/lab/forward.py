@@ -53,8 +53,9 @@ RULES: tuple[ForwardRule, ...] = (
     # discussions: the service decides who sees and may do what (cohorts, private, moderation)
     _rule("GET POST", "courses/{course}/threads", "a course's threads; start one"),
     _rule("GET", "courses/{course}/private-questions", "staff: unanswered private questions"),
-    _rule("GET", "courses/{course}/announcements", "announcements at the top of a course"),
-    _rule("GET", "courses/{course}/sessions", "upcoming live sessions"),
+    _rule("GET POST", "courses/{course}/announcements", "announcements; staff: announce"),
+    _rule("GET POST", "courses/{course}/sessions", "upcoming live sessions; staff: schedule"),
+    _rule("POST", "me/calendar-key", "a new address of my calendar feed"),
     _rule("POST", "discussion/preview", "a post's markdown rendered before posting"),
     _rule("GET PATCH", "threads/{thread}", "a thread; pin, close, edit"),
     _rule("POST", "threads/{thread}/posts", "reply, or comment under a reply"),

@@ -18,7 +18,16 @@ export interface ListData {
   sessions: LiveSession[];
 }
 
-export function renderList(course: Course, place: Place, unanswered: boolean, q: string, data: ListData, moderates: boolean, act: ListActions): HTMLElement[] {
+export function renderList(
+  course: Course,
+  place: Place,
+  unanswered: boolean,
+  q: string,
+  data: ListData,
+  moderates: boolean,
+  act: ListActions,
+  tools: HTMLElement[]
+): HTMLElement[] {
   const module = h('select', { class: 'nbc-filter-module', 'aria-label': 'Where' }) as HTMLSelectElement;
   module.append(h('option', { value: '' }, 'The whole course'));
   for (const m of course.modules) {
@@ -46,6 +55,7 @@ export function renderList(course: Course, place: Place, unanswered: boolean, q:
     ...data.announcements.slice(0, 3).map(a => announcement(a)),
     data.sessions.length ? sessions(data.sessions) : null,
     filters,
+    ...tools,
     h('div', { class: 'nbc-meta nbc-thread-count' }, `${data.threads.total} thread(s) in ${where}`, data.threads.unread ? ` · ${data.threads.unread} unread` : ''),
     rows.length ? h('div', { class: 'nbc-threads' }, ...rows) : h('p', { class: 'nbc-empty' }, 'No threads yet: ask the first question.')
   ].filter((x): x is HTMLElement => !!x);

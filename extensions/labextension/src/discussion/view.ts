@@ -13,6 +13,7 @@ import { localDate } from '../time';
 import type { CellSnapshot, Course, Post } from '../types';
 import { composer } from './compose';
 import { renderList } from './list';
+import { calendarButton, staffTools } from './staff';
 import { Place, placeLabel } from './place';
 import { cellSnapshot, renderThread, Viewer } from './thread';
 
@@ -98,7 +99,10 @@ export class DiscussionView extends Widget {
           open: id => void this.showThread(id),
           compose: kind => this.compose(kind, this.place),
           privateQueue: () => void this.showPrivateQueue()
-        })
+        }, [
+          h('div', { class: 'nbc-actions' }, calendarButton(this.api, (t, k) => this.say(t, k))),
+          this.me.moderates ? staffTools(this.api, this.course.id, (t, k) => this.say(t, k), () => void this.showList()) : null
+        ].filter((x): x is HTMLElement => !!x))
       );
     });
   }

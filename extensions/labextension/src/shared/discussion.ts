@@ -10,8 +10,11 @@ export function announcementsBox(ctx: PanelContext, course: string): HTMLElement
   const box = h('div', { class: 'nbc-announcements' });
   void ctx.api
     .get('/api/courses/{course}/announcements', { course })
-    .then(r => box.replaceChildren(...r.announcements.slice(0, 2).map(announcement)))
-    .catch(() => undefined); // no announcements shown rather than no card
+    .then(r => {
+      box.replaceChildren(...r.announcements.slice(0, 2).map(announcement));
+      box.dataset.loaded = 'true'; // a state pages and tests can wait for
+    })
+    .catch(() => (box.dataset.loaded = 'failed')); // no announcements shown rather than no card
   return box;
 }
 
