@@ -46,7 +46,7 @@ def inert(page, view) -> None:
 
 @pytest.fixture
 def other_cohort(school):
-    """learner2 enrolled in the SPOC's later run (2027-spring): another cohort."""
+    """learner2 enrolled in the SPOC's next run: another cohort."""
     instructor = school.token("instructor")
     r = school.api(
         instructor,
@@ -59,7 +59,7 @@ def other_cohort(school):
         instructor,
         "PATCH",
         f"courses/{COURSE}/enrolments/learner2",
-        json={"cohort": "2027-spring", "reason": "joins the spring run"},
+        json={"cohort": "next", "reason": "joins the next run"},
     )
     assert r.status_code == 200, r.text
     yield "learner2"
@@ -91,12 +91,12 @@ def test_ask_about_a_cell_answer_accept_and_who_sees_what(
     private_title = f"Can I hand in late? {uuid.uuid4().hex[:6]}"
     news = f"Office hours move to Thursday {uuid.uuid4().hex[:6]}"
     session_title = f"Office hours {uuid.uuid4().hex[:6]}"
-    # the instructor tells the winter cohort something
+    # the instructor tells the current cohort something
     r = school.api(
         school.token("instructor"),
         "POST",
         f"courses/{COURSE}/announcements",
-        json={"title": news, "body": "Same link as usual.", "cohort": "2026-winter"},
+        json={"title": news, "body": "Same link as usual.", "cohort": "current"},
     )
     assert r.status_code == 201, r.text
     learner, page = log_in(browser, school, "learner1")
@@ -243,7 +243,7 @@ def test_ask_about_a_cell_answer_accept_and_who_sees_what(
     try:
         opanel = open_panel(opage)
         ocourse = opanel.locator(f'.nbc-course[data-course="{COURSE}"]')
-        # nor the winter cohort's announcement, once the course's announcements are in
+        # nor the current cohort's announcement, once the course's announcements are in
         ocourse.locator(".nbc-announcements[data-loaded='true']").wait_for(
             state="attached", timeout=30_000
         )

@@ -168,6 +168,29 @@ def test_dates_stay_text(course):
     assert run == {"id": "spring", "start": "2027-03-01", "end": "2027-04-15"}
 
 
+def test_run_dates_relative_to_today(course):
+    """``today``, ``today+N`` and ``today-N`` are the day the course is read, in UTC (the demo
+    SPOC's runs stay current); anything else that is not a date is refused with its key."""
+    from datetime import UTC, datetime, timedelta
+
+    yml = course / "course.yml"
+    edit(
+        yml,
+        "  mode: self-paced\n",
+        "  mode: cohort\n  runs:\n    - id: now\n      start: today-30\n      end: today+100\n"
+        "    - id: later\n      start: today\n      end: 2999-01-01\n",
+    )
+    assert check_course(course) == []
+    today = datetime.now(UTC).date()
+    now, later = load_course(course).data["pacing"]["runs"]
+    assert now["start"] == (today - timedelta(days=30)).isoformat()
+    assert now["end"] == (today + timedelta(days=100)).isoformat()
+    assert later["start"] == today.isoformat()
+    edit(yml, "start: today-30", "start: yesterday")
+    [problem] = check_course(course)
+    assert "pacing.runs[0].start" in problem.message
+
+
 def test_missing_folder_or_course_file(tmp_path):
     assert check_course(tmp_path / "nowhere") == [
         Problem(

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import csv
-from datetime import date
+import re
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,9 +31,28 @@ FORMAT_RULES: dict[str, tuple[str, bool | None]] = {
 }
 
 
+#: a run date given relative to the day the course is read (UTC): ``today``, ``today+30``,
+#: ``today-35``; for demo and example courses that must stay current
+RELATIVE_DATE = re.compile(r"^today(?:([+-])(\d{1,4}))?$")
+
+
 def read_course_file(path: Path) -> tuple[Any, LineMap]:
-    """Parse a course file; raises ``yaml.YAMLError`` or ``OSError``."""
-    return load_yaml_with_lines(path.read_text(encoding="utf-8"))
+    """Parse a course file, relative run dates made ISO dates; raises ``yaml.YAMLError`` or
+    ``OSError``."""
+    data, lines = load_yaml_with_lines(path.read_text(encoding="utf-8"))
+    runs = data.get("pacing", {}).get("runs") if isinstance(data, dict) else None
+    if isinstance(data.get("pacing") if isinstance(data, dict) else None, dict) and isinstance(
+        runs, list
+    ):
+        today = datetime.now(UTC).date()
+        for run in runs:
+            for key in ("start", "end"):
+                value = run.get(key) if isinstance(run, dict) else None
+                found = RELATIVE_DATE.match(value) if isinstance(value, str) else None
+                if found:
+                    days = int(found[2] or 0) * (-1 if found[1] == "-" else 1)
+                    run[key] = (today + timedelta(days=days)).isoformat()
+    return data, lines
 
 
 def _where(path: tuple[Any, ...]) -> str:
