@@ -69,6 +69,7 @@ def load(db: Database, folder: Path, args) -> list[str]:
         )
     now = utcnow() - timedelta(days=30)
     modules = ["week1", "week2", None]
+    per_thread = max(args.posts // args.threads, 1)
     with db.session() as s:
         s.execute(
             insert(Thread),
@@ -85,11 +86,15 @@ def load(db: Database, folder: Path, args) -> list[str]:
                     "created_at": now,
                     "last_activity_at": now + timedelta(seconds=t),
                     "pinned": False,
+                    # what the school keeps on a thread's row of its posts (none hidden)
+                    "reply_count": per_thread - 1,
+                    "visible_reply_count": per_thread - 1,
+                    "last_post_id": (t + 1) * per_thread,
                 }
                 for t in range(args.threads)
             ],
         )
-        rows, per_thread = [], max(args.posts // args.threads, 1)
+        rows = []
         for t in range(args.threads):
             for p in range(per_thread):
                 depth = 0 if p == 0 else (1 if p % 4 else 2)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from nbcampus.school.catalog.api import find_cohort, get_course
@@ -13,7 +13,14 @@ from nbcampus.school.core.api import CampusError, Forbidden, NotFound, Permissio
 from nbcampus.school.discussion import moderation
 from nbcampus.school.discussion.cells import snapshot
 from nbcampus.school.discussion.markdown import render
-from nbcampus.school.discussion.members import Viewer, may_see, mentioned, viewer, visible_threads
+from nbcampus.school.discussion.members import (
+    Viewer,
+    mentioned,
+    reply_count,
+    viewer,
+    visible_posts,
+    visible_threads,
+)
 from nbcampus.school.discussion.models import (
     DISCUSSION,
     KINDS,
@@ -57,7 +64,13 @@ def write_post(
     course = get_course(session, thread.course_id)
     for username in mentioned(session, course, body):
         session.add(Mention(post_id=post.id, course_id=thread.course_id, username=username))
+    # the thread's row repeats what its posts say (a new post is never hidden); the caller
+    # holds the thread's row lock (find_thread(lock=True)), or has just created it
     thread.last_activity_at = now
+    thread.last_post_id = post.id
+    if depth > OPENING:
+        thread.reply_count += 1
+        thread.visible_reply_count += 1
     return post
 
 
@@ -134,9 +147,54 @@ def start_thread(
     return thread
 
 
-def _visible_posts(who: Viewer):
-    """The SQL condition on Post of the posts ``who`` receives."""
-    return Post.hidden_at.is_(None) if not who.staff else Post.id.is_not(None)
+#: what thread_summary reads of a thread
+SUMMARY = (
+    Thread.id,
+    Thread.course_id,
+    Thread.cohort_id,
+    Thread.module_id,
+    Thread.item_id,
+    Thread.kind,
+    Thread.private,
+    Thread.title,
+    Thread.author,
+    Thread.created_at,
+    Thread.last_activity_at,
+    Thread.answered_at,
+    Thread.accepted_post_id,
+    Thread.pinned,
+    Thread.closed_at,
+    Thread.close_reason,
+    Thread.cell,
+)
+
+
+def thread_posts(who: Viewer) -> ColumnElement[int]:
+    """The posts of a thread ``who`` may see, its opening post included (a learner sees the
+    thread only while its opening post is not hidden)."""
+    return reply_count(who) + 1
+
+
+def unread(who: Viewer) -> ColumnElement[int]:
+    """Per thread, with the member's ReadMark outer-joined: the posts ``who`` may see after
+    their mark. Unread threads and threads read to their end need no counting; the posts are
+    counted only in threads read part of the way."""
+    after_mark = (
+        select(func.count())
+        .select_from(Post)
+        .where(Post.thread_id == Thread.id, Post.id > ReadMark.last_post_id, visible_posts(who))
+        .correlate_except(Post)  # the thread and the mark come from the enclosing statement
+        .scalar_subquery()
+    )
+    return case(
+        (ReadMark.last_post_id.is_(None), thread_posts(who)),
+        (ReadMark.last_post_id >= Thread.last_post_id, 0),
+        else_=after_mark,
+    )
+
+
+def _my_mark(who: Viewer):
+    return and_(ReadMark.thread_id == Thread.id, ReadMark.username == who.username)
 
 
 def list_threads(
@@ -156,10 +214,7 @@ def list_threads(
     """The threads the caller may see, pinned first then by latest activity, with their
     unread counts, and the caller's unread count over the whole course."""
     who = viewer(session, permissions, course_id)
-    opening = Post.__table__.alias("opening")
     conditions = [visible_threads(who)]
-    if not who.staff:
-        conditions.append(opening.c.hidden_at.is_(None))
     if module is not None:
         conditions.append(Thread.module_id == module)
     if item is not None:
@@ -183,65 +238,64 @@ def list_threads(
                 func.lower(Thread.title).contains(needle, autoescape=True),
                 exists().where(
                     Post.thread_id == Thread.id,
-                    _visible_posts(who),
+                    visible_posts(who),
                     func.lower(Post.body).contains(needle, autoescape=True),
                 ),
             )
         )
-    base = (
-        select(Thread, opening.c.votes)
-        .join(opening, and_(opening.c.thread_id == Thread.id, opening.c.depth == OPENING))
-        .where(*conditions)
+    votes = (
+        select(Post.votes)
+        .where(Post.thread_id == Thread.id, Post.depth == OPENING)
+        .limit(1)
+        .scalar_subquery()
     )
-    total = session.scalar(select(func.count()).select_from(base.subquery()))
-    rows = session.execute(
-        base.order_by(Thread.pinned.desc(), Thread.last_activity_at.desc(), Thread.id.desc())
+    # one statement for the page (in the order of an index: it stops at the page's end) ...
+    page = session.execute(
+        select(
+            *SUMMARY,
+            votes.label("votes"),
+            reply_count(who).label("replies"),
+            unread(who).label("unread"),
+        )
+        .outerjoin(ReadMark, _my_mark(who))
+        .where(*conditions)
+        .order_by(Thread.pinned.desc(), Thread.last_activity_at.desc(), Thread.id.desc())
         .limit(min(max(limit, 1), MAX_PAGE))
         .offset(max(offset, 0))
     ).all()
-    ids = [t.id for t, _ in rows]
-    replies = _counts(session, who, ids, unread=False)
-    unread = _counts(session, who, ids, unread=True)
-    threads = [
-        thread_summary(thread, votes, replies.get(thread.id, 0), unread.get(thread.id, 0))
-        for thread, votes in rows
-    ]
-    return {"threads": threads, "total": total, "unread": unread_total(session, who)}
+    # ... and one for the two totals
+    total = select(func.count()).select_from(Thread).where(*conditions).scalar_subquery()
+    counted, unread_count = session.execute(select(total, _unread_total(who))).one()
+    threads = [thread_summary(row, row.votes, row.replies, row.unread) for row in page]
+    return {"threads": threads, "total": counted, "unread": unread_count}
 
 
-def _counts(session: Session, who: Viewer, ids: list[int], unread: bool) -> dict[int, int]:
-    """Per thread: visible replies and comments, or the posts unread by ``who``."""
-    if not ids:
-        return {}
-    query = select(Post.thread_id, func.count()).where(Post.thread_id.in_(ids), _visible_posts(who))
-    if unread:
-        read = (
-            select(ReadMark.last_post_id)
-            .where(ReadMark.thread_id == Post.thread_id, ReadMark.username == who.username)
-            .scalar_subquery()
-        )
-        query = query.where(Post.id > func.coalesce(read, 0))
-    else:
-        query = query.where(Post.depth > OPENING)
-    return dict(session.execute(query.group_by(Post.thread_id)).all())
+def _unread_total(who: Viewer) -> ColumnElement[int]:
+    """Posts of the course that ``who`` may see and has not read: every post of the threads
+    they see, less, in the threads they have marked, the posts up to the mark."""
+    every = (
+        select(func.coalesce(func.sum(thread_posts(who)), 0))
+        .where(visible_threads(who))
+        .scalar_subquery()
+    )
+    # from the member's marks (few) to their threads, not the other way round: a correlated
+    # subquery per mark (NULL where the thread is not visible: sum leaves it out)
+    per_mark = (
+        select(unread(who) - thread_posts(who))
+        .where(Thread.id == ReadMark.thread_id, visible_threads(who))
+        .scalar_subquery()
+    )
+    marked = (
+        select(func.coalesce(func.sum(per_mark), 0))
+        .where(ReadMark.username == who.username)
+        .scalar_subquery()
+    )
+    return every + marked
 
 
 def unread_total(session: Session, who: Viewer) -> int:
     """Posts of the course that ``who`` may see and has not read."""
-    # one outer join to the member's read marks (not a subquery per post)
-    return session.scalar(
-        select(func.count())
-        .select_from(Post)
-        .join(Thread, Thread.id == Post.thread_id)
-        .outerjoin(
-            ReadMark, and_(ReadMark.thread_id == Post.thread_id, ReadMark.username == who.username)
-        )
-        .where(
-            visible_threads(who),
-            _visible_posts(who),
-            Post.id > func.coalesce(ReadMark.last_post_id, 0),
-        )
-    )
+    return session.scalar(select(_unread_total(who)))
 
 
 def find_thread(
@@ -253,8 +307,7 @@ def find_thread(
     if thread is None:
         raise NotFound(f"no thread {thread_id}")
     who = viewer(session, permissions, thread.course_id)
-    opening = opening_post(session, thread)
-    if not may_see(who, thread) or (opening.hidden_at is not None and not who.staff):
+    if not session.scalar(select(exists().where(Thread.id == thread_id, visible_threads(who)))):
         raise NotFound(f"no thread {thread_id}")
     return who, thread
 
