@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, false, or_, true
+from sqlalchemy import BindParameter, ColumnElement, Integer, and_, bindparam, false, or_, true
 from sqlalchemy.orm import Session
 
 from nbcampus.school.catalog.api import CourseRecord, get_course
@@ -84,16 +84,30 @@ def viewer(session: Session, permissions: Permissions, course_id: str) -> Viewer
     )
 
 
+def params(who: Viewer) -> dict[str, object]:
+    """The values of the viewer's bound parameters (``:viewer_course``, ``:viewer``,
+    ``:viewer_cohort``): a statement built once for viewers of one kind (``who.staff``,
+    ``who.divided``) runs for any of them with these."""
+    return {"viewer_course": who.course_id, "viewer": who.username, "viewer_cohort": who.cohort_id}
+
+
+def me(who: Viewer) -> BindParameter[str]:
+    """The viewer's username as a bound parameter (see params)."""
+    return bindparam("viewer", who.username)
+
+
 def visible_threads(who: Viewer) -> ColumnElement[bool]:
     """The SQL condition on Thread of the threads ``who`` may see in their course: the one
-    statement of the rule, for listing, opening and counting alike."""
-    in_course = Thread.course_id == who.course_id
+    statement of the rule, for listing, opening and counting alike (its values are the bound
+    parameters of ``params``)."""
+    in_course = Thread.course_id == bindparam("viewer_course", who.course_id)
     if who.staff:
         return in_course
-    own_or_public = or_(Thread.private == false(), Thread.author == who.username)
+    own_or_public = or_(Thread.private == false(), Thread.author == me(who))
     cohort = true()
     if who.divided:
-        cohort = or_(Thread.cohort_id.is_(None), Thread.cohort_id == who.cohort_id)
+        mine = bindparam("viewer_cohort", who.cohort_id, type_=Integer)
+        cohort = or_(Thread.cohort_id.is_(None), Thread.cohort_id == mine)
     # a thread whose opening post is hidden is hidden from learners
     return and_(in_course, Thread.opening_hidden == false(), own_or_public, cohort)
 

@@ -3,14 +3,23 @@ answer; a thread opened with its posts (marked read)."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import Select, bindparam, exists, func, select
 from sqlalchemy.orm import Session
 
 from nbcampus.school.core.api import CampusError, Conflict, Forbidden, NotFound, Permissions
 from nbcampus.school.discussion import moderation
-from nbcampus.school.discussion.members import Viewer, viewer, visible_posts, visible_threads
+from nbcampus.school.discussion.listing import SUMMARY, unread_total
+from nbcampus.school.discussion.members import (
+    Viewer,
+    me,
+    params,
+    viewer,
+    visible_posts,
+    visible_threads,
+)
 from nbcampus.school.discussion.models import (
     COMMENT,
     OPENING,
@@ -25,12 +34,10 @@ from nbcampus.school.discussion.models import (
     Vote,
 )
 from nbcampus.school.discussion.threads import (
-    SUMMARY,
     find_thread,
     follow,
     mark_read,
     record_edit,
-    unread_total,
     write_post,
 )
 from nbcampus.school.discussion.views import post_json, thread_summary
@@ -172,29 +179,32 @@ POST = (
 )
 
 
-def _post_rows(who: Viewer):
-    """Posts with ``who``'s vote on each and its number of edits, in one statement."""
-    my_vote = (
-        select(Vote.value)
-        .where(Vote.post_id == Post.id, Vote.username == who.username)
-        .scalar_subquery()
+def _post_rows(who: Viewer) -> Select:
+    """Posts with ``who``'s vote on each, its number of edits and the members it mentions, in
+    one statement."""
+    my_vote = select(Vote.value).where(Vote.post_id == Post.id, Vote.username == me(who))
+    edits = select(func.count()).where(PostEdit.post_id == Post.id)
+    # usernames hold no space (members.MENTION)
+    mentions = select(func.aggregate_strings(Mention.username, " ")).where(
+        Mention.post_id == Post.id
     )
-    edits = select(func.count()).where(PostEdit.post_id == Post.id).scalar_subquery()
     return select(
-        *POST, func.coalesce(my_vote, 0).label("my_vote"), func.coalesce(edits, 0).label("edits")
+        *POST,
+        func.coalesce(my_vote.scalar_subquery(), 0).label("my_vote"),
+        func.coalesce(edits.scalar_subquery(), 0).label("edits"),
+        mentions.scalar_subquery().label("mentions"),
     )
 
 
-def _views(session: Session, who: Viewer, rows) -> list[dict[str, Any]]:
-    mentions: dict[int, list[str]] = {}
-    for post_id, username in session.execute(
-        select(Mention.post_id, Mention.username)
-        .where(Mention.post_id.in_([r.id for r in rows]))
-        .order_by(Mention.username)
-    ):
-        mentions.setdefault(post_id, []).append(username)
+def _views(who: Viewer, rows) -> list[dict[str, Any]]:
     return [
-        post_json(r, who, my_vote=r.my_vote, mentions=mentions.get(r.id, []), edits=r.edits)
+        post_json(
+            r,
+            who,
+            my_vote=r.my_vote,
+            mentions=sorted(r.mentions.split(" ")) if r.mentions else [],
+            edits=r.edits,
+        )
         for r in rows
     ]
 
@@ -202,37 +212,55 @@ def _views(session: Session, who: Viewer, rows) -> list[dict[str, Any]]:
 def post_views(session: Session, who: Viewer, posts: list[Post]) -> list[dict[str, Any]]:
     """The JSON of these posts for ``who``: with my vote, the mentions, the number of edits."""
     session.flush()
-    rows = session.execute(
+    rows = session.connection().execute(
         _post_rows(who).where(Post.id.in_([p.id for p in posts])).order_by(Post.id)
-    ).all()
-    return _views(session, who, rows)
+    )
+    return _views(who, rows.all())
+
+
+def _thread_statement() -> Select:
+    """A thread with whether ``:viewer`` follows it and their read mark (``:thread_id``)."""
+    following = exists().where(
+        Follow.thread_id == Thread.id, Follow.username == bindparam("viewer")
+    )
+    last_read = select(ReadMark.last_post_id).where(
+        ReadMark.thread_id == Thread.id, ReadMark.username == bindparam("viewer")
+    )
+    return select(
+        *SUMMARY,
+        following.label("following"),
+        func.coalesce(last_read.scalar_subquery(), 0).label("last_read"),
+    ).where(Thread.id == bindparam("thread_id"))
+
+
+_THREAD = _thread_statement()
+
+
+@lru_cache(maxsize=8)
+def _posts_statement(staff: bool, divided: bool) -> Select:
+    """The posts of thread ``:thread_id`` a viewer of this kind receives (their ``params``
+    bound): none when they may not see the thread."""
+    who = Viewer("", "", None, staff=staff, moderator=False, community=False, divided=divided)
+    return (
+        _post_rows(who)
+        .join(Thread, Thread.id == Post.thread_id)
+        .where(Post.thread_id == bindparam("thread_id"), visible_posts(who), visible_threads(who))
+        .order_by(Post.id)
+    )
 
 
 def open_thread(session: Session, permissions: Permissions, thread_id: int) -> dict[str, Any]:
     """The thread with its posts as the caller may see them (reading marks nothing: the
     caller says what they have read with read_thread)."""
-    course_id = session.scalar(select(Thread.course_id).where(Thread.id == thread_id))
-    if course_id is None:
+    conn = session.connection()
+    thread = conn.execute(_THREAD, {"thread_id": thread_id, "viewer": permissions.username}).first()
+    if thread is None:
         raise NotFound(f"no thread {thread_id}")
-    who = viewer(session, permissions, course_id)
-    following = exists().where(Follow.thread_id == Thread.id, Follow.username == who.username)
-    last_read = (
-        select(ReadMark.last_post_id)
-        .where(ReadMark.thread_id == Thread.id, ReadMark.username == who.username)
-        .scalar_subquery()
-    )
-    thread = session.execute(
-        select(
-            *SUMMARY,
-            following.label("following"),
-            func.coalesce(last_read, 0).label("last_read"),
-        ).where(Thread.id == thread_id, visible_threads(who))
-    ).first()
-    if thread is None:  # nobody learns that a hidden thread exists
-        raise NotFound(f"no thread {thread_id}")
-    rows = session.execute(
-        _post_rows(who).where(Post.thread_id == thread_id, visible_posts(who)).order_by(Post.id)
-    ).all()
+    who = viewer(session, permissions, thread.course_id)
+    statement = _posts_statement(who.staff, who.divided)
+    rows = conn.execute(statement, {**params(who), "thread_id": thread_id}).all()
+    if not rows:  # a thread has its opening post: this one is hidden from the caller
+        raise NotFound(f"no thread {thread_id}")  # (nobody learns that it exists)
     # a hidden reply takes its comments with it (a learner receives neither)
     shown = {r.id for r in rows}
     rows = [r for r in rows if r.parent_id is None or r.parent_id in shown]
@@ -243,7 +271,7 @@ def open_thread(session: Session, permissions: Permissions, thread_id: int) -> d
     return {
         **summary,
         "cell": thread.cell,
-        "posts": _views(session, who, rows),
+        "posts": _views(who, rows),
         "following": bool(thread.following),
     }
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from nbcampus.school.catalog.api import find_cohort, get_course
@@ -16,9 +16,7 @@ from nbcampus.school.discussion.markdown import render
 from nbcampus.school.discussion.members import (
     Viewer,
     mentioned,
-    reply_count,
     viewer,
-    visible_posts,
     visible_threads,
 )
 from nbcampus.school.discussion.models import (
@@ -34,9 +32,6 @@ from nbcampus.school.discussion.models import (
     Thread,
 )
 from nbcampus.school.discussion.places import resolve_place
-from nbcampus.school.discussion.views import thread_summary
-
-MAX_PAGE = 200
 
 
 def write_post(
@@ -147,157 +142,6 @@ def start_thread(
     return thread
 
 
-#: what thread_summary reads of a thread
-SUMMARY = (
-    Thread.id,
-    Thread.course_id,
-    Thread.cohort_id,
-    Thread.module_id,
-    Thread.item_id,
-    Thread.kind,
-    Thread.private,
-    Thread.title,
-    Thread.author,
-    Thread.created_at,
-    Thread.last_activity_at,
-    Thread.answered_at,
-    Thread.accepted_post_id,
-    Thread.pinned,
-    Thread.closed_at,
-    Thread.close_reason,
-    Thread.cell,
-)
-
-
-def thread_posts(who: Viewer) -> ColumnElement[int]:
-    """The posts of a thread ``who`` may see, its opening post included (a learner sees the
-    thread only while its opening post is not hidden)."""
-    return reply_count(who) + 1
-
-
-def unread(who: Viewer) -> ColumnElement[int]:
-    """Per thread, with the member's ReadMark outer-joined: the posts ``who`` may see after
-    their mark. Unread threads and threads read to their end need no counting; the posts are
-    counted only in threads read part of the way."""
-    after_mark = (
-        select(func.count())
-        .select_from(Post)
-        .where(Post.thread_id == Thread.id, Post.id > ReadMark.last_post_id, visible_posts(who))
-        .correlate_except(Post)  # the thread and the mark come from the enclosing statement
-        .scalar_subquery()
-    )
-    return case(
-        (ReadMark.last_post_id.is_(None), thread_posts(who)),
-        (ReadMark.last_post_id >= Thread.last_post_id, 0),
-        else_=after_mark,
-    )
-
-
-def _my_mark(who: Viewer):
-    return and_(ReadMark.thread_id == Thread.id, ReadMark.username == who.username)
-
-
-def list_threads(
-    session: Session,
-    permissions: Permissions,
-    course_id: str,
-    *,
-    module: str | None = None,
-    item: str | None = None,
-    kind: str | None = None,
-    unanswered: bool = False,
-    followed: bool = False,
-    q: str | None = None,
-    limit: int = 50,
-    offset: int = 0,
-) -> dict[str, Any]:
-    """The threads the caller may see, pinned first then by latest activity, with their
-    unread counts, and the caller's unread count over the whole course."""
-    who = viewer(session, permissions, course_id)
-    conditions = [visible_threads(who)]
-    if module is not None:
-        conditions.append(Thread.module_id == module)
-    if item is not None:
-        conditions.append(Thread.item_id == item)
-    if kind is not None:
-        conditions.append(Thread.kind == kind)
-    if unanswered:
-        conditions += [
-            Thread.kind == QUESTION,
-            Thread.answered_at.is_(None),
-            Thread.accepted_post_id.is_(None),
-        ]
-    if followed:
-        conditions.append(
-            exists().where(Follow.thread_id == Thread.id, Follow.username == who.username)
-        )
-    if q:
-        needle = q.strip().lower()
-        conditions.append(
-            or_(
-                func.lower(Thread.title).contains(needle, autoescape=True),
-                exists().where(
-                    Post.thread_id == Thread.id,
-                    visible_posts(who),
-                    func.lower(Post.body).contains(needle, autoescape=True),
-                ),
-            )
-        )
-    votes = (
-        select(Post.votes)
-        .where(Post.thread_id == Thread.id, Post.depth == OPENING)
-        .limit(1)
-        .scalar_subquery()
-    )
-    # one statement for the page (in the order of an index: it stops at the page's end) ...
-    page = session.execute(
-        select(
-            *SUMMARY,
-            votes.label("votes"),
-            reply_count(who).label("replies"),
-            unread(who).label("unread"),
-        )
-        .outerjoin(ReadMark, _my_mark(who))
-        .where(*conditions)
-        .order_by(Thread.pinned.desc(), Thread.last_activity_at.desc(), Thread.id.desc())
-        .limit(min(max(limit, 1), MAX_PAGE))
-        .offset(max(offset, 0))
-    ).all()
-    # ... and one for the two totals
-    total = select(func.count()).select_from(Thread).where(*conditions).scalar_subquery()
-    counted, unread_count = session.execute(select(total, _unread_total(who))).one()
-    threads = [thread_summary(row, row.votes, row.replies, row.unread) for row in page]
-    return {"threads": threads, "total": counted, "unread": unread_count}
-
-
-def _unread_total(who: Viewer) -> ColumnElement[int]:
-    """Posts of the course that ``who`` may see and has not read: every post of the threads
-    they see, less, in the threads they have marked, the posts up to the mark."""
-    every = (
-        select(func.coalesce(func.sum(thread_posts(who)), 0))
-        .where(visible_threads(who))
-        .scalar_subquery()
-    )
-    # from the member's marks (few) to their threads, not the other way round: a correlated
-    # subquery per mark (NULL where the thread is not visible: sum leaves it out)
-    per_mark = (
-        select(unread(who) - thread_posts(who))
-        .where(Thread.id == ReadMark.thread_id, visible_threads(who))
-        .scalar_subquery()
-    )
-    marked = (
-        select(func.coalesce(func.sum(per_mark), 0))
-        .where(ReadMark.username == who.username)
-        .scalar_subquery()
-    )
-    return every + marked
-
-
-def unread_total(session: Session, who: Viewer) -> int:
-    """Posts of the course that ``who`` may see and has not read."""
-    return session.scalar(select(_unread_total(who)))
-
-
 def find_thread(
     session: Session, permissions: Permissions, thread_id: int, lock: bool = False
 ) -> tuple[Viewer, Thread]:
@@ -307,7 +151,8 @@ def find_thread(
     if thread is None:
         raise NotFound(f"no thread {thread_id}")
     who = viewer(session, permissions, thread.course_id)
-    if not session.scalar(select(exists().where(Thread.id == thread_id, visible_threads(who)))):
+    visible = select(exists().where(Thread.id == thread_id, visible_threads(who)))
+    if not session.connection().execute(visible).scalar():
         raise NotFound(f"no thread {thread_id}")
     return who, thread
 
