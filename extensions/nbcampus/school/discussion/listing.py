@@ -14,7 +14,19 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, case, exists, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    case,
+    cast,
+    exists,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from nbcampus.school.core.api import Permissions
@@ -98,7 +110,8 @@ def _unread_total(who: Viewer) -> ColumnElement[int]:
         .where(ReadMark.username == me(who))
         .scalar_subquery()
     )
-    return every + marked
+    # PostgreSQL sums integers as bigint or numeric: an integer, as SQLite gives
+    return cast(every + marked, Integer)
 
 
 def unread_total(session: Session, who: Viewer) -> int:
