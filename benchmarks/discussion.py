@@ -3,7 +3,8 @@ list a module's threads and open one while others post; p50/p99 per call on SQLi
 PostgreSQL (target p99 < 100 ms), and the report's discussion measures on that data (< 2 s).
 
 Usage: .venv/bin/python benchmarks/discussion.py [--posts 100000] [--threads 5000]
-       [--learners 2000] [--readers 50] [--writers 5] [--calls 20] [--db sqlite|postgresql|both]
+       [--learners 2000] [--readers 50] [--writers 5] [--calls 20] [--think-ms 0]
+       [--db sqlite|postgresql|both]
 
 Each database is fresh (a temporary SQLite file; a new schema in the ``test`` database at
 127.0.0.1:5432, dropped at the end) and migrated with alembic. The course is published, the
@@ -13,6 +14,12 @@ threads each make ``--calls`` (list a module's threads, open one of them) and ``
 threads each post ``--calls`` replies, all at once, through the school's own functions (the
 HTTP layer adds the same constant to every call). Every loop is bounded. Prints one JSON line
 per database.
+
+``--think-ms N`` (default 0): each reader pauses N ms after each call, as people do between
+opening a list and a thread; 0 is the worst case (every reader always has a call in flight).
+The JSON line says which was run (``think_ms``). In one process the school's functions share
+one interpreter lock: with zero think time a call waits for the Python work of every call in
+flight, so p99 there is about (readers + writers) x the CPU of one call.
 """
 
 from __future__ import annotations
@@ -69,6 +76,7 @@ def load(db: Database, folder: Path, args) -> list[str]:
         )
     now = utcnow() - timedelta(days=30)
     modules = ["week1", "week2", None]
+    per_thread = max(args.posts // args.threads, 1)
     with db.session() as s:
         s.execute(
             insert(Thread),
@@ -85,11 +93,15 @@ def load(db: Database, folder: Path, args) -> list[str]:
                     "created_at": now,
                     "last_activity_at": now + timedelta(seconds=t),
                     "pinned": False,
+                    # what the school keeps on a thread's row of its posts (none hidden)
+                    "reply_count": per_thread - 1,
+                    "visible_reply_count": per_thread - 1,
+                    "last_post_id": (t + 1) * per_thread,
                 }
                 for t in range(args.threads)
             ],
         )
-        rows, per_thread = [], max(args.posts // args.threads, 1)
+        rows = []
         for t in range(args.threads):
             for p in range(per_thread):
                 depth = 0 if p == 0 else (1 if p % 4 else 2)
@@ -144,11 +156,13 @@ def run(kind: str, args) -> dict:
                 with db.session(readonly=True) as s:
                     page = discussion.list_threads(s, who, COURSE, module="week1", limit=20)
                 lists.append((time.perf_counter() - began) * 1000)
+                time.sleep(args.think_ms / 1000)
                 thread = rng.choice(page["threads"])["id"]
                 began = time.perf_counter()
                 with db.session(readonly=True) as s:
                     discussion.open_thread(s, who, thread)
                 opens.append((time.perf_counter() - began) * 1000)
+                time.sleep(args.think_ms / 1000)
 
         def writer(n: int) -> None:
             who = Permissions(learners[-1 - n], [LEARN])
@@ -182,6 +196,7 @@ def run(kind: str, args) -> dict:
             "load_s": round(loaded, 1),
             "readers": args.readers,
             "writers": args.writers,
+            "think_ms": args.think_ms,
             "report_ms": round(report_ms, 1),
         }
         for name, values in (("list", lists), ("open", opens), ("post", posts)):
@@ -202,6 +217,9 @@ def main() -> None:
     parser.add_argument("--readers", type=int, default=50)
     parser.add_argument("--writers", type=int, default=5)
     parser.add_argument("--calls", type=int, default=20)
+    parser.add_argument(
+        "--think-ms", type=int, default=0, help="readers pause this long after each call"
+    )
     parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
     args = parser.parse_args()
     for kind in ("sqlite", "postgresql") if args.db == "both" else (args.db,):

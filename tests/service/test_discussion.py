@@ -562,6 +562,97 @@ def test_migration_0008_goes_down_and_up_again(database_url):
     assert len(tables()) == 13
 
 
+def _thread_rows(db):
+    """Each thread's kept counts, and the same counted from its posts."""
+    from sqlalchemy import text
+
+    with db.session() as session:
+        kept = session.execute(
+            text(
+                "SELECT id, reply_count, visible_reply_count, last_post_id, opening_hidden"
+                " FROM discussion_threads ORDER BY id"
+            )
+        ).all()
+        counted = session.execute(
+            text(
+                "SELECT t.id,"
+                " (SELECT count(*) FROM discussion_posts p WHERE p.thread_id = t.id"
+                "  AND p.depth > 0),"
+                " (SELECT count(*) FROM discussion_posts p WHERE p.thread_id = t.id"
+                "  AND p.depth > 0 AND p.hidden_at IS NULL),"
+                " (SELECT max(p.id) FROM discussion_posts p WHERE p.thread_id = t.id),"
+                " EXISTS (SELECT 1 FROM discussion_posts p WHERE p.thread_id = t.id"
+                "  AND p.depth = 0 AND p.hidden_at IS NOT NULL)"
+                " FROM discussion_threads t ORDER BY t.id"
+            )
+        ).all()
+    return [tuple(r[:4]) + (bool(r[4]),) for r in kept], [
+        tuple(r[:4]) + (bool(r[4]),) for r in counted
+    ]
+
+
+def test_threads_keep_their_counts_and_migration_0009_goes_down_and_up_again(forum):
+    from alembic import command
+
+    from nbcampus.school.core.db import alembic_config, upgrade
+
+    db = forum()
+    talk = start(db, learner("ana"), "talk")
+    _, answer = run(db, discussion.reply, learner("bo"), talk, "a reply")
+    run(db, discussion.reply, learner("ana"), talk, "a comment", parent_id=answer.id)
+    _, spam = run(db, discussion.reply, learner("bo"), talk, "spam")
+    gone = start(db, learner("bo"), "gone")
+    gone_opening = run(db, discussion.open_thread, TEACHER, gone)["posts"][0]["id"]
+
+    def hide(session, post_id):
+        who, t, post = discussion.find_post(session, MENTOR, post_id)
+        discussion.hide(session, who, post, t, True, "spam")
+
+    run(db, hide, spam.id)
+    run(db, hide, gone_opening)
+    kept, counted = _thread_rows(db)
+    assert kept == counted  # write_post and hide keep what the posts say
+    assert kept[0][1:3] == (3, 2) and kept[1][4] is True
+    listed = run(db, discussion.list_threads, TEACHER, COURSE)["threads"]
+    assert {t["title"]: t["replies"] for t in listed} == {"talk": 3, "gone": 0}
+    assert [
+        t["replies"] for t in run(db, discussion.list_threads, learner("cy"), COURSE)["threads"]
+    ] == []
+    assert [
+        (t["title"], t["replies"])
+        for t in run(db, discussion.list_threads, learner("bo"), COURSE)["threads"]
+    ] == [("talk", 2)]
+
+    command.downgrade(alembic_config(db.url), "0008")
+    upgrade(db.url)  # 0009 again: the counts are backfilled from the posts
+    assert _thread_rows(db) == (kept, counted)
+
+
+def test_unread_counts_after_a_mark_part_of_the_way(forum):
+    db = forum()
+    thread = start(db, learner("ana"))
+    _, first = run(db, discussion.reply, learner("bo"), thread, "one")
+    run(db, discussion.reply, TEACHER, thread, "two")
+    _, hidden = run(db, discussion.reply, TEACHER, thread, "three")
+    other = start(db, learner("bo"), "other")  # bo read it: he wrote it
+
+    def hide(session):
+        who, t, post = discussion.find_post(session, MENTOR, hidden.id)
+        discussion.hide(session, who, post, t, True, "off topic")
+
+    run(db, hide)
+    # ana read up to bo's reply: "two" is unread ("three" is hidden), and all of "other"
+    assert run(db, discussion.read_thread, learner("ana"), thread, first.id) == 2
+    listing = run(db, discussion.list_threads, learner("ana"), COURSE)
+    assert listing["unread"] == 2
+    assert {t["id"]: t["unread"] for t in listing["threads"]} == {thread: 1, other: 1}
+    assert run(db, discussion.open_thread, learner("ana"), thread)["unread"] == 1
+    # mia has read nothing; staff count the hidden post too
+    staff = run(db, discussion.list_threads, MENTOR, COURSE)
+    assert {t["id"]: t["unread"] for t in staff["threads"]} == {thread: 4, other: 1}
+    assert staff["unread"] == 5 and type(staff["unread"]) is int  # not a Decimal (PostgreSQL)
+
+
 def test_a_training_manager_reads_the_measures_not_the_private_questions(forum):
     db = forum()
     start(db, learner("ana"), "private", kind="question", private=True)

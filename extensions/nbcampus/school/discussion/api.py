@@ -16,6 +16,7 @@ from nbcampus.school.discussion.figures import (
     cohort_figures,
     learner_figures,
 )
+from nbcampus.school.discussion.listing import list_threads
 from nbcampus.school.discussion.markdown import MAX_BODY_CHARS, render
 from nbcampus.school.discussion.members import Viewer, viewer
 from nbcampus.school.discussion.models import KINDS, Post, Thread
@@ -40,12 +41,7 @@ from nbcampus.school.discussion.posts import (
     set_following,
     vote,
 )
-from nbcampus.school.discussion.threads import (
-    find_thread,
-    list_threads,
-    start_thread,
-    update_thread,
-)
+from nbcampus.school.discussion.threads import find_thread, start_thread, update_thread
 
 __all__ = [
     "record_attendance",

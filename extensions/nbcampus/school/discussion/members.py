@@ -12,12 +12,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, false, or_, true
+from sqlalchemy import BindParameter, ColumnElement, Integer, and_, bindparam, false, or_, true
 from sqlalchemy.orm import Session
 
 from nbcampus.school.catalog.api import CourseRecord, get_course
 from nbcampus.school.core.api import Forbidden, Permissions
-from nbcampus.school.discussion.models import Thread
+from nbcampus.school.discussion.models import Post, Thread
 from nbcampus.school.enrolment.api import find_enrolment, is_enrolled
 
 #: at most this many members are mentioned in one post (the rest is text)
@@ -68,9 +68,11 @@ def viewer(session: Session, permissions: Permissions, course_id: str) -> Viewer
     staff = moderator
     cohort_id = None
     if not staff:
-        if not is_enrolled(session, course_id, permissions.username):
-            raise Forbidden(f"{permissions.username} is not in course {course_id!r}")
-        cohort_id = find_enrolment(session, course_id, permissions.username).cohort_id
+        try:  # only an active enrolment makes a member
+            enrolment = find_enrolment(session, course_id, permissions.username, active=True)
+        except Forbidden:
+            raise Forbidden(f"{permissions.username} is not in course {course_id!r}") from None
+        cohort_id = enrolment.cohort_id
     return Viewer(
         username=permissions.username,
         course_id=course_id,
@@ -82,27 +84,43 @@ def viewer(session: Session, permissions: Permissions, course_id: str) -> Viewer
     )
 
 
+def params(who: Viewer) -> dict[str, object]:
+    """The values of the viewer's bound parameters (``:viewer_course``, ``:viewer``,
+    ``:viewer_cohort``): a statement built once for viewers of one kind (``who.staff``,
+    ``who.divided``) runs for any of them with these."""
+    return {"viewer_course": who.course_id, "viewer": who.username, "viewer_cohort": who.cohort_id}
+
+
+def me(who: Viewer) -> BindParameter[str]:
+    """The viewer's username as a bound parameter (see params)."""
+    return bindparam("viewer", who.username)
+
+
 def visible_threads(who: Viewer) -> ColumnElement[bool]:
-    """The SQL condition on Thread of the threads ``who`` may see in their course."""
-    in_course = Thread.course_id == who.course_id
+    """The SQL condition on Thread of the threads ``who`` may see in their course: the one
+    statement of the rule, for listing, opening and counting alike (its values are the bound
+    parameters of ``params``)."""
+    in_course = Thread.course_id == bindparam("viewer_course", who.course_id)
     if who.staff:
         return in_course
-    own_or_public = or_(Thread.private == false(), Thread.author == who.username)
+    own_or_public = or_(Thread.private == false(), Thread.author == me(who))
     cohort = true()
     if who.divided:
-        cohort = or_(Thread.cohort_id.is_(None), Thread.cohort_id == who.cohort_id)
-    return and_(in_course, own_or_public, cohort)
+        mine = bindparam("viewer_cohort", who.cohort_id, type_=Integer)
+        cohort = or_(Thread.cohort_id.is_(None), Thread.cohort_id == mine)
+    # a thread whose opening post is hidden is hidden from learners
+    return and_(in_course, Thread.opening_hidden == false(), own_or_public, cohort)
 
 
-def may_see(who: Viewer, thread: Thread) -> bool:
-    """The Python form of visible_threads, for one loaded thread."""
-    if thread.course_id != who.course_id:
-        return False
-    if who.staff:
-        return True
-    if thread.private and thread.author != who.username:
-        return False
-    return not (who.divided and thread.cohort_id not in (None, who.cohort_id))
+def visible_posts(who: Viewer) -> ColumnElement[bool]:
+    """The SQL condition on Post of the posts ``who`` receives (staff: hidden ones too)."""
+    return Post.hidden_at.is_(None) if not who.staff else true()
+
+
+def reply_count(who: Viewer) -> ColumnElement[int]:
+    """The thread's replies and comments as ``who`` counts them (visible_posts, kept on the
+    thread's row)."""
+    return Thread.reply_count if who.staff else Thread.visible_reply_count
 
 
 def mentioned(session: Session, course: CourseRecord, body: str) -> list[str]:

@@ -6,7 +6,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from nbcampus.school.core.api import Base, UTCDateTime, utcnow
@@ -23,12 +33,35 @@ class Thread(Base):
     ``cohort_id`` is the author's cohort (None: course-wide, as staff threads are); where
     discussions are divided, a learner sees the threads of their cohort and the course-wide ones.
     A ``private`` thread is seen by its author and the course staff only.
+
+    The counts and ``last_post_id`` repeat what the thread's posts say, so that a listing reads
+    one row per thread: ``write_post`` and ``moderation.hide`` keep them, in the transaction
+    that changes the posts.
     """
 
     __tablename__ = "discussion_threads"
+    # a listing walks one of these in its order (pinned first, then latest activity) and stops
+    # at the page's end: the whole course, one module, or one item
     __table_args__ = (
-        Index("ix_discussion_threads_course_activity", "course_id", "last_activity_at"),
-        Index("ix_discussion_threads_course_module", "course_id", "module_id"),
+        Index(
+            "ix_discussion_threads_course_order", "course_id", "pinned", "last_activity_at", "id"
+        ),
+        Index(
+            "ix_discussion_threads_module_order",
+            "course_id",
+            "module_id",
+            "pinned",
+            "last_activity_at",
+            "id",
+        ),
+        Index(
+            "ix_discussion_threads_item_order",
+            "course_id",
+            "item_id",
+            "pinned",
+            "last_activity_at",
+            "id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -51,6 +84,14 @@ class Thread(Base):
     close_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     #: a read-only snapshot of the notebook cell the question is about (cells.snapshot)
     cell: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    #: replies and comments, hidden ones included (what staff count)
+    reply_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: replies and comments not hidden (what learners count)
+    visible_reply_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: the thread's latest post, hidden or not (read up to it: nothing unread)
+    last_post_id: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: the opening post is hidden: learners do not see the thread
+    opening_hidden: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Post(Base):
@@ -135,7 +176,10 @@ class ReadMark(Base):
     """The last post of a thread a member has read: later visible posts are unread."""
 
     __tablename__ = "discussion_reads"
-    __table_args__ = (UniqueConstraint("thread_id", "username"),)
+    __table_args__ = (
+        UniqueConstraint("thread_id", "username"),
+        Index("ix_discussion_reads_username", "username", "thread_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     thread_id: Mapped[int] = mapped_column(ForeignKey("discussion_threads.id"))

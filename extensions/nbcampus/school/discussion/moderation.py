@@ -119,6 +119,11 @@ def hide(
             thread.accepted_post_id = None
     else:
         post.hidden_at = post.hidden_by = post.hide_reason = None
+    # the thread's row repeats what learners see of its posts (the caller holds its lock)
+    if post.depth == OPENING:
+        thread.opening_hidden = hidden
+    else:
+        thread.visible_reply_count += -1 if hidden else 1
     session.flush()
     recompute_answered(session, thread)
     action = "discussion.hide" if hidden else "discussion.unhide"

@@ -3,14 +3,23 @@ answer; a thread opened with its posts (marked read)."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, exists, func, select
 from sqlalchemy.orm import Session
 
 from nbcampus.school.core.api import CampusError, Conflict, Forbidden, NotFound, Permissions
 from nbcampus.school.discussion import moderation
-from nbcampus.school.discussion.members import Viewer
+from nbcampus.school.discussion.listing import SUMMARY, unread_total
+from nbcampus.school.discussion.members import (
+    Viewer,
+    me,
+    params,
+    viewer,
+    visible_posts,
+    visible_threads,
+)
 from nbcampus.school.discussion.models import (
     COMMENT,
     OPENING,
@@ -28,9 +37,7 @@ from nbcampus.school.discussion.threads import (
     find_thread,
     follow,
     mark_read,
-    opening_post,
     record_edit,
-    unread_total,
     write_post,
 )
 from nbcampus.school.discussion.views import post_json, thread_summary
@@ -154,70 +161,119 @@ def accept(session: Session, permissions: Permissions, post_id: int, accepted: b
     return thread
 
 
-def post_views(session: Session, who: Viewer, posts: list[Post]) -> list[dict[str, Any]]:
-    """The JSON of these posts for ``who``: with my vote, the mentions, the number of edits."""
-    ids = [p.id for p in posts]
-    votes = dict(
-        session.execute(
-            select(Vote.post_id, Vote.value).where(
-                Vote.post_id.in_(ids), Vote.username == who.username
-            )
-        ).all()
+#: what post_json reads of a post
+POST = (
+    Post.id,
+    Post.thread_id,
+    Post.parent_id,
+    Post.depth,
+    Post.author,
+    Post.body,
+    Post.html,
+    Post.created_at,
+    Post.edited_at,
+    Post.votes,
+    Post.hidden_at,
+    Post.hidden_by,
+    Post.hide_reason,
+)
+
+
+def _post_rows(who: Viewer) -> Select:
+    """Posts with ``who``'s vote on each, its number of edits and the members it mentions, in
+    one statement."""
+    my_vote = select(Vote.value).where(Vote.post_id == Post.id, Vote.username == me(who))
+    edits = select(func.count()).where(PostEdit.post_id == Post.id)
+    # usernames hold no space (members.MENTION)
+    mentions = select(func.aggregate_strings(Mention.username, " ")).where(
+        Mention.post_id == Post.id
     )
-    mentions: dict[int, list[str]] = {}
-    for post_id, username in session.execute(
-        select(Mention.post_id, Mention.username)
-        .where(Mention.post_id.in_(ids))
-        .order_by(Mention.username)
-    ):
-        mentions.setdefault(post_id, []).append(username)
-    edits = dict(
-        session.execute(
-            select(PostEdit.post_id, func.count())
-            .where(PostEdit.post_id.in_(ids))
-            .group_by(PostEdit.post_id)
-        ).all()
+    return select(
+        *POST,
+        func.coalesce(my_vote.scalar_subquery(), 0).label("my_vote"),
+        func.coalesce(edits.scalar_subquery(), 0).label("edits"),
+        mentions.scalar_subquery().label("mentions"),
     )
+
+
+def _views(who: Viewer, rows) -> list[dict[str, Any]]:
     return [
         post_json(
-            p,
+            r,
             who,
-            my_vote=votes.get(p.id, 0),
-            mentions=mentions.get(p.id, []),
-            edits=edits.get(p.id, 0),
+            my_vote=r.my_vote,
+            mentions=sorted(r.mentions.split(" ")) if r.mentions else [],
+            edits=r.edits,
         )
-        for p in posts
+        for r in rows
     ]
+
+
+def post_views(session: Session, who: Viewer, posts: list[Post]) -> list[dict[str, Any]]:
+    """The JSON of these posts for ``who``: with my vote, the mentions, the number of edits."""
+    session.flush()
+    rows = session.connection().execute(
+        _post_rows(who).where(Post.id.in_([p.id for p in posts])).order_by(Post.id)
+    )
+    return _views(who, rows.all())
+
+
+def _thread_statement() -> Select:
+    """A thread with whether ``:viewer`` follows it and their read mark (``:thread_id``)."""
+    following = exists().where(
+        Follow.thread_id == Thread.id, Follow.username == bindparam("viewer")
+    )
+    last_read = select(ReadMark.last_post_id).where(
+        ReadMark.thread_id == Thread.id, ReadMark.username == bindparam("viewer")
+    )
+    return select(
+        *SUMMARY,
+        following.label("following"),
+        func.coalesce(last_read.scalar_subquery(), 0).label("last_read"),
+    ).where(Thread.id == bindparam("thread_id"))
+
+
+_THREAD = _thread_statement()
+
+
+@lru_cache(maxsize=8)
+def _posts_statement(staff: bool, divided: bool) -> Select:
+    """The posts of thread ``:thread_id`` a viewer of this kind receives (their ``params``
+    bound): none when they may not see the thread."""
+    who = Viewer("", "", None, staff=staff, moderator=False, community=False, divided=divided)
+    return (
+        _post_rows(who)
+        .join(Thread, Thread.id == Post.thread_id)
+        .where(Post.thread_id == bindparam("thread_id"), visible_posts(who), visible_threads(who))
+        .order_by(Post.id)
+    )
 
 
 def open_thread(session: Session, permissions: Permissions, thread_id: int) -> dict[str, Any]:
     """The thread with its posts as the caller may see them (reading marks nothing: the
     caller says what they have read with read_thread)."""
-    who, thread = find_thread(session, permissions, thread_id)
-    posts = list(session.scalars(select(Post).where(Post.thread_id == thread.id).order_by(Post.id)))
-    hidden = {p.id for p in posts if p.hidden_at is not None}
-    if not who.staff:  # a hidden reply takes its comments with it
-        posts = [p for p in posts if p.id not in hidden and p.parent_id not in hidden]
-    views = post_views(session, who, posts)
-    opening = opening_post(session, thread)
-    replies = sum(1 for p in posts if p.depth > OPENING)
-    following = session.scalar(
-        select(Follow.id).where(Follow.thread_id == thread.id, Follow.username == who.username)
-    )
-    unread = sum(1 for p in posts if p.id > _last_read(session, thread, who.username))
-    summary = thread_summary(thread, opening.votes, replies, unread)
-    return {**summary, "cell": thread.cell, "posts": views, "following": following is not None}
-
-
-def _last_read(session: Session, thread: Thread, username: str) -> int:
-    return (
-        session.scalar(
-            select(ReadMark.last_post_id).where(
-                ReadMark.thread_id == thread.id, ReadMark.username == username
-            )
-        )
-        or 0
-    )
+    conn = session.connection()
+    thread = conn.execute(_THREAD, {"thread_id": thread_id, "viewer": permissions.username}).first()
+    if thread is None:
+        raise NotFound(f"no thread {thread_id}")
+    who = viewer(session, permissions, thread.course_id)
+    statement = _posts_statement(who.staff, who.divided)
+    rows = conn.execute(statement, {**params(who), "thread_id": thread_id}).all()
+    if not rows:  # a thread has its opening post: this one is hidden from the caller
+        raise NotFound(f"no thread {thread_id}")  # (nobody learns that it exists)
+    # a hidden reply takes its comments with it (a learner receives neither)
+    shown = {r.id for r in rows}
+    rows = [r for r in rows if r.parent_id is None or r.parent_id in shown]
+    votes = next(r.votes for r in rows if r.depth == OPENING)
+    replies = sum(1 for r in rows if r.depth > OPENING)
+    unread = sum(1 for r in rows if r.id > thread.last_read)
+    summary = thread_summary(thread, votes, replies, unread)
+    return {
+        **summary,
+        "cell": thread.cell,
+        "posts": _views(who, rows),
+        "following": bool(thread.following),
+    }
 
 
 def read_thread(
@@ -226,7 +282,7 @@ def read_thread(
     """The caller has read the thread up to ``post_id`` (default: all of it); their unread
     count over the course afterwards."""
     who, thread = find_thread(session, permissions, thread_id)
-    last = session.scalar(select(func.max(Post.id)).where(Post.thread_id == thread.id))
+    last = thread.last_post_id
     mark_read(session, thread, who.username, min(post_id or last, last))
     session.flush()
     return unread_total(session, who)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from nbcampus.school.catalog.api import find_cohort, get_course
@@ -13,7 +13,12 @@ from nbcampus.school.core.api import CampusError, Forbidden, NotFound, Permissio
 from nbcampus.school.discussion import moderation
 from nbcampus.school.discussion.cells import snapshot
 from nbcampus.school.discussion.markdown import render
-from nbcampus.school.discussion.members import Viewer, may_see, mentioned, viewer, visible_threads
+from nbcampus.school.discussion.members import (
+    Viewer,
+    mentioned,
+    viewer,
+    visible_threads,
+)
 from nbcampus.school.discussion.models import (
     DISCUSSION,
     KINDS,
@@ -27,9 +32,6 @@ from nbcampus.school.discussion.models import (
     Thread,
 )
 from nbcampus.school.discussion.places import resolve_place
-from nbcampus.school.discussion.views import thread_summary
-
-MAX_PAGE = 200
 
 
 def write_post(
@@ -57,7 +59,13 @@ def write_post(
     course = get_course(session, thread.course_id)
     for username in mentioned(session, course, body):
         session.add(Mention(post_id=post.id, course_id=thread.course_id, username=username))
+    # the thread's row repeats what its posts say (a new post is never hidden); the caller
+    # holds the thread's row lock (find_thread(lock=True)), or has just created it
     thread.last_activity_at = now
+    thread.last_post_id = post.id
+    if depth > OPENING:
+        thread.reply_count += 1
+        thread.visible_reply_count += 1
     return post
 
 
@@ -134,116 +142,6 @@ def start_thread(
     return thread
 
 
-def _visible_posts(who: Viewer):
-    """The SQL condition on Post of the posts ``who`` receives."""
-    return Post.hidden_at.is_(None) if not who.staff else Post.id.is_not(None)
-
-
-def list_threads(
-    session: Session,
-    permissions: Permissions,
-    course_id: str,
-    *,
-    module: str | None = None,
-    item: str | None = None,
-    kind: str | None = None,
-    unanswered: bool = False,
-    followed: bool = False,
-    q: str | None = None,
-    limit: int = 50,
-    offset: int = 0,
-) -> dict[str, Any]:
-    """The threads the caller may see, pinned first then by latest activity, with their
-    unread counts, and the caller's unread count over the whole course."""
-    who = viewer(session, permissions, course_id)
-    opening = Post.__table__.alias("opening")
-    conditions = [visible_threads(who)]
-    if not who.staff:
-        conditions.append(opening.c.hidden_at.is_(None))
-    if module is not None:
-        conditions.append(Thread.module_id == module)
-    if item is not None:
-        conditions.append(Thread.item_id == item)
-    if kind is not None:
-        conditions.append(Thread.kind == kind)
-    if unanswered:
-        conditions += [
-            Thread.kind == QUESTION,
-            Thread.answered_at.is_(None),
-            Thread.accepted_post_id.is_(None),
-        ]
-    if followed:
-        conditions.append(
-            exists().where(Follow.thread_id == Thread.id, Follow.username == who.username)
-        )
-    if q:
-        needle = q.strip().lower()
-        conditions.append(
-            or_(
-                func.lower(Thread.title).contains(needle, autoescape=True),
-                exists().where(
-                    Post.thread_id == Thread.id,
-                    _visible_posts(who),
-                    func.lower(Post.body).contains(needle, autoescape=True),
-                ),
-            )
-        )
-    base = (
-        select(Thread, opening.c.votes)
-        .join(opening, and_(opening.c.thread_id == Thread.id, opening.c.depth == OPENING))
-        .where(*conditions)
-    )
-    total = session.scalar(select(func.count()).select_from(base.subquery()))
-    rows = session.execute(
-        base.order_by(Thread.pinned.desc(), Thread.last_activity_at.desc(), Thread.id.desc())
-        .limit(min(max(limit, 1), MAX_PAGE))
-        .offset(max(offset, 0))
-    ).all()
-    ids = [t.id for t, _ in rows]
-    replies = _counts(session, who, ids, unread=False)
-    unread = _counts(session, who, ids, unread=True)
-    threads = [
-        thread_summary(thread, votes, replies.get(thread.id, 0), unread.get(thread.id, 0))
-        for thread, votes in rows
-    ]
-    return {"threads": threads, "total": total, "unread": unread_total(session, who)}
-
-
-def _counts(session: Session, who: Viewer, ids: list[int], unread: bool) -> dict[int, int]:
-    """Per thread: visible replies and comments, or the posts unread by ``who``."""
-    if not ids:
-        return {}
-    query = select(Post.thread_id, func.count()).where(Post.thread_id.in_(ids), _visible_posts(who))
-    if unread:
-        read = (
-            select(ReadMark.last_post_id)
-            .where(ReadMark.thread_id == Post.thread_id, ReadMark.username == who.username)
-            .scalar_subquery()
-        )
-        query = query.where(Post.id > func.coalesce(read, 0))
-    else:
-        query = query.where(Post.depth > OPENING)
-    return dict(session.execute(query.group_by(Post.thread_id)).all())
-
-
-def unread_total(session: Session, who: Viewer) -> int:
-    """Posts of the course that ``who`` may see and has not read."""
-    # one outer join to the member's read marks (not a subquery per post)
-    return session.scalar(
-        select(func.count())
-        .select_from(Post)
-        .join(Thread, Thread.id == Post.thread_id)
-        .outerjoin(
-            ReadMark, and_(ReadMark.thread_id == Post.thread_id, ReadMark.username == who.username)
-        )
-        .where(
-            visible_threads(who),
-            _visible_posts(who),
-            Post.id > func.coalesce(ReadMark.last_post_id, 0),
-        )
-    )
-
-
 def find_thread(
     session: Session, permissions: Permissions, thread_id: int, lock: bool = False
 ) -> tuple[Viewer, Thread]:
@@ -253,8 +151,8 @@ def find_thread(
     if thread is None:
         raise NotFound(f"no thread {thread_id}")
     who = viewer(session, permissions, thread.course_id)
-    opening = opening_post(session, thread)
-    if not may_see(who, thread) or (opening.hidden_at is not None and not who.staff):
+    visible = select(exists().where(Thread.id == thread_id, visible_threads(who)))
+    if not session.connection().execute(visible).scalar():
         raise NotFound(f"no thread {thread_id}")
     return who, thread
 
