@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import threading
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -30,6 +30,7 @@ from nbcampus.school.peer_review.reviews import Gone
 from nbcampus.school.progress import reports
 from nbcampus.school.progress.score import course_scores
 from nbcampus.school.publishing.catalog import publish_course
+from nbcampus.testing import write_peer_course
 
 COURSE = "peer"
 TEACHER = Permissions("teacher", [LEARN, course_scope("teach", COURSE)])
@@ -67,46 +68,6 @@ NOW = utcnow()
 
 def learner(name: str) -> Permissions:
     return Permissions(name, [LEARN])
-
-
-def peer_course(make_course, course_id: str = COURSE, **block) -> Path:
-    """A course whose ex1 carries a peer review and a manually graded essay cell (4 points)."""
-    today = date.today()
-    runs = [
-        {
-            "id": "spring",
-            "start": str(today - timedelta(days=3)),
-            "end": str(today + timedelta(60)),
-        },
-        {"id": "autumn", "start": str(today + timedelta(90)), "end": str(today + timedelta(150))},
-    ]
-    folder = make_course(course_id, pacing={"mode": "cohort", "runs": runs})
-    source = folder / "source" / "ex1" / "ex1.ipynb"
-    nb = json.loads(source.read_text())
-    nb["cells"].append(
-        {
-            "cell_type": "markdown",
-            "id": "essay",
-            "metadata": {
-                "nbgrader": {
-                    "grade": True,
-                    "solution": True,
-                    "locked": False,
-                    "points": 4,
-                    "grade_id": "essay",
-                    "schema_version": 3,
-                }
-            },
-            "source": "YOUR ANSWER HERE",
-        }
-    )
-    source.write_text(json.dumps(nb))
-    data = yaml.safe_load((folder / "course.yml").read_text())
-    assignment = data["modules"][0]["assignments"][0]
-    assignment["points"] = 6
-    assignment["peer_review"] = {**BLOCK, **block}
-    (folder / "course.yml").write_text(yaml.safe_dump(data, sort_keys=False))
-    return folder
 
 
 def graded_notebook(author: str) -> dict:
@@ -241,7 +202,10 @@ def pool(database, make_course, tmp_path):
 
     def make(**block):
         with database.session() as session:
-            publish_course(session, load_course(peer_course(make_course, **block)))
+            publish_course(
+                session,
+                load_course(write_peer_course(make_course.root, COURSE, {**BLOCK, **block})),
+            )
         for name in ("ana", "bo", "cy", "dee", "eve"):
             with database.session() as session:
                 rules.enrol(session, COURSE, rules.Learner(name))
@@ -522,7 +486,9 @@ def test_self_assessment_once_and_not_in_the_grade(pool):
 
 
 def test_course_check_refuses_bad_peer_review_settings(make_course):
-    folder = peer_course(make_course, "bad-peer", review_due_offset_days=3, reviews_wanted=3)
+    folder = write_peer_course(
+        make_course.root, "bad-peer", {**BLOCK, "review_due_offset_days": 3, "reviews_wanted": 3}
+    )
     data = yaml.safe_load((folder / "course.yml").read_text())
     data["modules"][0]["assignments"][0]["peer_review"]["rubric"][0]["levels"].reverse()
     (folder / "course.yml").write_text(yaml.safe_dump(data, sort_keys=False))

@@ -14,11 +14,11 @@ from nbcampus.school.catalog.models import CourseRecord
 from nbcampus.school.core.db import Database
 from nbcampus.school.core.models import utcnow
 from nbcampus.school.publishing.catalog import publish_course
-from nbcampus.testing import write_course
+from nbcampus.testing import write_peer_course
 
 from .conftest import call
 from .test_discussion_api import fits
-from .test_peer_review import COURSE, Peer, peer_course
+from .test_peer_review import BLOCK, COURSE, Peer
 
 pytestmark = pytest.mark.hub
 LEARNERS = ("ana", "bo", "cy")
@@ -29,7 +29,7 @@ GOOD = {"levels": {"clarity": 2, "method": 1}, "comment": "Nice *work*"}
 def course(campus, tmp_path_factory):
     """``peer`` published into the running service; ana, bo and cy enrolled and submitted."""
     root = tmp_path_factory.mktemp("peer-courses")
-    folder = peer_course(lambda cid, **kw: write_course(root, cid, **kw))
+    folder = write_peer_course(root, COURSE, BLOCK)
     db = Database(campus.db_url)
     with db.session() as session:
         publish_course(session, load_course(folder))

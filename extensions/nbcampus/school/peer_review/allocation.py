@@ -77,6 +77,7 @@ def sync_pool(session: Session, course_id: str, item: str) -> None:
             ~exists().where(
                 PeerSubmission.course_id == Submission.course_id,
                 PeerSubmission.assignment_id == Submission.assignment_id,
+                PeerSubmission.username == Submission.username,
                 PeerSubmission.submission_id == Submission.id,
             ),
         )

@@ -15,6 +15,12 @@ depends_on = None
 
 
 def upgrade() -> None:
+    # the newest submissions of an assignment, which the review pool takes in
+    with op.batch_alter_table("submissions", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_submissions_received", ["course_id", "assignment_id", "received_at"], unique=False
+        )
+
     op.create_table(
         "peer_submissions",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -144,3 +150,5 @@ def downgrade() -> None:
         batch_op.drop_index("ix_peer_submissions_pool")
 
     op.drop_table("peer_submissions")
+    with op.batch_alter_table("submissions", schema=None) as batch_op:
+        batch_op.drop_index("ix_submissions_received")
