@@ -24,6 +24,7 @@ CONCEPTS = [
     "grading",
     "quizzes",
     "progress",
+    "peer_review",
     "certificates",
     "publishing",
 ]

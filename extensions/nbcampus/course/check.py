@@ -13,6 +13,7 @@ import yaml
 
 from nbcampus.course.notebooks import check_exercise_folder, check_lesson, check_quiz
 from nbcampus.course.packages import package_problems
+from nbcampus.course.peer_review import peer_review_problems
 from nbcampus.course.problem import Problem
 from nbcampus.course.schema import COURSE_SCHEMA
 from nbcampus.course.yamlmap import LineMap, load_yaml_with_lines
@@ -256,6 +257,10 @@ class _Semantics:
                     )
                 assignment_ids.add(assignment["id"])
                 self.late_policy(path, assignment)
+                if "peer_review" in assignment:
+                    source = self.folder / "source" / assignment["id"]
+                    for where, message, hint in peer_review_problems(path, assignment, source):
+                        self.add(where, message, hint)
                 problems, total = check_exercise_folder(self.folder / "source" / assignment["id"])
                 self.problems.extend(problems)
                 if not problems and abs(total - assignment["points"]) > 1e-9:

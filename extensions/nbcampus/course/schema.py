@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from nbcampus.course.packages import PACKAGES_SCHEMA
+from nbcampus.course.peer_review import PEER_REVIEW_SCHEMA
 
 FORMATS = ("mooc", "cooc", "spoc", "sooc")
 PEDAGOGIES = ("xmooc", "cmooc")
@@ -48,6 +49,8 @@ ASSIGNMENT = _object(
         "points": {"type": "number", "exclusiveMinimum": 0},
         "due_offset_days": _DAYS,
         "late_policy": LATE_POLICY,
+        # reviewed by peers against a rubric (nbcampus.course.peer_review)
+        "peer_review": PEER_REVIEW_SCHEMA,
     },
     ["id", "title", "points", "due_offset_days"],
 )

@@ -65,6 +65,14 @@ RULES: tuple[ForwardRule, ...] = (
     _rule("POST", "posts/{post}/accept", "accept an answer"),
     _rule("POST", "posts/{post}/flag", "flag a post for abuse"),
     _rule("POST", "posts/{post}/hide", "moderators: hide a post"),
+    _rule("GET", "courses/{course}/peer-reviews", "my peer-reviewed items"),
+    _rule("POST", "courses/{course}/peer-reviews/{item}/allocations", "ask for work to review"),
+    _rule("POST", "peer-allocations/{allocation}/review", "review the work I hold"),
+    _rule("GET", "courses/{course}/peer-reviews/{item}/received", "reviews of my work, my grade"),
+    _rule("POST", "peer-reviews/{review}/flag", "flag an unfair review"),
+    _rule("POST", "courses/{course}/peer-reviews/{item}/self", "assess my own work"),
+    _rule("GET", "courses/{course}/peer-reviews/{item}/queue", "staff: work short of reviews"),
+    _rule("POST", "courses/{course}/peer-reviews/{item}/overrides", "staff: override a grade"),
 )
 
 

@@ -30,6 +30,7 @@ from nbcampus.service.schemas import (
     enrolment,
     exchange,
     grading,
+    peer_review,
     progress,
     quizzes,
 )
@@ -44,6 +45,7 @@ SCHEMA_MODULES: list[ModuleType] = [
     progress,
     certificates,
     discussion,
+    peer_review,
 ]
 PARAMETERS = {
     "course": "a course id",
@@ -57,6 +59,8 @@ PARAMETERS = {
     "thread": "a discussion thread id",
     "post": "a discussion post id",
     "session": "a live session id",
+    "allocation": "a peer-review reservation id",
+    "review": "a peer review id",
 }
 REASONS = {
     200: "OK",
@@ -67,6 +71,7 @@ REASONS = {
     403: "not allowed",
     404: "not found",
     409: "conflict",
+    410: "gone",
     413: "too large",
     429: "too many requests",
 }

@@ -6,10 +6,16 @@ real hub, proxy and learner servers.
 - ``hub``: ``start_hub``/``stop_hub``, ``running_campus`` (a hub with the service on the test
   courses), ``School`` (log in, spawn, run code as a learner), the test accounts;
 - ``kernels``: ``kernel_execute``, code run through a kernel's websocket;
-- ``courses``: ``write_course`` (a valid course folder) and graded submissions as rows.
+- ``courses``: ``write_course`` (a valid course folder), ``write_peer_course`` (one with a
+  peer-reviewed exercise) and graded submissions as rows.
 """
 
-from nbcampus.testing.courses import add_full_marks, add_graded_submission, write_course
+from nbcampus.testing.courses import (
+    add_full_marks,
+    add_graded_submission,
+    write_course,
+    write_peer_course,
+)
 from nbcampus.testing.hub import (
     HUB_CONFIG,
     OUTPUT_DIR,
@@ -44,4 +50,5 @@ __all__ = [
     "start_hub",
     "stop_hub",
     "write_course",
+    "write_peer_course",
 ]

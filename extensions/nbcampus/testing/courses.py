@@ -3,8 +3,9 @@ submissions written as rows."""
 
 from __future__ import annotations
 
+import json
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import nbformat
@@ -187,3 +188,44 @@ def add_graded_submission(
 def add_full_marks(session, course_id: str, username: str, *, graded_by: str = "test") -> None:
     """A submission of ``ex1`` graded 2/2 for ``username`` (see add_graded_submission)."""
     add_graded_submission(session, course_id, username, graded_by=graded_by)
+
+
+def write_peer_course(root: Path, course_id: str, peer_review: dict) -> Path:
+    """A course (two runs: spring started 3 days ago, autumn later) whose ``ex1`` carries
+    ``peer_review`` and a manually graded essay cell of 4 points (ex1: 6 points)."""
+    today = date.today()
+    runs = [
+        {
+            "id": "spring",
+            "start": str(today - timedelta(days=3)),
+            "end": str(today + timedelta(60)),
+        },
+        {"id": "autumn", "start": str(today + timedelta(90)), "end": str(today + timedelta(150))},
+    ]
+    folder = write_course(root, course_id, pacing={"mode": "cohort", "runs": runs})
+    source = folder / "source" / "ex1" / "ex1.ipynb"
+    nb = json.loads(source.read_text())
+    nb["cells"].append(
+        {
+            "cell_type": "markdown",
+            "id": "essay",
+            "metadata": {
+                "nbgrader": {
+                    "grade": True,
+                    "solution": True,
+                    "locked": False,
+                    "points": 4,
+                    "grade_id": "essay",
+                    "schema_version": 3,
+                }
+            },
+            "source": "YOUR ANSWER HERE",
+        }
+    )
+    source.write_text(json.dumps(nb))
+    data = yaml.safe_load((folder / "course.yml").read_text())
+    assignment = data["modules"][0]["assignments"][0]
+    assignment["points"] = 6
+    assignment["peer_review"] = peer_review
+    (folder / "course.yml").write_text(yaml.safe_dump(data, sort_keys=False))
+    return folder

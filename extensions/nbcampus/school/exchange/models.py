@@ -39,6 +39,8 @@ class Submission(Base):
     __table_args__ = (
         UniqueConstraint("course_id", "assignment_id", "username", "attempt"),
         Index("ix_submissions_assignment", "course_id", "assignment_id"),
+        # the newest submissions of an assignment (the peer-review pool takes them in)
+        Index("ix_submissions_received", "course_id", "assignment_id", "received_at"),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)

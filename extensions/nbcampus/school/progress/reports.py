@@ -43,6 +43,8 @@ from nbcampus.school.discussion.api import (
     learner_figures,
 )
 from nbcampus.school.enrolment.api import Enrolment
+from nbcampus.school.peer_review.api import LEARNER_MEASURES as PEER_MEASURES
+from nbcampus.school.peer_review.api import reviews_given_by
 from nbcampus.school.progress.lines import (
     ALL_COHORTS,
     BUCKETS,
@@ -106,15 +108,19 @@ def learner_report(
                 "completed_at": r["completed_at"].isoformat() if r["completed_at"] else None,
                 "days_to_complete": _days(r["enrolled_at"], r["completed_at"]),
                 **dict.fromkeys(LEARNER_MEASURES, 0),
+                **dict.fromkeys(PEER_MEASURES, 0),
                 "certificates": (
                     None if certificates is None else certificates.get(r["username"], 0)
                 ),
             }
         )
         rows.append(row)
-    figures = learner_figures(session, course_id, {row["username"] for row in rows})
+    names = {row["username"] for row in rows}
+    figures = learner_figures(session, course_id, names)
+    peer = reviews_given_by(session, course_id, names)
     for row in rows:
         row.update(figures.get(row["username"], {}))
+        row.update(peer.get(row["username"], {}))
     return rows
 
 
@@ -161,6 +167,7 @@ def learner_columns(plan: ReportPlan) -> list[str]:
         "completed_at",
         "days_to_complete",
         *LEARNER_MEASURES,
+        *PEER_MEASURES,
         "certificates",
     ]
 

@@ -14,6 +14,7 @@ from nbcampus.service.api import (
     exchange,
     grading,
     meta,
+    peer_review,
     progress,
     quizzes,
     sessions,
@@ -31,6 +32,7 @@ MODULES = [
     certificates,
     discussion,
     sessions,
+    peer_review,
 ]
 
 #: (path template as in the OpenAPI document, handler), in the document's order

@@ -92,6 +92,8 @@ LEARNER_LINE = open_obj(
         "questions_answered": INTEGER,
         "discussion_connections": INTEGER,
         "sessions_attended": INTEGER,
+        # peer reviews given (school/peer_review/figures.py)
+        "peer_reviews_given": INTEGER,
         "certificates": nullable(INTEGER),
     }
 )

@@ -1,0 +1,1 @@
+"""Peer review and self-assessment of open-ended work."""
