@@ -517,7 +517,7 @@ def test_migration_0010_goes_down_and_up_again(database_url):
 
     upgrade(database_url)
     assert tables() == {"peer_submissions", "peer_allocations", "peer_reviews"}
-    command.downgrade(alembic_config(database_url), "0008")
+    command.downgrade(alembic_config(database_url), "0009")
     assert tables() == set()
     upgrade(database_url)
     assert len(tables()) == 3

@@ -9,6 +9,7 @@ import { ActivityTracker } from './activity';
 import { CampusAPI } from './api';
 import { Discussions } from './discussion/open';
 import { CoursesPanel } from './panel';
+import { PeerReviews } from './peer/open';
 import { keepLookedAtNotebooksUnmodified } from './pristine';
 
 const ICON = new LabIcon({
@@ -39,6 +40,11 @@ const plugin: JupyterFrontEndPlugin<void> = {
       changed: () => void panel.refresh()
     });
     discussions.addAskCommand(notebooks);
+    const peers = new PeerReviews(app, api, {
+      courses: () => panel.courses,
+      whoami: () => panel.whoami,
+      changed: () => void panel.refresh()
+    });
     const panel: CoursesPanel = new CoursesPanel(
       api,
       {
@@ -54,7 +60,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
             return false;
           }
         },
-        openDiscussion: (course, place) => void discussions.open(course, place)
+        openDiscussion: (course, place) => void discussions.open(course, place),
+        openPeerReview: (course, item, staffOnly) => peers.open(course, item, staffOnly)
       },
       tracker
     );

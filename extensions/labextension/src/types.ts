@@ -92,6 +92,9 @@ export type Announcement = Answer<'/api/courses/{course}/announcements', 'get'>[
 export type LiveSession = Answer<'/api/courses/{course}/sessions', 'get'>['sessions'][number];
 export type PrivateQuestion = Answer<'/api/courses/{course}/private-questions', 'get'>['questions'][number];
 
+// peer review
+export type PeerItem = Answer<'/api/courses/{course}/peer-reviews', 'get'>['items'][number];
+
 // ---- the server extension's own routes (nbcampus/lab/handlers.py): not in the document ----
 
 export interface WhoAmI {

@@ -6,6 +6,7 @@ import { PageConfig } from '@jupyterlab/coreutils';
 import type { PanelContext } from '../shared/context';
 import { brand, itemRow, Status } from '../shared/cards';
 import { announcementsBox, discussButton, discussionButton } from '../shared/discussion';
+import { peerReviewRows } from '../shared/peer';
 import { add, button, Child, h } from '../shared/dom';
 import type { Assignment, Course, Enrolment, Progress } from '../types';
 import { fetchAssignment, openAssignment, openFeedback, submitAssignment } from './actions';
@@ -87,7 +88,8 @@ export function renderCourse(ctx: PanelContext, state: LearnerState, course: Cou
           h('a', { href: certificate.verify_url, target: '_blank', rel: 'noopener' }, 'verify')
         )
       : null,
-    ...modules
+    ...modules,
+    peerReviewRows(ctx, course.id)
   );
   return card;
 }

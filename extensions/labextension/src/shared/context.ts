@@ -1,6 +1,8 @@
 /** What the learner and teaching views get from the panel that draws them. */
 import { CampusAPI } from '../api';
 import type { Place } from '../discussion/place';
+import type { PeerTarget } from '../peer/view';
+import type { PeerItem } from '../types';
 
 /** The JupyterLab side of the panel: open a file, ask whether one exists, open a discussion. */
 export interface PanelHost {
@@ -8,6 +10,8 @@ export interface PanelHost {
   pathExists(path: string): Promise<boolean>;
   /** Open the Discussion view of a course, at a module or an item. */
   openDiscussion(course: string, place?: Place): void;
+  /** Open the "Review peers" tab of a peer-reviewed item (with `staffOnly`: its staff queue). */
+  openPeerReview(course: string, item: PeerItem | PeerTarget, staffOnly?: boolean): void;
 }
 
 export interface PanelContext {

@@ -6,6 +6,7 @@ import { PageConfig } from '@jupyterlab/coreutils';
 import type { PanelContext } from '../shared/context';
 import { brand } from '../shared/cards';
 import { announcementsBox, discussionButton } from '../shared/discussion';
+import { peerQueueButton } from '../shared/peer';
 import { add, button, h } from '../shared/dom';
 import type { Assignment, Course } from '../types';
 import { extensionForm } from './extension';
@@ -80,7 +81,8 @@ function assignmentRow(ctx: PanelContext, course: Course, a: Assignment): HTMLEl
           const r = await ctx.api.post('/api/courses/{course}/assignments/{assignment}/release', { course: course.id, assignment: a.id }, undefined);
           ctx.say(r.changed ? `Released ${a.id} (${r.files.join(', ')}).` : `${a.id} is already released as the course folder has it.`);
         })
-      )
+      ),
+      peerQueueButton(ctx, course.id, a)
     )
   );
 }

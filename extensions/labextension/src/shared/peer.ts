@@ -1,0 +1,51 @@
+/** A course card's peer-reviewed items: where I stand (reviews given, received, my grade) and the
+ * way into the "Review peers" tab. Loaded after the card is drawn. */
+import type { PanelContext } from './context';
+import { h } from './dom';
+
+export function peerReviewRows(ctx: PanelContext, course: string): HTMLElement {
+  const box = h('div', { class: 'nbc-peer-items' });
+  void ctx.api
+    .get('/api/courses/{course}/peer-reviews', { course })
+    .then(r =>
+      box.replaceChildren(
+        ...r.items.map(item =>
+          h(
+            'div',
+            { class: 'nbc-item nbc-peer-item', 'data-item': item.item },
+            h('div', { class: 'nbc-item-head' }, h('span', { class: 'nbc-kind' }, 'peer review'), h('span', { class: 'nbc-title' }, item.title), h('span', { class: 'nbc-status' }, item.phase)),
+            h(
+              'div',
+              { class: 'nbc-meta nbc-peer-standing' },
+              `Reviews given ${item.reviews_given} / ${item.reviews_required} · received ${item.reviews_received}`,
+              item.grade ? ` · Peer grade ${item.grade.score} / ${item.grade.max_score}` : ''
+            ),
+            h('div', { class: 'nbc-actions' }, h('button', { class: 'nbc-button nbc-peer-open', onclick: () => ctx.host.openPeerReview(course, item) }, 'Review peers'))
+          )
+        )
+      )
+    )
+    .catch(() => undefined); // no peer-review rows rather than no card
+  return box;
+}
+
+/** Staff: "Peer review queue" on an assignment that is peer-reviewed (its queue answers). */
+export function peerQueueButton(ctx: PanelContext, course: string, assignment: { id: string; title: string }): HTMLElement {
+  const slot = h('span', { class: 'nbc-peer-staff' });
+  void ctx.api
+    .get('/api/courses/{course}/peer-reviews/{item}/queue', { course, item: assignment.id })
+    .then(q => {
+      slot.append(
+        h(
+          'button',
+          {
+            class: 'nbc-button nbc-peer-queue-open',
+            onclick: () => ctx.host.openPeerReview(course, { item: assignment.id, title: assignment.title, rubric: [], reviews_required: 0 }, true)
+          },
+          `Peer review: ${q.short.length} short of reviews, ${q.flagged.length} flagged`
+        )
+      );
+    })
+    .catch(() => undefined); // not peer-reviewed (404), or not mine to see
+  return slot;
+}
