@@ -15,7 +15,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 from test_browser import browser  # noqa: F401  (the chromium fixture)
-from test_browser_courses import Steps, log_in, open_panel
+from test_browser_courses import PASSWORD, Steps, log_in, open_panel, sign_up
 
 pytestmark = [pytest.mark.browser, pytest.mark.hub]
 
@@ -46,27 +46,30 @@ def inert(page, view) -> None:
 
 @pytest.fixture
 def other_cohort(school):
-    """learner2 enrolled in the SPOC's next run: another cohort."""
+    """A new learner enrolled by the instructor in the SPOC's next run: another cohort (a new
+    account, so no demo learner's home gains the SPOC's folder)."""
+    name = f"next-{uuid.uuid4().hex[:6]}"
+    sign_up(school, name)
     instructor = school.token("instructor")
     r = school.api(
         instructor,
         "POST",
         f"courses/{COURSE}/enrolments",
-        json={"username": "learner2", "reason": "discussion test: another cohort"},
+        json={"username": name, "reason": "discussion test: another cohort"},
     )
     assert r.status_code in (200, 201), r.text
     r = school.api(
         instructor,
         "PATCH",
-        f"courses/{COURSE}/enrolments/learner2",
+        f"courses/{COURSE}/enrolments/{name}",
         json={"cohort": "next", "reason": "joins the next run"},
     )
     assert r.status_code == 200, r.text
-    yield "learner2"
+    yield name
     school.api(
         instructor,
         "DELETE",
-        f"courses/{COURSE}/enrolments/learner2",
+        f"courses/{COURSE}/enrolments/{name}",
         params={"reason": "discussion test done"},
     )
 
@@ -239,7 +242,7 @@ def test_ask_about_a_cell_answer_accept_and_who_sees_what(
             mentor.close()
 
     # a learner of the other cohort sees neither thread, in the panel nor through the API
-    other, opage = log_in(browser, school, other_cohort)
+    other, opage = log_in(browser, school, other_cohort, PASSWORD)
     try:
         opanel = open_panel(opage)
         ocourse = opanel.locator(f'.nbc-course[data-course="{COURSE}"]')
@@ -258,7 +261,7 @@ def test_ask_about_a_cell_answer_accept_and_who_sees_what(
         assert title not in listed and private_title not in listed
     finally:
         other.close()
-    token = school.token(other_cohort)
+    token = school.user_token(other_cohort, school.token("admin"))
     assert school.api(token, "GET", f"threads/{thread_id}").status_code == 404
     # a learner of the same cohort sees the question, never the private one
     same = school.token("learner3")
