@@ -302,3 +302,21 @@ def test_a_course_without_an_audit_track_enrols_on_the_verified_track(database, 
     with database.session() as session:
         e = rules.enrol(session, f"audit-{fmt}", rules.Learner("ana"), admit=True)
         assert e.track == "audit"
+
+
+def test_a_withdrawn_course_is_nobodys_current_course(database, make_course):
+    """A course taken out of the catalog (inactive) keeps its enrolments on record, but a
+    learner's current courses (their workspace, panel and calendar) no longer include it: before,
+    ``GET /api/me/enrolments`` answered 404 for everyone enrolled in it."""
+    from nbcampus.school.catalog.models import CourseRecord
+    from nbcampus.school.enrolment.roll import enrolments_of
+
+    for course in ("kept", "withdrawn"):
+        publish(database, make_course(course))
+        assert enrol(database, course, "ana") == ("enrolled", "self-paced")
+    with database.session() as session:
+        session.get(CourseRecord, "withdrawn").active = False
+    with database.session(readonly=True) as session:
+        assert [e.course_id for e in enrolments_of(session, "ana")] == ["kept"]
+        kept = session.scalar(select(func.count()).select_from(Enrolment))
+    assert kept == 2

@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from nbcampus.school.catalog.api import CourseRecord
 from nbcampus.school.enrolment.models import ENROLLED, UNENROLLED, Enrolment
 
 
@@ -52,12 +53,19 @@ def statuses_of(
 
 
 def enrolments_of(session: Session, username: str) -> list[Enrolment]:
-    """One person's enrolments that are not ended (enrolled or waitlisted), cohorts loaded."""
+    """One person's enrolments that are not ended (enrolled or waitlisted), cohorts loaded, in
+    the courses the school still offers (a course withdrawn from the catalog keeps its
+    enrolments, but they are nobody's current courses)."""
     return list(
         session.scalars(
             select(Enrolment)
+            .join(CourseRecord, CourseRecord.id == Enrolment.course_id)
             .options(selectinload(Enrolment.cohort))
-            .where(Enrolment.username == username, Enrolment.status != UNENROLLED)
+            .where(
+                Enrolment.username == username,
+                Enrolment.status != UNENROLLED,
+                CourseRecord.active,
+            )
             .order_by(Enrolment.id)
         )
     )
