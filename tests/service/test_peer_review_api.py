@@ -126,7 +126,7 @@ def test_three_learners_review_two_each_and_see_a_grade_anonymously(course):
             "comment",
         ),
         ("POST", f"courses/{COURSE}/peer-reviews/nope/allocations", None, 404, "nope"),
-        ("GET", "courses/open-mooc/peer-reviews", None, 403, "not enrolled"),
+        ("GET", "courses/other/peer-reviews", None, 403, "not enrolled"),
         (
             "POST",
             f"courses/{COURSE}/peer-reviews/ex1/overrides",
