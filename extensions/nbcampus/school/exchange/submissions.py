@@ -7,8 +7,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, exists, func, select, update
+from sqlalchemy.orm import Session, aliased
 
 from nbcampus.school.catalog.api import get_course
 from nbcampus.school.core.api import Forbidden, NotFound, utcnow
@@ -285,3 +285,15 @@ def get_submission(
         where = f" in {course_id}" if course_id else ""
         raise NotFound(f"no submission {submission_id}{where}")
     return submission
+
+
+def is_latest_attempt() -> ColumnElement[bool]:
+    """SQL: the ``Submission`` row of a query is its learner's latest attempt at its assignment
+    (no later attempt exists)."""
+    later = aliased(Submission)
+    return ~exists().where(
+        later.course_id == Submission.course_id,
+        later.assignment_id == Submission.assignment_id,
+        later.username == Submission.username,
+        later.attempt > Submission.attempt,
+    )

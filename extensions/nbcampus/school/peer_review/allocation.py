@@ -19,11 +19,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, delete, exists, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from nbcampus.school.core.api import Conflict, Forbidden
 from nbcampus.school.enrolment.api import ENROLLED, Enrolment
-from nbcampus.school.exchange.api import Submission
+from nbcampus.school.exchange.api import Submission, is_latest_attempt
 from nbcampus.school.peer_review.models import PeerAllocation, PeerSubmission
 from nbcampus.school.peer_review.rubric import PeerSettings
 
@@ -46,7 +46,6 @@ def sync_pool(session: Session, course_id: str, item: str) -> None:
         .order_by(PeerSubmission.submitted_at.desc())
         .limit(1)
     )
-    later = aliased(Submission)
     latest = (
         select(
             Submission.course_id,
@@ -67,12 +66,7 @@ def sync_pool(session: Session, course_id: str, item: str) -> None:
         .where(
             Submission.course_id == course_id,
             Submission.assignment_id == item,
-            ~exists().where(
-                later.course_id == Submission.course_id,
-                later.assignment_id == Submission.assignment_id,
-                later.username == Submission.username,
-                later.attempt > Submission.attempt,
-            ),
+            is_latest_attempt(),
             # only what the pool lacks: nothing is written (or locked) when it is up to date
             ~exists().where(
                 PeerSubmission.course_id == Submission.course_id,

@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, exists, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import and_, select
+from sqlalchemy.orm import Session
 
 from nbcampus.school.core.api import CampusError, NotFound, Permissions, audit
-from nbcampus.school.exchange.api import Submission
+from nbcampus.school.exchange.api import Submission, is_latest_attempt
 from nbcampus.school.peer_review import grade
 from nbcampus.school.peer_review.allocation import own_entry, sync_pool
 from nbcampus.school.peer_review.members import grader
@@ -26,7 +26,6 @@ def staff_queue(
     """``short``: each learner's latest submission with fewer peer reviews than wanted and no
     override, oldest first, with its age; ``flagged``: flagged reviews, oldest flag first."""
     _, settings = grader(session, permissions, course_id, item)
-    later = aliased(Submission)
     rows = session.execute(
         select(Submission.id, Submission.username, Submission.received_at, PeerSubmission)
         .outerjoin(
@@ -40,12 +39,7 @@ def staff_queue(
         .where(
             Submission.course_id == course_id,
             Submission.assignment_id == item,
-            ~exists().where(
-                later.course_id == Submission.course_id,
-                later.assignment_id == Submission.assignment_id,
-                later.username == Submission.username,
-                later.attempt > Submission.attempt,
-            ),
+            is_latest_attempt(),
         )
         .order_by(Submission.received_at, Submission.id)
     ).all()
