@@ -389,6 +389,44 @@ def test_flexible_grading_after_the_wait(pool):
     late = NOW + timedelta(days=7, hours=3)
     flexible = p.run(peer.received, learner("ana"), COURSE, "ex1", late)["grade"]
     assert flexible["flexible"] is True and flexible["score"] == 5.0  # ceil(0.3*3)=1 review
+    # nobody reviews any more: the service's periodic pass writes it once the wait is over
+    assert p.run(peer.record_due, NOW) == 0
+    assert essay_points(p, "ana") == (None, None)
+    assert p.run(peer.record_due, late) == 1
+    assert essay_points(p, "ana") == (pytest.approx(4.0), "peer-review")  # 5/5 of 4 points
+    assert p.run(peer.record_due, late + timedelta(days=1)) == 0  # written once
+
+
+def essay_points(p: Peer, name: str):
+    with p.db.session() as session:
+        grade = session.scalar(select(Grade).where(Grade.username == name))
+        essay = next(c for c in grade.cells if c["grade_id"] == "essay")
+        return essay["points"], essay.get("graded_by")
+
+
+def test_a_grade_that_arrives_after_the_reviews_gets_the_peer_grade(pool):
+    """Reviews can come before the grader's grade (a slow grading queue): the grade recorded
+    then gets the peer grade at once, through the grading package's GradeRecorded event."""
+    from nbcampus.school.core.events import GradeRecorded, publish
+
+    p = pool(reviews_wanted=1, reviews_required=1)
+    sid = p.submit("ana", NOW - timedelta(hours=1))
+    p.submit("bo", NOW)
+    with p.db.session() as session:  # ana's grade is not there yet
+        row = session.scalar(select(Grade).where(Grade.submission_id == sid))
+        ungraded = {c.key: getattr(row, c.key) for c in Grade.__table__.columns}
+        session.delete(row)
+    found, _ = p.ask("bo")
+    p.review("bo", found["allocation_id"], {"clarity": 1, "method": 1})
+    found, _ = p.ask("ana")
+    p.review("ana", found["allocation_id"])
+    assert p.run(peer.received, learner("ana"), COURSE, "ex1", NOW)["grade"]["score"] == 4.0
+    with p.db.session() as session:  # the grader finishes: its grade, announced as it does
+        session.add(Grade(**ungraded))
+        session.flush()
+        publish(session, GradeRecorded("peer", "ana", sid, "ex1"))
+    # 4 of 5 rubric points: 3.2 of the essay's 4
+    assert essay_points(p, "ana") == (pytest.approx(3.2), "peer-review")
 
 
 def test_the_review_notebook_is_anonymous_and_has_no_hidden_tests(pool):
@@ -502,7 +540,7 @@ def test_course_check_refuses_bad_peer_review_settings(make_course):
     assert any("reviews_wanted" in p.message and p.line > 0 for p in problems), problems
 
 
-def test_migration_0010_goes_down_and_up_again(database_url):
+def test_migrations_0010_and_0011_go_down_and_up_again(database_url):
     from alembic import command
     from sqlalchemy import create_engine, inspect
 
@@ -517,6 +555,10 @@ def test_migration_0010_goes_down_and_up_again(database_url):
 
     upgrade(database_url)
     assert tables() == {"peer_submissions", "peer_allocations", "peer_reviews"}
+    engine = create_engine(database_url)
+    columns = {c["name"] for c in inspect(engine).get_columns("peer_submissions")}
+    engine.dispose()
+    assert "recorded_score" in columns  # 0011
     command.downgrade(alembic_config(database_url), "0009")
     assert tables() == set()
     upgrade(database_url)

@@ -23,8 +23,9 @@ from traitlets.config import Application
 from nbcampus import __version__
 from nbcampus.school.certificates import api as certificates
 from nbcampus.school.certificates.api import CertificateSettings
-from nbcampus.school.core.api import Database, default_db_url, startup_lock, upgrade
+from nbcampus.school.core.api import Database, default_db_url, startup_lock, upgrade, utcnow
 from nbcampus.school.exchange.api import Limits
+from nbcampus.school.peer_review.api import record_due
 from nbcampus.school.publishing.api import seed_enrolments, sync_catalog
 from nbcampus.service.api import ROUTES
 from nbcampus.service.openapi import openapi_document
@@ -182,6 +183,12 @@ class CampusService(Application):
         60, help="The window of the discussion rate limit, in seconds."
     ).tag(config=True)
 
+    peer_grading_interval_seconds = Integer(
+        600,
+        help="How often the service writes the peer grades that flexible grading made due "
+        "(a submission that waited long enough with fewer reviews than wanted); 0: never.",
+    ).tag(config=True)
+
     db_threads = Integer(8, help="Threads running database work off the event loop.").tag(
         config=True
     )
@@ -266,6 +273,22 @@ class CampusService(Application):
         grader.start()
         return grader
 
+    async def peer_grading_pass(self) -> None:
+        """Every ``peer_grading_interval_seconds``, write the peer grades due by waiting."""
+        def once() -> int:
+            with self.db.session() as session:
+                return record_due(session, utcnow())
+
+        while self.peer_grading_interval_seconds > 0:
+            await asyncio.sleep(self.peer_grading_interval_seconds)
+            try:
+                written = await self.run(once)
+            except Exception:
+                self.log.exception("Peer grading pass failed; trying again next time")
+                continue
+            if written:
+                self.log.info("Peer grading: %s grade(s) written after their wait", written)
+
     def make_app(self) -> web.Application:
         # one HubOAuth shared by the API handlers and the OAuth callback (HubAuthenticated.instance())
         HubOAuth.instance(cache_max_age=60)
@@ -295,7 +318,9 @@ class CampusService(Application):
                 "nbcampus service listening on http://%s:%s%s", self.ip, self.port, self.base_url
             )
             grader = self.start_grader()
+            passes = asyncio.create_task(self.peer_grading_pass())
             await stop.wait()
+            passes.cancel()
             if grader is not None:
                 grader.stop()
             self.log.info("nbcampus service stopping")

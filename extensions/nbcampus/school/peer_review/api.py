@@ -2,6 +2,7 @@
 
 from nbcampus.school.peer_review.figures import LEARNER_MEASURES, reviews_given_by
 from nbcampus.school.peer_review.models import PeerAllocation, PeerReview, PeerSubmission
+from nbcampus.school.peer_review.passes import record_due
 from nbcampus.school.peer_review.queue import override, staff_queue
 from nbcampus.school.peer_review.reviews import flag_review, give_review, self_assess
 from nbcampus.school.peer_review.rubric import peer_items
@@ -19,6 +20,7 @@ __all__ = [
     "override",
     "peer_items",
     "received",
+    "record_due",
     "reviews_given_by",
     "self_assess",
     "staff_queue",

@@ -113,6 +113,7 @@ def record(session: Session, settings: PeerSettings, entry: PeerSubmission, now:
     row = session.scalar(select(Grade).where(Grade.submission_id == entry.submission_id))
     if grade is None or row is None or not grade["max_score"]:
         return False
+    entry.recorded_score = grade["score"]
     fraction = min(grade["score"] / grade["max_score"], 1.0)
     reason = (
         f"staff override: {entry.override_reason}"
@@ -139,3 +140,37 @@ def record(session: Session, settings: PeerSettings, entry: PeerSubmission, now:
         )
         wrote = True
     return wrote
+
+
+def due_entries(
+    session: Session, course_id: str, settings: PeerSettings, now: datetime, limit: int
+) -> list[PeerSubmission]:
+    """Pool entries of one item whose grade may exist but was never written: enough reviews for
+    flexible grading, the wait over, their author's reviews given, no override."""
+    given = (
+        select(func.count())
+        .where(
+            PeerReview.course_id == PeerSubmission.course_id,
+            PeerReview.assignment_id == PeerSubmission.assignment_id,
+            PeerReview.reviewer == PeerSubmission.username,
+            PeerReview.kind == PEER,
+        )
+        .scalar_subquery()
+    )
+    return list(
+        session.scalars(
+            select(PeerSubmission)
+            .where(
+                PeerSubmission.course_id == course_id,
+                PeerSubmission.assignment_id == settings.item,
+                PeerSubmission.recorded_score.is_(None),
+                PeerSubmission.override_score.is_(None),
+                PeerSubmission.reviews >= settings.flexible_count,
+                PeerSubmission.submitted_at
+                <= now - timedelta(days=settings.flexible_after_days),
+                given >= settings.reviews_required,
+            )
+            .order_by(PeerSubmission.submitted_at, PeerSubmission.id)
+            .limit(limit)
+        )
+    )

@@ -59,6 +59,8 @@ class PeerSubmission(Base):
     override_score: Mapped[float | None] = mapped_column(Float, nullable=True)
     override_by: Mapped[str | None] = mapped_column(String(255), nullable=True)
     override_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    #: the peer grade last written into the submission's grade (None: not written yet)
+    recorded_score: Mapped[float | None] = mapped_column(Float, nullable=True)
 
 
 class PeerAllocation(Base):
