@@ -275,6 +275,7 @@ class CampusService(Application):
 
     async def peer_grading_pass(self) -> None:
         """Every ``peer_grading_interval_seconds``, write the peer grades due by waiting."""
+
         def once() -> int:
             with self.db.session() as session:
                 return record_due(session, utcnow())

@@ -166,8 +166,7 @@ def due_entries(
                 PeerSubmission.recorded_score.is_(None),
                 PeerSubmission.override_score.is_(None),
                 PeerSubmission.reviews >= settings.flexible_count,
-                PeerSubmission.submitted_at
-                <= now - timedelta(days=settings.flexible_after_days),
+                PeerSubmission.submitted_at <= now - timedelta(days=settings.flexible_after_days),
                 given >= settings.reviews_required,
             )
             .order_by(PeerSubmission.submitted_at, PeerSubmission.id)
