@@ -29,23 +29,25 @@ export function peerReviewRows(ctx: PanelContext, course: string): HTMLElement {
   return box;
 }
 
-/** Staff: "Peer review queue" on an assignment that is peer-reviewed (its queue answers). */
-export function peerQueueButton(ctx: PanelContext, course: string, assignment: { id: string; title: string }): HTMLElement {
-  const slot = h('span', { class: 'nbc-peer-staff' });
+/** Staff: the way into a peer-reviewed assignment's queue, drawn at once (the course file says
+ * it is peer-reviewed); how many submissions wait and how many reviews are flagged follow. */
+export function peerQueueButton(ctx: PanelContext, course: string, assignment: { id: string; title: string; peer_review?: unknown }): HTMLElement | null {
+  if (!assignment.peer_review) {
+    return null;
+  }
+  const counts = h('span', { class: 'nbc-peer-queue-counts' }, '…');
+  const open = h(
+    'button',
+    {
+      class: 'nbc-button nbc-peer-queue-open',
+      onclick: () => ctx.host.openPeerReview(course, { item: assignment.id, title: assignment.title, rubric: [], reviews_required: 0 }, true)
+    },
+    'Peer review queue ',
+    counts
+  );
   void ctx.api
     .get('/api/courses/{course}/peer-reviews/{item}/queue', { course, item: assignment.id })
-    .then(q => {
-      slot.append(
-        h(
-          'button',
-          {
-            class: 'nbc-button nbc-peer-queue-open',
-            onclick: () => ctx.host.openPeerReview(course, { item: assignment.id, title: assignment.title, rubric: [], reviews_required: 0 }, true)
-          },
-          `Peer review: ${q.short.length} short of reviews, ${q.flagged.length} flagged`
-        )
-      );
-    })
-    .catch(() => undefined); // not peer-reviewed (404), or not mine to see
-  return slot;
+    .then(q => (counts.textContent = `(${q.short.length} short of reviews, ${q.flagged.length} flagged)`))
+    .catch((e: Error) => (counts.textContent = `(counts: ${e.message})`));
+  return open;
 }
