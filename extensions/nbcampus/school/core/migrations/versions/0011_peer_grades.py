@@ -1,5 +1,5 @@
 """peer review: the peer grade last recorded per pool entry (the flexible-grading pass skips
-entries whose grade is written), and learners' calibration attempts
+entries whose grade is written)
 
 Revision ID: 0011
 Revises: 0010
