@@ -3,7 +3,7 @@ exercise; 50 reviewers at once ask for work (allocation) and review it; p50/p99 
 SQLite and PostgreSQL (target: allocation p99 < 100 ms on PostgreSQL).
 
 Usage: .venv/bin/python benchmarks/peer_review.py [--submissions 10000] [--reviewers 50]
-       [--calls 10] [--db sqlite|postgresql|both]
+       [--calls 10] [--think-ms 0] [--db sqlite|postgresql|both]
 
 Each database is fresh (a temporary SQLite file; a new schema in the ``test`` database at
 127.0.0.1:5432, dropped at the end) and migrated with alembic. The course is published, the
@@ -12,7 +12,9 @@ filled once (the first allocation's sync, timed apart as ``pool_sync_ms``; on Po
 after an ``ANALYZE``, as autovacuum does after a bulk load). Then
 ``--reviewers`` threads each make ``--calls`` rounds of "ask for work, review it" through the
 school's own functions, on the same simulated clock (the HTTP layer adds the same constant to
-every call). The notebook is not read (no exchange files): the figures are the database's.
+every call). ``--think-ms`` is how long a reviewer reads and writes between calls (each
+reviewer's own steady jitter of +/-50%); at 0 every reviewer asks again at once, so the
+figures are queueing behind 49 others. The notebook is not read (no exchange files): the figures are the database's.
 Every loop is bounded. Prints one JSON line per database, with ``double_given``: reservations
 given twice (must be 0).
 """
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import shutil
 import statistics
 import tempfile
@@ -160,12 +163,18 @@ def run(kind: str, args) -> dict:
         with db.session() as s:
             pool.sync_pool(s, COURSE, "ex1")
         sync_ms = (time.perf_counter() - began) * 1000
+        if kind == "postgresql":  # the pool is a bulk load too
+            with db.engine.connect() as conn:
+                conn.execute(text("ANALYZE"))
+                conn.commit()
         now = utcnow()
         asks, reviews = [], []
 
         def reviewer(n: int) -> None:
             who = Permissions(learners[n * (len(learners) // args.reviewers)], [LEARN])
+            jitter = random.Random(n)
             for _ in range(args.calls):
+                time.sleep(args.think_ms / 1000 * jitter.uniform(0.5, 1.5))
                 began = time.perf_counter()
                 with db.session() as s:
                     course, enrolment = learner(s, who, COURSE)
@@ -194,6 +203,7 @@ def run(kind: str, args) -> dict:
             "db": kind,
             "submissions": args.submissions,
             "reviewers": args.reviewers,
+            "think_ms": args.think_ms,
             "calls": len(asks),
             "load_s": round(loaded, 1),
             "pool_sync_ms": round(sync_ms, 1),
@@ -215,6 +225,7 @@ def main() -> None:
     parser.add_argument("--submissions", type=int, default=10_000)
     parser.add_argument("--reviewers", type=int, default=50)
     parser.add_argument("--calls", type=int, default=10)
+    parser.add_argument("--think-ms", type=float, default=0.0)
     parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
     args = parser.parse_args()
     for kind in ("sqlite", "postgresql") if args.db == "both" else (args.db,):

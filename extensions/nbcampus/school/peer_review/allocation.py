@@ -188,9 +188,12 @@ def allocate(
     one (True). Forbidden before they submitted or passed the calibration examples; Conflict
     when nothing is waiting."""
     course_id, item, reviewer = enrolment.course_id, settings.item, enrolment.username
-    sync_pool(session, course_id, item)
     if own_entry(session, course_id, item, reviewer) is None:
-        raise Forbidden(f"submit your own work for {item!r} before reviewing others'")
+        # the pool takes in graded submissions as they are graded (passes.on_grade); a
+        # learner's first ask brings it up to date
+        sync_pool(session, course_id, item)
+        if own_entry(session, course_id, item, reviewer) is None:
+            raise Forbidden(f"submit your own work for {item!r} before reviewing others'")
     require_calibrated(session, settings, course_id, reviewer)
     release_expired(session, course_id, item, now)
     current = held(session, course_id, item, reviewer, now)

@@ -44,7 +44,9 @@ class PeerSubmission(Base):
             "cohort_id",
             "load",
             "submitted_at",
+            "id",
         ),
+        Index("ix_peer_submissions_newest", "course_id", "assignment_id", "submitted_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

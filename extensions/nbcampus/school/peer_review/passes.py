@@ -1,6 +1,7 @@
-"""When a peer grade is written without anyone reviewing: the grader's grade arriving after the
-reviews (a subscriber of ``GradeRecorded``), and flexible grading once its wait is over (a
-periodic pass the service runs; ``nbcampus`` staff may run it too)."""
+"""What happens without anyone asking: a graded submission joins the review pool and gets the
+peer grade it may already have (the grader's grade arriving after the reviews), a subscriber
+of ``GradeRecorded``; flexible grades are written once their wait is over (a periodic pass the
+service runs)."""
 
 from __future__ import annotations
 
@@ -16,8 +17,9 @@ from nbcampus.school.peer_review.rubric import peer_items
 
 
 def on_grade(session: Session, event: GradeRecorded) -> None:
-    """A peer-reviewed assignment's submission was graded: its peer grade, if the learner may
-    see one already, goes into that grade (the grader leaves the manual parts empty)."""
+    """A peer-reviewed assignment's submission was graded: it joins the pool (it is shown as
+    the grader executed it), and its peer grade, if the learner may see one already, goes into
+    that grade (the grader leaves the manual parts empty)."""
     try:
         course = get_course(session, event.course_id)
     except NotFound:

@@ -72,12 +72,14 @@ def give_review(
     allocation.done_at = now
     entry.reviews += 1
     session.flush()
-    # the author's grade may now exist, and the reviewer's may now be theirs to see
+    # the author's grade may now exist, and the reviewer's may now be theirs to see (it is
+    # hidden until they gave their reviews: only this review can be the one that shows it)
     grade.record(session, settings, entry, now)
-    mine = own_entry(session, entry.course_id, settings.item, permissions.username)
-    if mine is not None:
-        grade.record(session, settings, mine, now)
     given = grade.reviews_given(session, entry.course_id, settings.item, permissions.username)
+    if given == settings.reviews_required:
+        mine = own_entry(session, entry.course_id, settings.item, permissions.username)
+        if mine is not None:
+            grade.record(session, settings, mine, now)
     return {"review_id": review.id, "reviews_given": given}
 
 
