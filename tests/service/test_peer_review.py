@@ -119,8 +119,8 @@ def graded_notebook(author: str) -> dict:
 
 
 class Peer:
-    def __init__(self, database, exchange: Path):
-        self.db, self.exchange = database, exchange
+    def __init__(self, database, exchange: Path, course: str = COURSE):
+        self.db, self.exchange, self.course = database, exchange, course
 
     def run(self, fn, *args, **kwargs):
         with self.db.session() as session:
@@ -133,7 +133,7 @@ class Peer:
             session.add(
                 Submission(
                     id=sid,
-                    course_id=COURSE,
+                    course_id=self.course,
                     assignment_id="ex1",
                     username=name,
                     attempt=attempt,
@@ -167,7 +167,7 @@ class Peer:
             session.add(
                 Grade(
                     submission_id=sid,
-                    course_id=COURSE,
+                    course_id=self.course,
                     assignment_id="ex1",
                     username=name,
                     state="graded",
@@ -187,7 +187,7 @@ class Peer:
         return sid
 
     def ask(self, name: str, now=NOW):
-        return self.run(peer.ask_for_work, learner(name), COURSE, "ex1", self.exchange, now)
+        return self.run(peer.ask_for_work, learner(name), self.course, "ex1", self.exchange, now)
 
     def review(self, name: str, allocation_id: int, levels=None, now=NOW, **extra):
         body = {"levels": levels or {"clarity": 2, "method": 1}, **extra}
@@ -541,7 +541,7 @@ def test_course_check_refuses_bad_peer_review_settings(make_course):
     assert any("reviews_wanted" in p.message and p.line > 0 for p in problems), problems
 
 
-def test_migrations_0010_and_0011_go_down_and_up_again(database_url):
+def test_migrations_0010_to_0012_go_down_and_up_again(database_url):
     from alembic import command
     from sqlalchemy import create_engine, inspect
 
@@ -554,13 +554,18 @@ def test_migrations_0010_and_0011_go_down_and_up_again(database_url):
         finally:
             engine.dispose()
 
+    everything = {"peer_submissions", "peer_allocations", "peer_reviews", "peer_calibrations"}
     upgrade(database_url)
-    assert tables() == {"peer_submissions", "peer_allocations", "peer_reviews"}
+    assert tables() == everything
     engine = create_engine(database_url)
     columns = {c["name"] for c in inspect(engine).get_columns("peer_submissions")}
+    indexes = {i["name"] for i in inspect(engine).get_indexes("peer_calibrations")}
     engine.dispose()
     assert "recorded_score" in columns  # 0011
+    assert indexes == {"ix_peer_calibrations_learner"}  # 0012
+    command.downgrade(alembic_config(database_url), "0011")
+    assert tables() == everything - {"peer_calibrations"}
     command.downgrade(alembic_config(database_url), "0009")
     assert tables() == set()
     upgrade(database_url)
-    assert len(tables()) == 3
+    assert tables() == everything

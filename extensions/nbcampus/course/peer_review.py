@@ -12,6 +12,12 @@
       review_due_offset_days: 14 # the review phase ends (the submission phase: due_offset_days)
       flexible_after_days: 7     # then ceil(flexible_fraction * reviews_wanted) reviews suffice
       flexible_fraction: 0.3
+      calibration:               # optional: practice on staff-assessed examples first
+        examples:                # 1..10, passed in order
+          - answer: "an example answer (markdown)"
+            levels: {clarity: 1} # the staff's reference: a level index per criterion
+            explanation: "why these levels (markdown, optional)"
+        tolerance: 0             # points a learner's level may be off, per criterion
 
 The peer grade fills the manually graded parts of the assignment's notebooks, so a
 peer-reviewed assignment needs at least one manually graded cell.
@@ -45,6 +51,27 @@ _CRITERION = {
     "required": ["id", "title", "levels"],
 }
 _COUNT = {"type": "integer", "minimum": 1, "maximum": 20}
+_MARKDOWN = {"type": "string", "minLength": 1, "maxLength": 20_000}
+_EXAMPLE = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "answer": _MARKDOWN,
+        # level indexes are checked against the rubric by peer_review_problems (with the path)
+        "levels": {"type": "object", "additionalProperties": {"type": "integer"}},
+        "explanation": _MARKDOWN,
+    },
+    "required": ["answer", "levels"],
+}
+_CALIBRATION = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "examples": {"type": "array", "minItems": 1, "maxItems": 10, "items": _EXAMPLE},
+        "tolerance": {"type": "number", "minimum": 0, "maximum": 1000},
+    },
+    "required": ["examples"],
+}
 _DAYS = {"type": "number", "minimum": 0, "maximum": 366}
 
 #: the ``peer_review`` key of an assignment in the course schema
@@ -60,6 +87,7 @@ PEER_REVIEW_SCHEMA: dict[str, Any] = {
         "review_due_offset_days": _DAYS,
         "flexible_after_days": _DAYS,
         "flexible_fraction": {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
+        "calibration": _CALIBRATION,
     },
     "required": ["rubric"],
 }
@@ -128,6 +156,8 @@ def peer_review_problems(
                 "make reviews_wanted at most reviews_required",
             )
         )
+    if "calibration" in block:
+        found.extend(_calibration_problems(where + ("calibration",), name, block))
     if source.is_dir() and _manual_cells(source) == 0:
         found.append(
             (
@@ -137,4 +167,43 @@ def peer_review_problems(
                 "add an nbgrader manually graded answer cell (grade and solution) to its notebook",
             )
         )
+    return found
+
+
+def _calibration_problems(
+    where: tuple[Any, ...], name: str, block: dict[str, Any]
+) -> list[tuple[tuple[Any, ...], str, str]]:
+    """Each example's reference assessment: a level of every criterion of the rubric, no other."""
+    criteria = {c["id"]: len(c["levels"]) for c in block["rubric"]}
+    found = []
+    for i, example in enumerate(block["calibration"]["examples"]):
+        at = where + ("examples", i, "levels")
+        what = f"{name}: calibration example {i + 1}"
+        for criterion, level in example["levels"].items():
+            if criterion not in criteria:
+                found.append(
+                    (
+                        at + (criterion,),
+                        f"{what} gives a level for {criterion!r}, which is not a rubric criterion",
+                        f"use the rubric's criteria: {', '.join(criteria)}",
+                    )
+                )
+            elif not 0 <= level < criteria[criterion]:
+                found.append(
+                    (
+                        at + (criterion,),
+                        f"{what}: level {level} of {criterion!r} does not exist "
+                        f"(its levels are 0 to {criteria[criterion] - 1})",
+                        "give the index of a level in the criterion's levels, counting from 0",
+                    )
+                )
+        missing = [c for c in criteria if c not in example["levels"]]
+        if missing:
+            found.append(
+                (
+                    at,
+                    f"{what} gives no reference level for {', '.join(map(repr, missing))}",
+                    "give the staff's level for every criterion of the rubric",
+                )
+            )
     return found

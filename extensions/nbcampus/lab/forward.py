@@ -71,6 +71,11 @@ RULES: tuple[ForwardRule, ...] = (
     _rule("GET", "courses/{course}/peer-reviews/{item}/received", "reviews of my work, my grade"),
     _rule("POST", "peer-reviews/{review}/flag", "flag an unfair review"),
     _rule("POST", "courses/{course}/peer-reviews/{item}/self", "assess my own work"),
+    _rule(
+        "GET POST",
+        "courses/{course}/peer-reviews/{item}/calibration",
+        "practise assessing the calibration examples",
+    ),
     _rule("GET", "courses/{course}/peer-reviews/{item}/queue", "staff: work short of reviews"),
     _rule("POST", "courses/{course}/peer-reviews/{item}/overrides", "staff: override a grade"),
 )

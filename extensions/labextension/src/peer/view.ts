@@ -1,14 +1,17 @@
 /**
  * The "Review peers" tab of one peer-reviewed item: ask for a submission to review (the notebook
  * as the grader executed it, anonymous, beside the rubric form), the reviews I received with my
- * grade, and for staff the queue of submissions short of reviews, flagged reviews and overrides.
+ * grade, and for staff the queue of submissions short of reviews, flagged reviews, reviewers and
+ * overrides. Where the course asks for calibration, the practice on its examples comes first.
  */
 import { Widget } from '@lumino/widgets';
 import { CampusAPI, CampusError } from '../api';
 import { postBody } from '../discussion/html';
 import { add, button, h } from '../shared/dom';
+import { reviewingLine } from '../shared/peer';
 import { localDate } from '../time';
 import type { Course } from '../types';
+import { CalibrationHost, exampleNodes } from './calibration';
 import { Criterion, rubricForm } from './rubric';
 
 /** What the view needs of a peer-reviewed item (a learner's listing line, or for staff the
@@ -18,12 +21,16 @@ export interface PeerTarget {
   title: string;
   rubric: unknown[];
   reviews_required: number;
+  calibration?: { calibrated: boolean } | null;
+  reviewing?: { score: number; compared: number } | null;
 }
+
 
 export class PeerReviewView extends Widget {
   private status = h('div', { class: 'nbc-message', role: 'status' });
   private content = h('div', { class: 'nbc-peer-body' });
   private nav = 0;
+  private calibrated = false;
 
   constructor(
     readonly api: CampusAPI,
@@ -74,11 +81,36 @@ export class PeerReviewView extends Widget {
     this.node.dataset.state = state;
   }
 
-  /** A submission of my cohort to review (the one I hold, or a new reservation). */
+  private calibration(): CalibrationHost {
+    return {
+      api: this.api,
+      course: this.course.id,
+      item: this.item.item,
+      say: (text, kind) => this.say(text, kind),
+      attempt: (what, fn) => this.attempt(what, fn),
+      state: state => (this.node.dataset.state = state),
+      next: () => {
+        this.changed();
+        void this.review();
+      }
+    };
+  }
+
+  /** A submission of my cohort to review (the one I hold, or a new reservation); first the
+   * next calibration example while I have not passed them all. */
   async review(): Promise<void> {
     const nav = ++this.nav;
     this.node.dataset.state = 'loading';
     await this.attempt('No submission to review', async () => {
+      if (this.item.calibration && !this.calibrated) {
+        const e = await this.api.get('/api/courses/{course}/peer-reviews/{item}/calibration', { course: this.course.id, item: this.item.item });
+        if (!e.calibrated) {
+          this.say('');
+          this.draw(nav, 'calibrating', ...exampleNodes(this.calibration(), e));
+          return;
+        }
+        this.calibrated = true;
+      }
       const a = await this.api.post('/api/courses/{course}/peer-reviews/{item}/allocations', { course: this.course.id, item: this.item.item }, undefined);
       this.say('');
       const form = rubricForm(a.rubric as Criterion[], `a${a.allocation_id}`);
@@ -121,6 +153,7 @@ export class PeerReviewView extends Widget {
         nav,
         'received',
         grade,
+        this.item.reviewing ? h('div', { class: 'nbc-meta nbc-peer-reviewing' }, reviewingLine(this.item.reviewing)) : null,
         ...r.reviews.map(review =>
           h(
             'div',
@@ -173,6 +206,8 @@ export class PeerReviewView extends Widget {
         ...q.short.map(s => h('div', { class: 'nbc-peer-short', 'data-username': s.username }, `${s.username}: ${s.reviews} of ${s.wanted} reviews · waiting ${Math.round(s.age_seconds / 3600)} h`)),
         h('h3', {}, `Flagged reviews (${q.flagged.length})`),
         ...q.flagged.map(f => h('pre', { class: 'nbc-peer-flagged' }, JSON.stringify(f))),
+        h('h3', {}, `Reviewers (${q.reviewers.length})`),
+        ...q.reviewers.map(r => h('div', { class: 'nbc-peer-reviewer', 'data-username': r.username }, `${r.username}: ${r.reviews_given} reviews given · reviewing ${r.reviewing_score ?? 'not compared yet'}${r.compared ? ` (${r.compared} compared)` : ''}`)),
         h('div', { class: 'nbc-peer-override' }, who, score, reason, override)
       );
     });

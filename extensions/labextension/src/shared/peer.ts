@@ -18,7 +18,9 @@ export function peerReviewRows(ctx: PanelContext, course: string): HTMLElement {
               'div',
               { class: 'nbc-meta nbc-peer-standing' },
               `Reviews given ${item.reviews_given} / ${item.reviews_required} · received ${item.reviews_received}`,
-              item.grade ? ` · Peer grade ${item.grade.score} / ${item.grade.max_score}` : ''
+              item.grade ? ` · Peer grade ${item.grade.score} / ${item.grade.max_score}` : '',
+              item.calibration && !item.calibration.calibrated ? ` · Practice ${item.calibration.passed} / ${item.calibration.examples} examples first` : '',
+              item.reviewing ? ` · ${reviewingLine(item.reviewing)}` : ''
             ),
             h('div', { class: 'nbc-actions' }, h('button', { class: 'nbc-button nbc-peer-open', onclick: () => ctx.host.openPeerReview(course, item) }, 'Review peers'))
           )
@@ -27,6 +29,11 @@ export function peerReviewRows(ctx: PanelContext, course: string): HTMLElement {
     )
     .catch(() => undefined); // no peer-review rows rather than no card
   return box;
+}
+
+/** "Your reviewing: 87.5 (4 reviews compared)" */
+export function reviewingLine(r: { score: number; compared: number }): string {
+  return `Your reviewing: ${r.score} (${r.compared} review${r.compared === 1 ? '' : 's'} compared)`;
 }
 
 /** Staff: the way into a peer-reviewed assignment's queue, drawn at once (the course file says

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from nbcampus.school.core.api import Conflict, Forbidden
 from nbcampus.school.enrolment.api import ENROLLED, Enrolment
 from nbcampus.school.exchange.api import Submission, is_latest_attempt
+from nbcampus.school.peer_review.calibration import require_calibrated
 from nbcampus.school.peer_review.models import PeerAllocation, PeerSubmission
 from nbcampus.school.peer_review.rubric import PeerSettings
 
@@ -184,7 +185,8 @@ def allocate(
     session: Session, enrolment: Enrolment, settings: PeerSettings, now: datetime
 ) -> tuple[PeerAllocation, bool]:
     """A reservation for the learner of ``enrolment``: the one they hold (False), else a new
-    one (True). Forbidden before they submitted; Conflict when nothing is waiting."""
+    one (True). Forbidden before they submitted or passed the calibration examples; Conflict
+    when nothing is waiting."""
     course_id, item, reviewer = enrolment.course_id, settings.item, enrolment.username
     if own_entry(session, course_id, item, reviewer) is None:
         # the pool takes in graded submissions as they are graded (passes.on_grade); a
@@ -192,6 +194,7 @@ def allocate(
         sync_pool(session, course_id, item)
         if own_entry(session, course_id, item, reviewer) is None:
             raise Forbidden(f"submit your own work for {item!r} before reviewing others'")
+    require_calibrated(session, settings, course_id, reviewer)
     release_expired(session, course_id, item, now)
     current = held(session, course_id, item, reviewer, now)
     if current is not None:

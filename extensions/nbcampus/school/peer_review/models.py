@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Float,
     ForeignKey,
     Index,
@@ -131,3 +132,22 @@ class PeerReview(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     flagged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     flag_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class PeerCalibration(Base):
+    """One attempt of a learner at a calibration example (its index in the course file's
+    examples): the levels they chose and whether every one agreed with the reference."""
+
+    __tablename__ = "peer_calibrations"
+    __table_args__ = (
+        Index("ix_peer_calibrations_learner", "course_id", "assignment_id", "username", "example"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[str] = mapped_column(String(64))
+    assignment_id: Mapped[str] = mapped_column(String(64))
+    username: Mapped[str] = mapped_column(String(255))
+    example: Mapped[int] = mapped_column(Integer)
+    levels: Mapped[dict[str, int]] = mapped_column(JSON)
+    passed: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -15,6 +15,7 @@ from nbcampus.school.peer_review import grade
 from nbcampus.school.peer_review.allocation import own_entry, sync_pool
 from nbcampus.school.peer_review.members import grader
 from nbcampus.school.peer_review.models import PeerReview, PeerSubmission
+from nbcampus.school.peer_review.reviewing import reviewers
 
 #: at most this many rows per list of the queue
 QUEUE_LIMIT = 500
@@ -24,7 +25,8 @@ def staff_queue(
     session: Session, permissions: Permissions, course_id: str, item: str, now: datetime
 ) -> dict[str, list[dict[str, Any]]]:
     """``short``: each learner's latest submission with fewer peer reviews than wanted and no
-    override, oldest first, with its age; ``flagged``: flagged reviews, oldest flag first."""
+    override, oldest first, with its age; ``flagged``: flagged reviews, oldest flag first;
+    ``reviewers``: who reviewed, how many, their reviewing score (informational)."""
     _, settings = grader(session, permissions, course_id, item)
     rows = session.execute(
         select(Submission.id, Submission.username, Submission.received_at, PeerSubmission)
@@ -85,6 +87,7 @@ def staff_queue(
             }
             for review, author, submission_id in flagged
         ],
+        "reviewers": reviewers(session, settings, course_id, QUEUE_LIMIT),
     }
 
 

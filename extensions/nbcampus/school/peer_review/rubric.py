@@ -21,6 +21,36 @@ DEFAULTS = {
 
 
 @dataclass(frozen=True)
+class CalibrationExample:
+    """An example answer (markdown) with the staff's reference levels and why (markdown)."""
+
+    answer: str
+    levels: dict[str, int]
+    explanation: str
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Examples a learner assesses, in order, before reviewing peers; a level agrees with the
+    reference when its points are at most ``tolerance`` points from the reference's."""
+
+    examples: tuple[CalibrationExample, ...]
+    tolerance: float
+
+
+def _calibration(block: dict[str, Any] | None) -> Calibration | None:
+    if block is None:
+        return None
+    return Calibration(
+        examples=tuple(
+            CalibrationExample(e["answer"], dict(e["levels"]), e.get("explanation", ""))
+            for e in block["examples"]
+        ),
+        tolerance=float(block.get("tolerance", 0)),
+    )
+
+
+@dataclass(frozen=True)
 class PeerSettings:
     """One peer-reviewed assignment of a published course."""
 
@@ -37,6 +67,7 @@ class PeerSettings:
     review_due_offset_days: float
     flexible_after_days: float
     flexible_fraction: float
+    calibration: Calibration | None = None
 
     @property
     def max_score(self) -> float:
@@ -74,6 +105,7 @@ def peer_items(course_data: dict[str, Any]) -> list[PeerSettings]:
                     ),
                     flexible_after_days=float(values["flexible_after_days"]),
                     flexible_fraction=float(values["flexible_fraction"]),
+                    calibration=_calibration(block.get("calibration")),
                 )
             )
     return found

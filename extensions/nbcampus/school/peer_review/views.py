@@ -15,10 +15,12 @@ from nbcampus.school.discussion.api import render
 from nbcampus.school.exchange.api import Submission
 from nbcampus.school.peer_review import grade
 from nbcampus.school.peer_review.allocation import allocate, held, own_entry
+from nbcampus.school.peer_review.calibration import calibration_status
 from nbcampus.school.peer_review.members import learner
 from nbcampus.school.peer_review.models import SELF, PeerReview
 from nbcampus.school.peer_review.notebook import anonymous_notebook, notebook_html
 from nbcampus.school.peer_review.phases import CLOSED, phases_of
+from nbcampus.school.peer_review.reviewing import reviewing_of
 from nbcampus.school.peer_review.rubric import peer_items, peer_settings, rubric_view
 
 
@@ -40,7 +42,9 @@ def _submitted(session: Session, course_id: str, item: str, username: str) -> bo
 def my_peer_reviews(
     session: Session, permissions: Permissions, course_id: str, now: datetime
 ) -> dict[str, Any]:
-    """Every peer-reviewed item of the course as the caller (an enrolled learner) stands."""
+    """Every peer-reviewed item of the course as the caller (an enrolled learner) stands,
+    with their calibration (None without one) and their reviewing score (None until one of
+    their reviews is compared): their own, never another learner's."""
     course, enrolment = learner(session, permissions, course_id)
     me = permissions.username
     items = []
@@ -69,6 +73,8 @@ def my_peer_reviews(
                 "held": None
                 if holding is None
                 else {"allocation_id": holding.id, "expires_at": holding.expires_at.isoformat()},
+                "calibration": calibration_status(session, settings, course_id, me),
+                "reviewing": reviewing_of(session, settings, course_id, me),
             }
         )
     return {"items": items}

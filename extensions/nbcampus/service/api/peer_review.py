@@ -1,9 +1,11 @@
 """Peer review: my peer-reviewed items, asking for a submission to review (a reservation
 with the anonymous notebook), giving a review, my received reviews and grade, flagging an
-unfair review, self-assessment; for graders, the queue and overrides.
+unfair review, self-assessment, calibration on staff-assessed examples; for graders, the
+queue (with each reviewer's reviewing score) and overrides.
 
 The rules are the school's (``school.peer_review``): enrolled learners take part (anyone else
-403; asking to review before submitting one's own work: 403); nothing waiting to review is a
+403; asking to review before submitting one's own work, or before passing the calibration
+examples: 403); nothing waiting to review is a
 409 with the reason; a reservation that expired is 410. Reviewers and authors never see each
 other's names.
 """
@@ -105,6 +107,28 @@ class SelfAssessmentHandler(APIHandler):
         self.write_json(given, status=201)
 
 
+class CalibrationHandler(APIHandler):
+    @signed_in
+    @answers(200, schemas.PEER_CALIBRATION)
+    @answers(404, None, description="the item has no calibration examples")
+    async def get(self, course_id: str, item: str) -> None:
+        """The next calibration example I have not passed, with the rubric (or calibrated)."""
+        found = await self.in_db(peer_review.next_example, self.permissions, course_id, item)
+        self.write_json(found)
+
+    @signed_in
+    @accepts(schemas.PEER_CALIBRATION_BODY)
+    @answers(200, schemas.PEER_CALIBRATION_CHECKED)
+    @answers(409, None, description="not the next example I have to pass")
+    async def post(self, course_id: str, item: str) -> None:
+        """Assess the next calibration example: per criterion, whether my level agrees with
+        the staff's; their levels and explanation once it passed."""
+        checked = await self.in_db(
+            peer_review.practise, self.permissions, course_id, item, self.body, utcnow()
+        )
+        self.write_json(checked)
+
+
 class QueueHandler(APIHandler):
     @requires("grade")
     @answers(200, schemas.PEER_QUEUE)
@@ -143,6 +167,7 @@ default_handlers = [
     ("/api/courses/{course}/peer-reviews/{item}/received", ReceivedHandler),
     ("/api/peer-reviews/{review}/flag", FlagHandler),
     ("/api/courses/{course}/peer-reviews/{item}/self", SelfAssessmentHandler),
+    ("/api/courses/{course}/peer-reviews/{item}/calibration", CalibrationHandler),
     ("/api/courses/{course}/peer-reviews/{item}/queue", QueueHandler),
     ("/api/courses/{course}/peer-reviews/{item}/overrides", OverridesHandler),
 ]

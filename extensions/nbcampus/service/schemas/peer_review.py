@@ -1,4 +1,5 @@
-"""Schemas of peer review: my peer-reviewed items, reservations, reviews, the staff queue."""
+"""Schemas of peer review: my peer-reviewed items, reservations, reviews, calibration, the
+staff queue."""
 
 from __future__ import annotations
 
@@ -19,16 +20,17 @@ from nbcampus.service.schemas.enrolment import REASON
 
 CRITERION_ID = {"type": "string", "minLength": 1, "maxLength": 64}
 COMMENT = {"type": "string", "maxLength": BODY_CHARS}
+LEVELS = {
+    "type": "object",
+    "additionalProperties": {"type": "integer", "minimum": 0},
+    "propertyNames": CRITERION_ID,
+    "maxProperties": 20,
+}
 
 # requests
 PEER_REVIEW_BODY = obj(
     {
-        "levels": {
-            "type": "object",
-            "additionalProperties": {"type": "integer", "minimum": 0},
-            "propertyNames": CRITERION_ID,
-            "maxProperties": 20,
-        },
+        "levels": LEVELS,
         "comments": {
             "type": "object",
             "additionalProperties": COMMENT,
@@ -41,6 +43,12 @@ PEER_REVIEW_BODY = obj(
     description="a level (its index in the criterion's levels) for every criterion of the "
     "rubric, optional comments per criterion and overall (markdown, at most the discussion's "
     "body size)",
+)
+PEER_CALIBRATION_BODY = obj(
+    {"index": {"type": "integer", "minimum": 0, "maximum": 9}, "levels": LEVELS},
+    ["index", "levels"],
+    description="my assessment of calibration example ``index`` (the next one I have not "
+    "passed): a level index for every criterion of the rubric",
 )
 PEER_FLAG = obj({"reason": REASON}, ["reason"], description="why the review is unfair")
 PEER_OVERRIDE = obj(
@@ -65,6 +73,16 @@ PEER_GRADE = obj(
     "reviews sufficed after the wait; override: set by staff",
 )
 HELD = obj({"allocation_id": INTEGER, "expires_at": TIME})
+CALIBRATION_STATUS = obj(
+    {"examples": INTEGER, "passed": INTEGER, "calibrated": BOOLEAN},
+    description="the calibration examples, how many I passed; calibrated: all of them, so I "
+    "may review peers",
+)
+REVIEWING = obj(
+    {"score": NUMBER, "compared": INTEGER},
+    description="how close my peer reviews come to the median of each submission's reviews "
+    "(0 to 100), over the reviews compared (of submissions with 2 or more); informational",
+)
 PEER_ITEM = obj(
     {
         "item": STRING,
@@ -83,6 +101,8 @@ PEER_ITEM = obj(
         "grade": nullable(PEER_GRADE),
         "why": nullable(STRING),
         "held": nullable(HELD),
+        "calibration": nullable(CALIBRATION_STATUS),
+        "reviewing": nullable(REVIEWING),
     }
 )
 PEER_ITEMS = obj({"items": array(PEER_ITEM)}, description="my peer-reviewed items")
@@ -127,6 +147,35 @@ PEER_RECEIVED = obj(
     description="grade null with why until I gave the reviews required (or while my work "
     "waits for reviews)",
 )
+VERDICT = {"enum": ["agrees", "too high", "too low"]}
+PEER_CALIBRATION = obj(
+    {
+        "item": STRING,
+        "examples": INTEGER,
+        "passed": INTEGER,
+        "calibrated": BOOLEAN,
+        "index": nullable(INTEGER),
+        "answer_html": nullable({**STRING, "description": "the example answer: safe to insert"}),
+        "tolerance": NUMBER,
+        "rubric": RUBRIC,
+    },
+    description="the next calibration example I have not passed (index null and calibrated "
+    "true once I passed them all)",
+)
+PEER_CALIBRATION_CHECKED = obj(
+    {
+        "item": STRING,
+        "index": INTEGER,
+        "passed": BOOLEAN,
+        "criteria": {"type": "object", "additionalProperties": VERDICT},
+        "reference": nullable({"type": "object", "additionalProperties": INTEGER}),
+        "explanation_html": nullable(STRING),
+        "examples": INTEGER,
+        "calibrated": BOOLEAN,
+    },
+    description="per criterion, my level against the staff's; the reference levels and the "
+    "explanation (safe HTML) only once the example is passed (null before)",
+)
 PEER_FLAGGED = obj({"review_id": INTEGER, "flagged": BOOLEAN, "flagged_at": TIME})
 PEER_QUEUE = obj(
     {
@@ -156,8 +205,19 @@ PEER_QUEUE = obj(
                 }
             )
         ),
+        "reviewers": array(
+            obj(
+                {
+                    "username": STRING,
+                    "reviews_given": INTEGER,
+                    "reviewing_score": nullable(NUMBER),
+                    "compared": INTEGER,
+                }
+            )
+        ),
     },
     description="short: submissions with fewer reviews than wanted, oldest first; flagged: "
-    "reviews learners reported",
+    "reviews learners reported; reviewers: each reviewer's reviews and reviewing score "
+    "(informational, not in any grade)",
 )
 PEER_OVERRIDDEN = obj({"username": STRING, "item": STRING, "grade": nullable(PEER_GRADE)})
