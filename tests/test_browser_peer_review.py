@@ -1,8 +1,9 @@
 """Peer review in a real browser (Playwright + Debian chromium) against the demo school.
 
 Three new learners of the algorithms circle (a SOOC) submit the peer-reviewed essay through
-their own servers, as the Courses panel does. In the browser, each asks for work twice and
-reviews it with the rubric beside the anonymous notebook. Each then sees a peer grade with the
+their own servers, as the Courses panel does. In the browser, each practises on the course's
+calibration example until their assessment agrees with the staff's, then asks for work twice
+and reviews it with the rubric beside the anonymous notebook. Each then sees a peer grade with the
 reviews they received. The instructor overrides one grade from the staff queue, with a reason.
 Numbered screenshots go to the test's output folder.
 """
@@ -50,10 +51,41 @@ def peer_item(panel):
     return item
 
 
-def review_twice(page, panel, steps, name: str) -> None:
-    """Ask for work and review it, twice, choosing levels and writing a comment."""
+#: the staff's levels for the course's one calibration example (clarity, evidence, reasoning)
+REFERENCE = {"clarity": 1, "evidence": 0, "reasoning": 0}
+
+
+def choose(view, levels: dict[str, int]) -> None:
+    for criterion, level in levels.items():
+        view.locator(f'.nbc-criterion[data-criterion="{criterion}"] .nbc-level').nth(level).check()
+
+
+def calibrate(view, steps, page, first: bool) -> None:
+    """Practise on the example until the assessment agrees with the staff's (the first learner
+    tries too generous levels first), then go on to a peer's work."""
+    expect(view).to_have_attribute("data-state", "calibrating", timeout=30_000)
+    expect(view.locator(".nbc-calibration-answer")).to_contain_text("always sort")
+    if first:
+        choose(view, {"clarity": 2, "evidence": 2, "reasoning": 1})
+        view.locator(".nbc-calibration-check").click()
+        expect(view).to_have_attribute("data-state", "calibration-retry", timeout=30_000)
+        verdict = view.locator('.nbc-verdict[data-criterion="evidence"]')
+        expect(verdict).to_contain_text("too high")
+        # the staff's levels are not shown before the example is passed
+        expect(view.locator(".nbc-calibration-reference")).to_have_count(0)
+        steps.shot(page, "calibration-not-yet")
+    choose(view, REFERENCE)
+    view.locator(".nbc-calibration-check").click()
+    expect(view).to_have_attribute("data-state", "calibration-passed", timeout=30_000)
+    expect(view.locator(".nbc-calibration-explanation")).to_contain_text("trade-off")
+    view.locator(".nbc-calibration-feedback .nbc-peer-allocate").click()  # "Review a peer"
+
+
+def review_twice(page, panel, steps, name: str, first: bool) -> None:
+    """Calibrate, then ask for work and review it, twice, choosing levels and a comment."""
     peer_item(panel).locator(".nbc-peer-open").click()
     view = page.locator(f'.nbc-peer[data-item="{ITEM}"]')
+    calibrate(view, steps, page, first)
     for n in range(2):
         if n:
             view.locator(".nbc-peer-done").wait_for(timeout=30_000)
@@ -101,7 +133,7 @@ def test_three_learners_review_two_each_see_a_grade_and_staff_override(school, b
             panel = open_panel(page)
             item = peer_item(panel)
             expect(item.locator(".nbc-peer-standing")).to_contain_text("Reviews given 0 / 2")
-            review_twice(page, panel, steps, name)
+            review_twice(page, panel, steps, name, first=name == names[0])
             pages[name] = (page, panel)
         # everyone gave two reviews and got two: each sees a grade and the reviews, anonymous
         for page, _ in pages.values():
