@@ -105,6 +105,16 @@ def visible_grade(
     return grade, None
 
 
+def written(session: Session, entry: PeerSubmission) -> bool:
+    """Whether the entry's recorded peer grade is in its submission's grade (every manual part
+    given by peer review): False after a regrade reset them."""
+    if entry.recorded_score is None:
+        return False
+    row = session.scalar(select(Grade).where(Grade.submission_id == entry.submission_id))
+    cells = [c for c in (row.cells or []) if c.get("kind") == "manual"] if row else []
+    return bool(cells) and all(c.get("graded_by") == ACTOR for c in cells)
+
+
 def record(session: Session, settings: PeerSettings, entry: PeerSubmission, now: datetime) -> bool:
     """Write the author's visible peer grade into the grade of their submission: every manual
     part of the grader's grade gets the peer fraction of its points (audited by the grading

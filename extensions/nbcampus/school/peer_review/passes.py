@@ -28,8 +28,12 @@ def on_grade(session: Session, event: GradeRecorded) -> None:
     settings = items.get(event.assignment_id)
     if settings is None:
         return
-    sync_pool(session, event.course_id, settings.item)
     entry = own_entry(session, event.course_id, settings.item, event.username)
+    if entry is None or entry.submission_id != event.submission_id:
+        sync_pool(session, event.course_id, settings.item)
+        entry = own_entry(session, event.course_id, settings.item, event.username)
+    elif grade.written(session, entry):
+        return  # the peer grade's own write, announced again
     if entry is not None and entry.submission_id == event.submission_id:
         grade.record(session, settings, entry, utcnow())
 
