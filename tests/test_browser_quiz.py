@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 
 import nbformat
 import pytest
 import requests
+from playwright.sync_api import expect
 from test_browser import browser  # noqa: F401  (the chromium fixture)
+from test_browser_courses import PASSWORD, log_in, sign_up
 
 from nbcampus.testing import kernel_execute
 
@@ -133,6 +136,91 @@ def test_learners_take_the_week1_quiz_in_voila(school, browser, output_dir):  # 
             for marker in KEY_MARKERS:
                 assert marker not in text, f"{marker} found in {path}"
             assert not re.search(r'"question":\s*\{', text), path
+
+
+def answer_week1(page, skip: str = "") -> None:
+    """The right answers to the week-1 quiz, leaving out question ``skip``."""
+    q = page.locator
+    steps = {
+        "w1-division-type": lambda: q(
+            ".nbcampus-question-w1-division-type label", has_text="float"
+        ).click(),
+        "w1-return": lambda: (
+            q(".nbcampus-question-w1-return label", has_text="return value").first.click(),
+            q(".nbcampus-question-w1-return label", has_text="inside an").click(),
+        ),
+        "w1-modulo": lambda: q(".nbcampus-question-w1-modulo input").fill("2"),
+        "w1-output": lambda: q(".nbcampus-question-w1-output textarea").fill("20"),
+        "w1-def": lambda: q(".nbcampus-question-w1-def input").fill("def"),
+    }
+    for question, step in steps.items():
+        if question != skip:
+            step()
+
+
+def test_a_quiz_confirms_warns_spends_one_attempt_and_remembers(school, browser, output_dir):  # noqa: F811
+    """Issue 17's quiz defects: the title once, code in a code font, a warning for unanswered
+    questions and a confirmation, a double click spends one attempt, the answers and score are
+    there after a reload, and Submit is off once no attempt is left (after a reload too)."""
+    name = f"quiz-{uuid.uuid4().hex[:6]}"
+    sign_up(school, name)
+    token = school.user_token(name, school.token("admin"))
+    r = school.api(token, "POST", "courses/python-data/enrolments", json={})
+    assert r.status_code in (200, 201), r.text
+    context, page = log_in(browser, school, name, PASSWORD)
+    q = page.locator
+    try:
+        open_quiz(page, school, name)
+        # the notebook's heading names the quiz, once
+        expect(q("h1, h2, h3", has_text="Week 1 quiz")).to_have_count(1)
+        code = q(".nbcampus-question-w1-output pre.nbcampus-code")
+        assert "mono" in code.evaluate("e => getComputedStyle(e).fontFamily").lower()
+        answer_week1(page, skip="w1-def")
+        q(".nbcampus-quiz-submit").click()
+        confirmation = q(".nbcampus-quiz-confirmation")
+        expect(confirmation).to_be_visible(timeout=30_000)
+        expect(confirmation).to_contain_text("1 question is unanswered")
+        expect(confirmation).to_contain_text("Submitting uses attempt 1 of 3")
+        page.screenshot(path=str(output_dir / "1-unanswered-warning.png"), full_page=True)
+        q(".nbcampus-quiz-back").click()
+        expect(confirmation).to_be_hidden(timeout=30_000)
+        q(".nbcampus-question-w1-def input").fill("def")
+        q(".nbcampus-quiz-submit").click()
+        expect(confirmation).to_be_visible(timeout=30_000)
+        expect(confirmation).not_to_contain_text("unanswered")
+        q(".nbcampus-quiz-confirm").dblclick()
+        expect(q(".nbcampus-score")).to_have_text("Score: 6 / 6", timeout=60_000)
+        expect(q(".nbcampus-quiz-attempts")).to_contain_text("Attempts used: 1 of 3")
+        r = school.api(token, "GET", "courses/python-data/quizzes/week1-quiz")
+        assert [a["score"] for a in r.json()["attempts"]] == [6]  # one attempt spent, not two
+
+        page.reload()
+        q(".nbcampus-quiz").wait_for(timeout=120_000)
+        expect(q(".nbcampus-best")).to_have_text("Best score so far: 6 / 6", timeout=30_000)
+        expect(q(".nbcampus-question-w1-modulo input")).to_have_value("2")
+        expect(q(".nbcampus-question-w1-division-type input:checked")).to_have_count(1)
+        expect(q(".nbcampus-question-w1-modulo", has_text="Correct")).to_have_count(1)
+        expect(q(".nbcampus-quiz-submit")).to_be_enabled()
+        page.screenshot(path=str(output_dir / "2-after-reload.png"), full_page=True)
+
+        for _ in range(2):  # the other two attempts, spent elsewhere
+            r = school.api(
+                token,
+                "POST",
+                "courses/python-data/quizzes/week1-quiz/attempts",
+                json={"answers": {}},
+            )
+            assert r.status_code == 201, r.text
+        page.reload()
+        q(".nbcampus-quiz").wait_for(timeout=120_000)
+        submit = q(".nbcampus-quiz-submit")
+        expect(submit).to_be_disabled(timeout=30_000)
+        expect(submit).to_have_text("No attempts left")
+        expect(q(".nbcampus-quiz-attempts")).to_contain_text("Attempts used: 3 of 3")
+        expect(q(".nbcampus-best")).to_have_text("Best score so far: 6 / 6")
+        page.screenshot(path=str(output_dir / "3-no-attempts-left.png"), full_page=True)
+    finally:
+        context.close()
 
 
 def test_instructor_dashboard_renders_with_plots(school, browser, output_dir):  # noqa: F811

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import uuid
 
 import pytest
 
@@ -74,3 +75,21 @@ def test_catalog_listing(campus):
     assert r.returncode == 0
     lines = {line.split()[0]: line for line in r.stdout.splitlines()}
     assert "seats unlimited" in lines["open-mooc"] and "/25" in lines["spoc"]
+
+
+def test_instructor_makes_upgrade_codes_a_learner_redeems_one(campus):
+    r = nbcampus(campus, "teacher", "vouchers", "open-mooc", "2", "--reason=library gift")
+    assert r.returncode == 0, r.stderr
+    codes = r.stdout.split()
+    assert len(codes) == 2 and all(len(c) == 19 for c in codes)
+    name = f"buyer-{uuid.uuid4().hex[:6]}"
+    _, signed_up = campus.sign_up(name, "a-long-passphrase-42")
+    assert signed_up.status_code == 302, signed_up.text
+    token = campus.user_token(name, campus.tokens["admin"])
+    assert campus.api(token, "POST", "courses/open-mooc/enrolments", json={}).status_code == 201
+    r = campus.api(token, "POST", "courses/open-mooc/upgrade", json={"code": codes[0]})
+    assert r.status_code == 201 and r.json()["upgrade"]["state"] == "awaiting verification", r.text
+    r = nbcampus(campus, "teacher", "vouchers", "open-mooc", "many")
+    assert r.returncode != 0 and "COUNT must be a number" in r.stderr
+    r = nbcampus(campus, "bo", "vouchers", "open-mooc", "1")
+    assert r.returncode != 0  # a learner may not make codes

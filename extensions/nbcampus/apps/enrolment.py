@@ -91,3 +91,21 @@ class RosterApp(APIClientApp):
         print(
             f"added {len(result['added'])} to the roster of {course}: {', '.join(result['added']) or '-'}"
         )
+
+
+class VouchersApp(APIClientApp):
+    """Make upgrade codes for a course's verified track, to sell or give out (printed once)."""
+
+    name = "nbcampus-vouchers"
+    description = "Make upgrade codes: nbcampus vouchers COURSE COUNT [--reason=NOTE]"
+
+    def start(self) -> None:
+        course, count = self.need_args(2, "nbcampus vouchers COURSE COUNT [--reason=NOTE]")
+        if not count.isdigit():
+            raise SystemExit(f"COUNT must be a number of codes, not {count!r}")
+        result = self.call(
+            "POST",
+            f"courses/{course}/vouchers",
+            json={"count": int(count), "note": (self.reason or "")[:300]},
+        )
+        print("\n".join(result["codes"]))

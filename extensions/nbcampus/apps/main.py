@@ -11,7 +11,14 @@ from nbcampus.apps.certificates import CertificatesApp
 from nbcampus.apps.course import CourseApp
 from nbcampus.apps.deadlines import ExtendApp
 from nbcampus.apps.demo import DemoApp
-from nbcampus.apps.enrolment import EnrolApp, MoveApp, RosterApp, UnenrolApp, VerifyApp
+from nbcampus.apps.enrolment import (
+    EnrolApp,
+    MoveApp,
+    RosterApp,
+    UnenrolApp,
+    VerifyApp,
+    VouchersApp,
+)
 from nbcampus.apps.grading import DoctorApp, GradeApp, GraderApp, GradesApp, ScoreApp
 
 
@@ -30,6 +37,7 @@ class NBCampusApp(Application):
         "unenrol": (UnenrolApp, UnenrolApp.description),
         "move": (MoveApp, MoveApp.description),
         "verify": (VerifyApp, VerifyApp.description),
+        "vouchers": (VouchersApp, VouchersApp.description),
         "roster": (RosterApp, RosterApp.description),
         "extend": (ExtendApp, ExtendApp.description),
         "grade": (GradeApp, GradeApp.description),

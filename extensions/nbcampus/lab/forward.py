@@ -45,6 +45,11 @@ RULES: tuple[ForwardRule, ...] = (
         "staff: release an exercise from the course folder",
     ),
     _rule("GET", "me/enrolments", "my courses and deadlines"),
+    _rule(
+        "GET POST", "courses/{course}/upgrade", "my upgrade to the verified track; redeem a code"
+    ),
+    _rule("GET", "courses/{course}/upgrades", "staff: upgrades awaiting identity verification"),
+    _rule("POST", "courses/{course}/upgrades/{username}", "staff: verify an identity, or refuse"),
     _rule("GET", "me/grades", "my grades"),
     _rule("GET", "me/progress", "my own report line: the weighted course score"),
     _rule("GET", "me/certificates", "my certificates"),

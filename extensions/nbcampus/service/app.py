@@ -30,6 +30,7 @@ from nbcampus.school.publishing.api import seed_enrolments, sync_catalog
 from nbcampus.service.api import ROUTES
 from nbcampus.service.openapi import openapi_document
 from nbcampus.service.pages.certificate import CertificatePdfPage
+from nbcampus.service.pages.course_home import CourseHomePage
 from nbcampus.service.pages.dashboard import DashboardPage
 from nbcampus.service.pages.discussion import DiscussionListPage, ThreadPage
 from nbcampus.service.pages.home import HomePage
@@ -41,6 +42,7 @@ __all__ = ["ROUTES", "CampusService", "main", "route_regex"]
 
 #: the HTML pages: (path template, handler)
 PAGES: list[tuple[str, type[web.RequestHandler]]] = [
+    ("/courses/{course}/", CourseHomePage),
     ("/courses/{course}/dashboard", DashboardPage),
     ("/courses/{course}/report", ReportPage),
     ("/courses/{course}/discussion", DiscussionListPage),

@@ -6,6 +6,7 @@ import { PageConfig } from '@jupyterlab/coreutils';
 import type { PanelContext } from '../shared/context';
 import { brand, itemRow, Status } from '../shared/cards';
 import { announcementsBox, discussButton, discussionButton } from '../shared/discussion';
+import { courseHomeUrl, upgradeBox } from '../shared/upgrade';
 import { peerReviewRows } from '../shared/peer';
 import { add, button, Child, h } from '../shared/dom';
 import type { Assignment, Course, Enrolment, Progress } from '../types';
@@ -69,7 +70,15 @@ export function renderCourse(ctx: PanelContext, state: LearnerState, course: Cou
     card,
     course.branding?.organisation ? h('div', { class: 'nbc-org' }, course.branding.organisation) : null,
     h('h4', {}, course.title),
-    h('div', { class: 'nbc-meta' }, `${course.format.toUpperCase()} · ${enrolment.track} track `, discussionButton(ctx, course.id)),
+    h(
+      'div',
+      { class: 'nbc-meta' },
+      `${course.format.toUpperCase()} · ${enrolment.track} track `,
+      discussionButton(ctx, course.id),
+      ' ',
+      h('a', { class: 'nbc-course-home', href: courseHomeUrl(course.id), target: '_blank', rel: 'noopener' }, 'Course home')
+    ),
+    upgradeBox(ctx, course.id, enrolment.track, Boolean((course.tracks as { verified?: boolean } | undefined)?.verified)),
     announcementsBox(ctx, course.id),
     h(
       'div',

@@ -9,6 +9,7 @@ import { announcementsBox, discussionButton } from '../shared/discussion';
 import { peerQueueButton } from '../shared/peer';
 import { add, button, h } from '../shared/dom';
 import type { Assignment, Course } from '../types';
+import { upgradeQueue } from '../shared/upgrade';
 import { extensionForm } from './extension';
 
 /** The course dashboard page of the service (a page, not an API call: not forwarded). */
@@ -40,7 +41,8 @@ export function renderTeaching(ctx: PanelContext, course: Course): HTMLElement {
       ' ',
       discussionButton(ctx, course.id)
     ),
-    announcementsBox(ctx, course.id)
+    announcementsBox(ctx, course.id),
+    (course.tracks as { verified?: boolean } | undefined)?.verified ? upgradeQueue(ctx, course.id) : null
   );
   const items: { id: string; title: string }[] = [];
   for (const module of course.modules) {

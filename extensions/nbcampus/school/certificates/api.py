@@ -10,7 +10,7 @@ from nbcampus.school.certificates.badge import (
     verify,
 )
 from nbcampus.school.certificates.counts import issued_per_cohort, issued_per_learner
-from nbcampus.school.certificates.eligibility import evaluate
+from nbcampus.school.certificates.eligibility import evaluate, rules
 from nbcampus.school.certificates.export import export_zip
 from nbcampus.school.certificates.issuance import (
     approve,
@@ -63,6 +63,7 @@ __all__ = [
     "reissue",
     "render_pdf",
     "revoke",
+    "rules",
     "sign",
     "verify",
 ]

@@ -15,6 +15,8 @@ from nbcampus.school.enrolment.models import (
     VERIFIED_TRACK,
     Enrolment,
     RosterEntry,
+    Upgrade,
+    Voucher,
 )
 from nbcampus.school.enrolment.roll import (
     course_enrolments,
@@ -23,6 +25,14 @@ from nbcampus.school.enrolment.roll import (
     seats_taken,
     seats_taken_by_course,
     statuses_of,
+)
+from nbcampus.school.enrolment.upgrades import (
+    awaiting,
+    decide,
+    make_vouchers,
+    my_upgrade,
+    redeem,
+    upgrade_view,
 )
 
 __all__ = [
@@ -44,4 +54,12 @@ __all__ = [
     "seats_taken",
     "set_track",
     "unenrol",
+    "Upgrade",
+    "Voucher",
+    "awaiting",
+    "decide",
+    "make_vouchers",
+    "my_upgrade",
+    "redeem",
+    "upgrade_view",
 ]

@@ -49,3 +49,45 @@ class RosterEntry(Base):
     username: Mapped[str] = mapped_column(String(255))
     added_by: Mapped[str] = mapped_column(String(255))
     added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+#: an upgrade to the verified track: paid (a voucher redeemed), then identity checked by staff
+AWAITING, VERIFIED, REFUSED = "awaiting verification", "verified", "refused"
+
+
+class Voucher(Base):
+    """An upgrade code of one course, made by staff to sell or give out. Only its SHA-256 is
+    kept (the code is shown once); it is spent by one learner, once."""
+
+    __tablename__ = "vouchers"
+    __table_args__ = (Index("ix_vouchers_course", "course_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[str] = mapped_column(ForeignKey("courses.id"))
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    note: Mapped[str] = mapped_column(String(300), default="")
+    created_by: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    redeemed_by: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    redeemed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class Upgrade(Base):
+    """A learner's way to the verified track of one course: ``awaiting verification`` once
+    paid (a voucher), then ``verified`` (the track changes) or ``refused`` by staff, with why."""
+
+    __tablename__ = "upgrades"
+    __table_args__ = (
+        UniqueConstraint("course_id", "username"),
+        Index("ix_upgrades_state", "course_id", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[str] = mapped_column(ForeignKey("courses.id"))
+    username: Mapped[str] = mapped_column(String(255))
+    state: Mapped[str] = mapped_column(String(32))
+    voucher_id: Mapped[int | None] = mapped_column(ForeignKey("vouchers.id"), nullable=True)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_by: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    reason: Mapped[str | None] = mapped_column(String(1000), nullable=True)

@@ -201,6 +201,8 @@ def attempt_json(attempt: QuizAttempt) -> dict[str, Any]:
         "score": attempt.score,
         "max_score": attempt.max_score,
         "feedback": attempt.results,
+        #: the learner's own answers as sent (their options by the quiz file's index)
+        "answers": attempt.answers,
     }
 
 

@@ -9,7 +9,7 @@ from tornado import web
 
 from nbcampus.course.packages import package_hosts, package_index
 from nbcampus.school.catalog.api import get_course
-from nbcampus.school.core.api import course_audit
+from nbcampus.school.core.api import course_audit, utcnow
 from nbcampus.school.deadlines.api import resolve_deadlines
 from nbcampus.school.enrolment import api as rules
 from nbcampus.service.base import APIHandler
@@ -228,10 +228,96 @@ class AuditHandler(APIHandler):
         self.write_json({"events": await self.in_db(read)})
 
 
+class VouchersHandler(APIHandler):
+    @requires("teach")
+    @accepts(schemas.NEW_VOUCHERS)
+    @answers(201, schemas.VOUCHERS)
+    async def post(self, course_id: str) -> None:
+        """Make upgrade codes for the verified track (staff; shown this once, audited)."""
+        count, note = int(self.body["count"]), str(self.body.get("note", ""))
+
+        def act(session):
+            return rules.make_vouchers(session, course_id, count, actor=self.username, note=note)
+
+        self.write_json({"course": course_id, "codes": await self.in_db(act)}, status=201)
+
+
+class UpgradeHandler(APIHandler):
+    @requires("learn")
+    @answers(200, schemas.MY_UPGRADE)
+    async def get(self, course_id: str) -> None:
+        """My track and my upgrade to the verified track (null: none asked for)."""
+
+        def read(session):
+            enrolment = rules.find_enrolment(session, course_id, self.username, active=True)
+            upgrade = rules.my_upgrade(session, course_id, self.username)
+            return {
+                "course": course_id,
+                "track": enrolment.track,
+                "upgrade": rules.upgrade_view(upgrade),
+            }
+
+        self.write_json(await self.in_db(read))
+
+    @requires("learn")
+    @accepts(schemas.REDEEM)
+    @answers(201, schemas.MY_UPGRADE)
+    async def post(self, course_id: str) -> None:
+        """Redeem an upgrade code: my upgrade then awaits identity verification by staff."""
+        code = str(self.body["code"])
+
+        def act(session):
+            upgrade = rules.redeem(session, course_id, self.username, code, utcnow())
+            return {"course": course_id, "track": "audit", "upgrade": rules.upgrade_view(upgrade)}
+
+        self.write_json(await self.in_db(act), status=201)
+
+
+class UpgradesHandler(APIHandler):
+    @requires("teach")
+    @answers(200, schemas.UPGRADES)
+    async def get(self, course_id: str) -> None:
+        """Upgrades awaiting identity verification, oldest first (staff)."""
+
+        def read(session):
+            get_course(session, course_id)
+            return [rules.upgrade_view(u) for u in rules.awaiting(session, course_id)]
+
+        self.write_json({"course": course_id, "upgrades": await self.in_db(read)})
+
+
+class UpgradeDecisionHandler(APIHandler):
+    @requires("teach")
+    @accepts(schemas.DECISION)
+    @answers(200, schemas.UPGRADE)
+    async def post(self, course_id: str, username: str) -> None:
+        """Approve (identity verified: the learner's track becomes verified) or refuse, with
+        how or why (staff; audited)."""
+        approve, reason = bool(self.body["approve"]), str(self.body["reason"])
+
+        def act(session):
+            upgrade = rules.decide(
+                session,
+                course_id,
+                username,
+                approve,
+                actor=self.username,
+                reason=reason,
+                now=utcnow(),
+            )
+            return rules.upgrade_view(upgrade)
+
+        self.write_json(await self.in_db(act))
+
+
 default_handlers = [
     ("/api/courses/{course}/enrolments", EnrolmentsHandler),
     ("/api/courses/{course}/enrolments/{username}", EnrolmentHandler),
     ("/api/courses/{course}/roster", RosterHandler),
     ("/api/courses/{course}/audit", AuditHandler),
     ("/api/me/enrolments", MyEnrolmentsHandler),
+    ("/api/courses/{course}/vouchers", VouchersHandler),
+    ("/api/courses/{course}/upgrade", UpgradeHandler),
+    ("/api/courses/{course}/upgrades", UpgradesHandler),
+    ("/api/courses/{course}/upgrades/{username}", UpgradeDecisionHandler),
 ]

@@ -41,7 +41,7 @@ class HomePage(HubOAuthenticated, web.RequestHandler):
         courses, mine = await self.settings["campus"].run(read)
         # everything shown is escaped: titles come from course files, names from sign-up forms
         item = "<li>{title}<span class=format>{fmt}</span>{status}{link}</li>"
-        link = ' · <a href="{url}">discussion</a>'
+        link = ' · <a href="{home}">course home</a> · <a href="{url}">discussion</a>'
         self.set_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
         self.finish(
             _PAGE.format(
@@ -54,9 +54,12 @@ class HomePage(HubOAuthenticated, web.RequestHandler):
                         fmt=xhtml_escape(f),
                         status=f" ({xhtml_escape(mine[i])})",
                         link=link.format(
+                            home=xhtml_escape(
+                                f"{campus.base_url}courses/{url_escape(i, plus=False)}/"
+                            ),
                             url=xhtml_escape(
                                 f"{campus.base_url}courses/{url_escape(i, plus=False)}/discussion"
-                            )
+                            ),
                         ),
                     )
                     for i, t, f in courses

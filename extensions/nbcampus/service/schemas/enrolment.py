@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from nbcampus.service.schemas.common import (
     ANY_OBJECT,
+    BOOLEAN,
     NAME,
     STRING,
     TEXT,
@@ -113,4 +114,38 @@ OVERRIDE_GRANTED = obj(
         "granted_at": TIME,
         "reason": nullable(STRING),
     }
+)
+
+# upgrades to the verified track
+NEW_VOUCHERS = obj(
+    {
+        "count": {"type": "integer", "minimum": 1, "maximum": 500},
+        "note": {"type": "string", "maxLength": 300},
+    },
+    ["count"],
+    description="how many upgrade codes to make, and a note (who they are for)",
+)
+VOUCHERS = obj({"course": STRING, "codes": array(STRING)})
+REDEEM = obj(
+    {"code": {"type": "string", "minLength": 1, "maxLength": 64}},
+    ["code"],
+    description="an upgrade code of this course",
+)
+UPGRADE = obj(
+    {
+        "username": STRING,
+        "state": {"enum": ["awaiting verification", "verified", "refused"]},
+        "requested_at": TIME,
+        "decided_at": nullable(TIME),
+        "reason": nullable(STRING),
+    }
+)
+MY_UPGRADE = obj(
+    {"course": STRING, "track": {"enum": ["audit", "verified"]}, "upgrade": nullable(UPGRADE)}
+)
+UPGRADES = obj({"course": STRING, "upgrades": array(UPGRADE)})
+DECISION = obj(
+    {"approve": BOOLEAN, "reason": REASON},
+    ["approve", "reason"],
+    description="identity verified (approve) or not, and how or why",
 )

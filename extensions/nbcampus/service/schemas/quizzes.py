@@ -34,6 +34,7 @@ ATTEMPT_SCORED = obj(
         "score": NUMBER,
         "max_score": NUMBER,
         "feedback": nullable({"anyOf": [ANY_OBJECT, array(ANY_OBJECT)]}),
+        "answers": ANY_OBJECT,
     }
 )
 QUESTION = open_obj({"id": STRING, "points": NUMBER})
