@@ -15,7 +15,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from nbcampus.school.catalog.api import dated_items
-from nbcampus.school.core.api import CampusError, NotFound, utcnow
+from nbcampus.school.core.api import CampusError, DeadlineExtended, NotFound, publish, utcnow
 from nbcampus.school.deadlines.models import DeadlineOverride
 from nbcampus.school.enrolment.api import Enrolment
 
@@ -151,6 +151,10 @@ def grant_override(
     )
     session.add(override)
     session.flush()
+    if username is not None:  # a cohort's new date reaches its learners through their lists
+        publish(
+            session, DeadlineExtended(override.course_id, username, item_id=item_id, due_at=due_at)
+        )
     return override
 
 
