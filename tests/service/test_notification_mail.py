@@ -5,7 +5,12 @@ retries with backoff, and each mail sent exactly once by two senders racing or a
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
+import subprocess
+import sys
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from email import message_from_bytes
@@ -31,14 +36,21 @@ LEASE = timedelta(seconds=60)
 
 
 class Sink:
-    """An SMTP server's mailbox: every message received; ``refuse`` answers the next DATA."""
+    """An SMTP server's mailbox: every message received; ``refuse`` answers the next DATA;
+    with ``stall``, the first DATA waits (a slow server) and is never accepted."""
 
     def __init__(self) -> None:
         self.messages = []
         self.refuse: list[str] = []
         self.lock = threading.Lock()
+        self.stall = False
+        self.stalled = threading.Event()
 
     async def handle_DATA(self, server, session, envelope):
+        if self.stall and not self.stalled.is_set():
+            self.stalled.set()
+            await asyncio.sleep(20)  # the sender is killed meanwhile
+            return "451 4.4.2 too late"
         with self.lock:
             if self.refuse:
                 return self.refuse.pop(0)
@@ -249,6 +261,54 @@ async def test_a_mail_whose_sender_died_mid_send_is_sent_once_by_another(school,
     assert await live.run_once() == 1
     # the dead one cannot come back and send it again: its lease is gone
     assert await sender(school, mailer, "dead").send(held) == "lost"
+    assert len(smtp.messages) == 1
+    with school.session() as session:
+        mail = session.scalar(select(Mail))
+        assert (mail.state, mail.attempts, mail.lease_owner) == ("sent", 2, None)
+
+
+DOOMED_SENDER = """
+import asyncio, sys
+from nbcampus.school.core.db import Database
+from nbcampus.school.notifications.api import Composer, Mailer, MailSender
+mailer = Mailer(enabled=True, host="127.0.0.1", port=int(sys.argv[2]), timeout_seconds=3.0,
+                lease_seconds=4.0, public_url="https://campus.example.org/",
+                service_prefix="/services/nbcampus/")
+sender = MailSender(Database(sys.argv[1]), mailer, Composer(mailer, b"k"), owner="doomed")
+asyncio.run(sender.run_once())
+"""
+
+
+async def test_a_sender_killed_mid_send_leaves_the_mail_to_another_replica(
+    school, database_url, smtp
+):
+    tell(school, "ana")
+    smtp.stall = True
+    child = subprocess.Popen(
+        [sys.executable, "-c", DOOMED_SENDER, database_url, str(smtp.port)], env=os.environ
+    )
+    try:
+        assert smtp.stalled.wait(30), "the doomed sender never reached the SMTP server"
+        child.send_signal(signal.SIGKILL)  # kill -9, in the middle of the SMTP conversation
+    finally:
+        child.kill()
+        child.wait(10)
+    with school.session() as session:
+        mail = session.scalar(select(Mail))
+        assert (mail.state, mail.lease_owner, mail.attempts) == ("sending", "doomed", 1)
+    short = notifications.Mailer(
+        enabled=True, host="127.0.0.1", port=smtp.port, timeout_seconds=3.0, lease_seconds=4.0
+    )
+    replica = notifications.MailSender(
+        school, short, notifications.Composer(short, SECRET), owner="replica"
+    )
+    deadline = time.monotonic() + 20
+    sent = 0
+    while not sent:  # the dead sender's lease runs out, then the replica sends the mail
+        assert time.monotonic() < deadline, "the mail was never sent again"
+        sent = await replica.run_once()
+        if not sent:
+            await asyncio.sleep(0.5)
     assert len(smtp.messages) == 1
     with school.session() as session:
         mail = session.scalar(select(Mail))

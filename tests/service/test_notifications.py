@@ -265,3 +265,14 @@ def test_migration_0013_goes_down_and_up_again(database_url):
     assert tables() == set()
     upgrade(database_url)
     assert tables() == ours
+
+
+def test_the_hubs_address_wins_over_the_learners_own(forum):
+    run(forum, notifications.update_preferences, "ana", {"email": "ana@home.example"})
+    assert run(forum, notifications.record_hub_address, "ana", "ana@school.example")
+    assert not run(forum, notifications.record_hub_address, "ana", "ana@school.example")
+    view = run(forum, notifications.preferences_view, "ana")
+    assert (view["email"], view["email_source"]) == ("ana@school.example", "hub")
+    with pytest.raises(CampusError, match="comes from your hub account"):
+        run(forum, notifications.update_preferences, "ana", {"email": "other@x.example"})
+    assert not run(forum, notifications.record_hub_address, "bo", "not an address")
