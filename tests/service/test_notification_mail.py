@@ -313,3 +313,13 @@ async def test_a_sender_killed_mid_send_leaves_the_mail_to_another_replica(
     with school.session() as session:
         mail = session.scalar(select(Mail))
         assert (mail.state, mail.attempts, mail.lease_owner) == ("sent", 2, None)
+
+
+async def test_what_waited_while_mail_was_off_is_not_mailed_days_later(school, mailer, smtp):
+    note = tell(school, "ana")
+    with school.session() as session:
+        session.get(Notification, note.id).created_at = utcnow() - timedelta(days=3)
+    assert await sender(school, mailer, "s1").run_once() == 0
+    with school.session() as session:
+        assert session.get(Notification, note.id).mail_state == "none"
+    assert smtp.messages == []

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import quote
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from nbcampus.school.core.api import utcnow
@@ -31,6 +31,8 @@ from nbcampus.school.notifications.preferences import address, wants
 from nbcampus.school.notifications.settings import Mailer
 
 PERIODS = {DAILY: timedelta(days=1), WEEKLY: timedelta(days=7)}
+#: a single mail is made within this time of its notification, or not at all
+SINGLE_MAX_AGE = timedelta(days=2)
 SUBJECT_PREFIX = "[nbcampus]"
 
 
@@ -82,13 +84,22 @@ class Composer:
         )
 
 
-def _pending(session: Session, usernames: list[str] | None, lock: bool):
-    query = select(Notification).where(Notification.mail_state == MAIL_PENDING)
-    if usernames is not None:
-        query = query.where(Notification.username.in_(usernames))
-    if lock and session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    return list(session.scalars(query.order_by(Notification.id)))
+def _pending(session: Session, digests: tuple[str, ...], limit: int | None = None):
+    """Notifications waiting for a mail, locked, of learners taking one of ``digests`` (a
+    learner without a profile takes single mails)."""
+    taken = MailProfile.digest.in_(digests)
+    if SINGLE in digests:
+        taken = or_(MailProfile.digest.is_(None), taken)
+    query = (
+        select(Notification)
+        .outerjoin(MailProfile, MailProfile.username == Notification.username)
+        .where(Notification.mail_state == MAIL_PENDING, taken)
+        .order_by(Notification.id)
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(of=Notification, skip_locked=True)
+    return list(session.scalars(query))
 
 
 def _digest(session: Session, username: str) -> str:
@@ -124,10 +135,13 @@ def _queue(session: Session, composer: Composer, username: str, items, subject: 
 def compose_single(session: Session, composer: Composer, limit: int = 500) -> int:
     """One mail per waiting notification of learners who take single mails; how many queued.
     The notifications' rows are locked while they become mails, so two replicas composing at
-    once make each mail once (PostgreSQL skips the other's rows; SQLite writers take turns)."""
+    once make each mail once (PostgreSQL skips the other's rows; SQLite writers take turns).
+    A notification older than ``SINGLE_MAX_AGE`` (mail was off meanwhile) is not mailed."""
     queued = 0
-    for n in _pending(session, None, lock=True)[:limit]:
-        if _digest(session, n.username) != SINGLE:
+    stale = utcnow() - SINGLE_MAX_AGE
+    for n in _pending(session, (SINGLE,), limit):
+        if n.created_at < stale:
+            n.mail_state = MAIL_NONE
             continue
         items = _still_wanted(session, [n])
         if items:
@@ -142,7 +156,7 @@ def compose_digests(session: Session, composer: Composer, now: datetime | None =
     waiting notifications; how many mails queued."""
     now = now or utcnow()
     by_user: dict[str, list[Notification]] = {}
-    for n in _pending(session, None, lock=True):
+    for n in _pending(session, tuple(PERIODS)):
         by_user.setdefault(n.username, []).append(n)
     queued = 0
     for username, items in sorted(by_user.items()):
