@@ -33,6 +33,17 @@ def wants(session: Session, username: str, course_id: str | None, kind: str) -> 
     return (True, True) if row is None else (row.lab, row.email)
 
 
+def course_choices(session: Session, course_id: str, kind: str) -> dict[str, tuple[bool, bool]]:
+    """(lab, mail) of every learner who changed their choice of ``kind`` in the course (the
+    others: both on), for telling many learners at once."""
+    rows = session.execute(
+        select(Preference.username, Preference.lab, Preference.email).where(
+            Preference.course_id == course_id, Preference.kind == kind
+        )
+    )
+    return {r.username: (r.lab, r.email) for r in rows}
+
+
 def profile(session: Session, username: str, create: bool = False) -> MailProfile | None:
     row = session.get(MailProfile, username)
     if row is None and create:
