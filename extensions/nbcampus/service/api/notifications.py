@@ -97,6 +97,7 @@ class UnsubscribeHandler(APIHandler):
     @public
     @query(key=KEY)
     @answers(200, schemas.HTML, media="text/html")
+    @answers(400, None, description="the key is not the school's, or altered")
     async def get(self) -> None:
         """A page with one button that unsubscribes (opening a link changes nothing: mail
         scanners open links)."""
