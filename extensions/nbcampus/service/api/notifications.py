@@ -17,17 +17,23 @@ FLAG = {"enum": ["true", "false"]}
 KEY = ("the signed key from the mail's unsubscribe link", {"type": "string", "maxLength": 4000})
 
 
+#: the hub addresses this process has recorded (a write only when one is new or changed)
+_RECORDED: dict[str, str] = {}
+
+
 class MyNotificationsAPIHandler(APIHandler):
     async def note_hub_address(self) -> None:
         """The address the hub's authenticator gives (when it gives one) is the learner's."""
         model = self.get_current_user() or {}
         email = (model.get("auth_state") or {}).get("email") or model.get("email")
-        if email:
+        if not email or _RECORDED.get(self.username) == str(email):
+            return
 
-            def record(session):
-                notifications.record_hub_address(session, self.username, str(email))
+        def record(session):
+            notifications.record_hub_address(session, self.username, str(email))
 
-            await self.campus.run(_in_session, self.db, record)
+        await self.campus.run(_in_session, self.db, record)
+        _RECORDED[self.username] = str(email)
 
 
 def _in_session(db, fn):
