@@ -145,3 +145,44 @@ def test_overrides_refuse_bad_input(database, make_course):
             )
         with pytest.raises(CampusError, match="either a learner or a cohort"):
             grant_override(session, course.data, "ex1", when, granted_by="t", reason="r")
+
+
+def test_a_courses_deadlines_at_once_are_each_learners_own(database, make_course):
+    from nbcampus.school.deadlines.schedule import resolve_course_deadlines
+
+    course = setup(database, make_course("many"), "ana", "bo", "cy")
+    with database.session() as session:
+        cohort_id = session.scalar(select(Cohort.id))
+        grant_override(
+            session,
+            course.data,
+            "ex1",
+            datetime(2030, 1, 10, tzinfo=UTC),
+            granted_by="t",
+            reason="cohort",
+            cohort_id=cohort_id,
+        )
+        grant_override(
+            session,
+            course.data,
+            "ex1",
+            datetime(2030, 1, 20, tzinfo=UTC),
+            granted_by="t",
+            reason="ill",
+            username="ana",
+        )
+        grant_override(
+            session,
+            course.data,
+            "ex1",
+            datetime(2030, 1, 25, tzinfo=UTC),
+            granted_by="t",
+            reason="ill again",
+            username="ana",
+        )
+        enrolments = list(session.scalars(select(Enrolment).order_by(Enrolment.username)))
+        together = resolve_course_deadlines(session, course.data, enrolments)
+        for e in enrolments:
+            assert together[e.username] == resolve_deadlines(session, course.data, e)
+    assert together["ana"]["ex1"].reason == "ill again"
+    assert together["bo"]["ex1"].source == "cohort"

@@ -82,8 +82,8 @@ def test_request_bodies_are_the_schemas_the_handlers_validate_with():
                 assert resolve(documented[1]["schema"]) is schema, (template, method)
             else:
                 bodies += 1
-    # submission, release, feedback (ZIP) and the roster (CSV)
-    assert bodies == 4
+    # submission, release, feedback (ZIP), the roster (CSV) and the one-click unsubscribe (form)
+    assert bodies == 5
 
 
 def test_zip_uploads_are_binary_bodies_with_a_size_limit():

@@ -10,6 +10,7 @@ import { CampusAPI, CampusError } from './api';
 import { ActivityTracker } from './activity';
 import { renderOffer } from './learner/catalog';
 import { renderCourse } from './learner/course';
+import { NotificationBell } from './notifications';
 import { LearnerState } from './learner/state';
 import { updateCountdowns } from './shared/cards';
 import type { PanelContext, PanelHost } from './shared/context';
@@ -27,6 +28,7 @@ export class CoursesPanel extends Widget implements PanelContext {
   private messageNode = h('div', { class: 'nbc-message', role: 'status' });
   private body = h('div', { class: 'nbc-body' });
   private ticker: number;
+  private bell: NotificationBell;
 
   constructor(
     readonly api: CampusAPI,
@@ -38,13 +40,19 @@ export class CoursesPanel extends Widget implements PanelContext {
     this.addClass('nbc-panel');
     this.title.caption = 'Courses';
     const refresh = h('button', { class: 'nbc-button nbc-refresh', onclick: () => void this.refresh() }, 'Refresh');
-    this.node.append(h('header', { class: 'nbc-header' }, h('h2', {}, 'Courses'), refresh), this.messageNode, this.body);
+    this.bell = new NotificationBell(api);
+    this.node.append(
+      h('header', { class: 'nbc-header' }, h('h2', {}, 'Courses'), h('span', { class: 'nbc-header-tools' }, this.bell.node, refresh)),
+      this.messageNode,
+      this.body
+    );
     // countdowns move on their own
     this.ticker = window.setInterval(() => updateCountdowns(this.node, this.now()), 30000);
   }
 
   dispose(): void {
     window.clearInterval(this.ticker);
+    this.bell.dispose();
     super.dispose();
   }
 

@@ -53,6 +53,9 @@ RULES: tuple[ForwardRule, ...] = (
     _rule("GET", "me/grades", "my grades"),
     _rule("GET", "me/progress", "my own report line: the weighted course score"),
     _rule("GET", "me/certificates", "my certificates"),
+    _rule("GET", "me/notifications", "my notifications (the bell and the toasts)"),
+    _rule("POST", "me/notifications/read", "mark my notifications read"),
+    _rule("GET PATCH", "me/preferences", "my notification preferences"),
     _rule("GET POST", "me/activity", "progress tracking; the notebooks I worked in"),
     _rule("GET", "exchange/assignments", "released assignments and my submissions"),
     # discussions: the service decides who sees and may do what (cohorts, private, moderation)

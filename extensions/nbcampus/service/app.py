@@ -11,13 +11,14 @@ import secrets
 import signal
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlparse
 
 from jupyterhub.services.auth import HubOAuth, HubOAuthCallbackHandler
 from jupyterhub.utils import url_path_join
 from tornado import web
-from traitlets import Bool, Integer, Unicode, default
+from traitlets import Bool, Float, Integer, List, Unicode, default
 from traitlets.config import Application
 
 from nbcampus import __version__
@@ -25,6 +26,8 @@ from nbcampus.school.certificates import api as certificates
 from nbcampus.school.certificates.api import CertificateSettings
 from nbcampus.school.core.api import Database, default_db_url, startup_lock, upgrade, utcnow
 from nbcampus.school.exchange.api import Limits
+from nbcampus.school.notifications import api as notifications
+from nbcampus.school.notifications.api import Composer, Mailer, MailSender
 from nbcampus.school.peer_review.api import record_due
 from nbcampus.school.publishing.api import seed_enrolments, sync_catalog
 from nbcampus.service.api import ROUTES
@@ -191,6 +194,27 @@ class CampusService(Application):
         "(a submission that waited long enough with fewer reviews than wanted); 0: never.",
     ).tag(config=True)
 
+    mail_interval_seconds = Float(
+        10.0,
+        help="How often the mail sender looks for mails to send (Mailer: the SMTP settings; "
+        "no mail is sent unless Mailer.enabled); 0: never.",
+    ).tag(config=True)
+
+    digest_interval_seconds = Float(
+        900.0,
+        help="How often the service gathers the daily and weekly digests that are due; 0: never.",
+    ).tag(config=True)
+
+    reminder_interval_seconds = Float(
+        900.0, help="How often the service queues the deadline reminders now due; 0: never."
+    ).tag(config=True)
+
+    reminder_offsets_hours = List(
+        Float(),
+        [48.0, 6.0],
+        help="Deadline reminders this many hours before each learner's own due date.",
+    ).tag(config=True)
+
     db_threads = Integer(8, help="Threads running database work off the event loop.").tag(
         config=True
     )
@@ -211,6 +235,9 @@ class CampusService(Application):
             # 0600; under the lock so that replicas sharing the state folder share one key)
             self.certificates = CertificateSettings(parent=self)
             self.signing_key = certificates.load_or_create(self.certificates.key_file)
+            # the key of the mails' unsubscribe links (made once, shared by replicas)
+            self.notification_secret = notifications.load_or_create_secret(self.state_dir)
+            self.mailer = Mailer(parent=self)
             self.publish()
 
     def publish(self) -> None:
@@ -275,22 +302,52 @@ class CampusService(Application):
         grader.start()
         return grader
 
-    async def peer_grading_pass(self) -> None:
-        """Every ``peer_grading_interval_seconds``, write the peer grades due by waiting."""
-
-        def once() -> int:
-            with self.db.session() as session:
-                return record_due(session, utcnow())
-
-        while self.peer_grading_interval_seconds > 0:
-            await asyncio.sleep(self.peer_grading_interval_seconds)
+    async def every(self, seconds: float, name: str, once) -> None:
+        """Run ``once()`` (database work) every ``seconds`` (never when 0), logging what it
+        did; a failure is logged and the pass tried again next time."""
+        while seconds > 0:
+            await asyncio.sleep(seconds)
             try:
-                written = await self.run(once)
+                done = await self.run(once)
             except Exception:
-                self.log.exception("Peer grading pass failed; trying again next time")
+                self.log.exception("%s failed; trying again next time", name)
                 continue
-            if written:
-                self.log.info("Peer grading: %s grade(s) written after their wait", written)
+            if done:
+                self.log.info("%s: %s", name, done)
+
+    def in_session(self, fn, *args):
+        with self.db.session() as session:
+            return fn(session, *args)
+
+    def periodic_passes(self) -> list[asyncio.Task]:
+        """The service's periodic work: peer grades due by waiting, deadline reminders, mail
+        digests, and the mail sender (when mail is enabled)."""
+        composer = Composer(self.mailer, self.notification_secret)
+        offsets = tuple(timedelta(hours=h) for h in self.reminder_offsets_hours)
+        passes = [
+            self.every(
+                self.peer_grading_interval_seconds,
+                "Peer grades written after their wait",
+                lambda: self.in_session(record_due, utcnow()),
+            ),
+            self.every(
+                self.reminder_interval_seconds,
+                "Deadline reminders queued",
+                lambda: self.in_session(notifications.remind, offsets),
+            ),
+        ]
+        if self.mailer.enabled:
+            passes.append(
+                self.every(
+                    self.digest_interval_seconds,
+                    "Mail digests queued",
+                    lambda: self.in_session(notifications.compose_digests, composer),
+                )
+            )
+            if self.mail_interval_seconds > 0:
+                sender = MailSender(self.db, self.mailer, composer, run=self.run)
+                passes.append(sender.run_forever(self.mail_interval_seconds))
+        return [asyncio.create_task(p) for p in passes]
 
     def make_app(self) -> web.Application:
         # one HubOAuth shared by the API handlers and the OAuth callback (HubAuthenticated.instance())
@@ -321,9 +378,10 @@ class CampusService(Application):
                 "nbcampus service listening on http://%s:%s%s", self.ip, self.port, self.base_url
             )
             grader = self.start_grader()
-            passes = asyncio.create_task(self.peer_grading_pass())
+            passes = self.periodic_passes()
             await stop.wait()
-            passes.cancel()
+            for task in passes:
+                task.cancel()
             if grader is not None:
                 grader.stop()
             self.log.info("nbcampus service stopping")

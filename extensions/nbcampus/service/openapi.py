@@ -30,6 +30,7 @@ from nbcampus.service.schemas import (
     enrolment,
     exchange,
     grading,
+    notifications,
     peer_review,
     progress,
     quizzes,
@@ -46,6 +47,7 @@ SCHEMA_MODULES: list[ModuleType] = [
     certificates,
     discussion,
     peer_review,
+    notifications,
 ]
 PARAMETERS = {
     "course": "a course id",

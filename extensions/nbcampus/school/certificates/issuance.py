@@ -23,7 +23,15 @@ from sqlalchemy.orm import Session
 from nbcampus.school.catalog.api import Cohort, CourseRecord, get_course
 from nbcampus.school.certificates.eligibility import Eligibility, evaluate, rules
 from nbcampus.school.certificates.models import Certificate, CertificateApproval
-from nbcampus.school.core.api import CampusError, Conflict, NotFound, audit, utcnow
+from nbcampus.school.core.api import (
+    CampusError,
+    CertificateIssued,
+    Conflict,
+    NotFound,
+    audit,
+    publish,
+    utcnow,
+)
 from nbcampus.school.enrolment.api import Enrolment, is_enrolled
 
 log = logging.getLogger("nbcampus.certificates")
@@ -170,7 +178,14 @@ def issue_eligible(
         _audit(session, actor, "certificate.issue", cert, score=cert.score)
         report.issued.append(cert)
     session.flush()
+    for cert in report.issued:
+        _announce(session, cert)
     return report
+
+
+def _announce(session: Session, cert: Certificate) -> None:
+    """A new certificate is news for its learner (notifications)."""
+    publish(session, CertificateIssued(cert.course_id, cert.username, certificate_id=cert.id))
 
 
 def issue_if_eligible(session: Session, course_id: str, username: str) -> Certificate | None:
@@ -242,6 +257,7 @@ def reissue(session: Session, certificate_id: str, *, actor: str, reason: str) -
     session.add(cert)
     _audit(session, actor, "certificate.reissue", cert, reason, replaces=old.id)
     session.flush()
+    _announce(session, cert)
     return cert
 
 

@@ -4,8 +4,13 @@ from nbcampus.school.core.audit import AuditEvent, audit, course_audit
 from nbcampus.school.core.db import Database, default_db_url, startup_lock, upgrade
 from nbcampus.school.core.errors import CampusError, Conflict, Forbidden, NotFound
 from nbcampus.school.core.events import (
+    AnnouncementMade,
+    CertificateIssued,
+    DeadlineExtended,
     EventBus,
+    FeedbackReleased,
     GradeRecorded,
+    PostCreated,
     QuizAttempted,
     TrackChanged,
     publish,
@@ -25,6 +30,11 @@ __all__ = [
     "audit",
     "course_audit",
     "ADMIN",
+    "AnnouncementMade",
+    "CertificateIssued",
+    "DeadlineExtended",
+    "FeedbackReleased",
+    "PostCreated",
     "AuditEvent",
     "Base",
     "CampusError",

@@ -17,6 +17,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from importlib.metadata import entry_points
 from typing import Any
 
@@ -56,6 +57,45 @@ class TrackChanged(Event):
     """A learner's enrolment moved between the audit and the verified track."""
 
     track: str
+
+
+@dataclass(frozen=True)
+class FeedbackReleased(Event):
+    """A submission's feedback (and so its grade) was released to its learner."""
+
+    submission_id: str
+    assignment_id: str
+
+
+@dataclass(frozen=True)
+class CertificateIssued(Event):
+    """A certificate was issued (or issued again) to a learner."""
+
+    certificate_id: str
+
+
+@dataclass(frozen=True)
+class DeadlineExtended(Event):
+    """A learner was given a new due date for one item (an extension for them)."""
+
+    item_id: str
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class PostCreated(Event):
+    """A post was written in a discussion thread (``username``: its author)."""
+
+    thread_id: int
+    post_id: int
+
+
+@dataclass(frozen=True)
+class AnnouncementMade(Event):
+    """Staff announced something to a course or one cohort (``username``: the author)."""
+
+    announcement_id: int
+    cohort_id: int | None
 
 
 Subscriber = Callable[[Session, Any], None]

@@ -15,7 +15,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from nbcampus.school.catalog.api import dated_items
-from nbcampus.school.core.api import CampusError, NotFound, utcnow
+from nbcampus.school.core.api import CampusError, DeadlineExtended, NotFound, publish, utcnow
 from nbcampus.school.deadlines.models import DeadlineOverride
 from nbcampus.school.enrolment.api import Enrolment
 
@@ -79,7 +79,6 @@ def resolve_deadlines(
     session: Session, course_data: dict[str, Any], enrolment: Enrolment
 ) -> dict[str, Deadline]:
     """Every dated item of the course for this learner."""
-    items = course_items(course_data)
     overrides = session.scalars(
         select(DeadlineOverride)
         .where(
@@ -91,6 +90,45 @@ def resolve_deadlines(
         )
         .order_by(DeadlineOverride.granted_at, DeadlineOverride.id)
     )
+    return _resolve(course_items(course_data), course_data, enrolment, list(overrides))
+
+
+def resolve_course_deadlines(
+    session: Session, course_data: dict[str, Any], enrolments: list[Enrolment]
+) -> dict[str, dict[str, Deadline]]:
+    """:func:`resolve_deadlines` for many learners of one course (by username), with one query
+    for the course's overrides instead of one per learner."""
+    overrides = list(
+        session.scalars(
+            select(DeadlineOverride)
+            .where(DeadlineOverride.course_id == course_data["id"])
+            .order_by(DeadlineOverride.granted_at, DeadlineOverride.id)
+        )
+    )
+    by_user: dict[str, list[DeadlineOverride]] = {}
+    by_cohort: dict[int, list[DeadlineOverride]] = {}
+    for override in overrides:
+        if override.username is not None:
+            by_user.setdefault(override.username, []).append(override)
+        else:
+            by_cohort.setdefault(override.cohort_id, []).append(override)
+    items = course_items(course_data)
+    resolved = {}
+    for enrolment in enrolments:
+        mine = by_user.get(enrolment.username, []) + by_cohort.get(enrolment.cohort_id, [])
+        mine.sort(key=lambda o: (o.granted_at, o.id))
+        resolved[enrolment.username] = _resolve(items, course_data, enrolment, mine)
+    return resolved
+
+
+def _resolve(
+    items: dict[str, dict[str, Any]],
+    course_data: dict[str, Any],
+    enrolment: Enrolment,
+    overrides: list[DeadlineOverride],
+) -> dict[str, Deadline]:
+    """The rule: the learner's extension, else their cohort's override, else the course file;
+    ``overrides`` are the learner's and their cohort's, oldest grant first."""
     by_item: dict[str, dict[str, DeadlineOverride]] = {}
     for override in overrides:  # later grants replace earlier ones
         kind = "extension" if override.username is not None else "cohort"
@@ -151,6 +189,10 @@ def grant_override(
     )
     session.add(override)
     session.flush()
+    if username is not None:  # a cohort's new date reaches its learners through their lists
+        publish(
+            session, DeadlineExtended(override.course_id, username, item_id=item_id, due_at=due_at)
+        )
     return override
 
 

@@ -11,7 +11,15 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from nbcampus.school.catalog.api import Cohort, find_cohort
-from nbcampus.school.core.api import CampusError, Forbidden, Permissions, audit, utcnow
+from nbcampus.school.core.api import (
+    AnnouncementMade,
+    CampusError,
+    Forbidden,
+    Permissions,
+    audit,
+    publish,
+    utcnow,
+)
 from nbcampus.school.discussion.markdown import render
 from nbcampus.school.discussion.members import Viewer, viewer
 from nbcampus.school.discussion.models import Announcement, LiveSession
@@ -70,6 +78,12 @@ def announce(
         cohort,
         "",
         announcement_id=entry.id,
+    )
+    publish(
+        session,
+        AnnouncementMade(
+            course_id, who.username, announcement_id=entry.id, cohort_id=entry.cohort_id
+        ),
     )
     return announcement_json(entry, cohort)
 

@@ -8,6 +8,12 @@ from nbcampus.school.discussion.announcements import (
     upcoming_sessions,
 )
 from nbcampus.school.discussion.attendance import record_attendance
+from nbcampus.school.discussion.audience import (
+    AnnouncementAudience,
+    Audience,
+    announcement_audience,
+    post_audience,
+)
 from nbcampus.school.discussion.calendar import calendar, key_owner, new_key
 from nbcampus.school.discussion.cells import snapshot
 from nbcampus.school.discussion.figures import (
@@ -44,6 +50,10 @@ from nbcampus.school.discussion.posts import (
 from nbcampus.school.discussion.threads import find_thread, start_thread, update_thread
 
 __all__ = [
+    "AnnouncementAudience",
+    "announcement_audience",
+    "Audience",
+    "post_audience",
     "record_attendance",
     "announce",
     "announcements",

@@ -9,7 +9,15 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from nbcampus.school.catalog.api import find_cohort, get_course
-from nbcampus.school.core.api import CampusError, Forbidden, NotFound, Permissions, utcnow
+from nbcampus.school.core.api import (
+    CampusError,
+    Forbidden,
+    NotFound,
+    Permissions,
+    PostCreated,
+    publish,
+    utcnow,
+)
 from nbcampus.school.discussion import moderation
 from nbcampus.school.discussion.cells import snapshot
 from nbcampus.school.discussion.markdown import render
@@ -66,6 +74,10 @@ def write_post(
     if depth > OPENING:
         thread.reply_count += 1
         thread.visible_reply_count += 1
+    session.flush()
+    publish(
+        session, PostCreated(thread.course_id, who.username, thread_id=thread.id, post_id=post.id)
+    )
     return post
 
 

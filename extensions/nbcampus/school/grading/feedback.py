@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nbcampus.school.core.api import utcnow
+from nbcampus.school.core.api import FeedbackReleased, publish, utcnow
 from nbcampus.school.exchange.api import (
     Submission,
     add_feedback,
@@ -62,6 +62,15 @@ def release(
     files = {p.name: p.read_bytes() for p in folder.iterdir() if p.suffix == ".html"}
     add_feedback(session, exchange_dir, submission, files, actor=actor)
     grade.released_at = utcnow()
+    publish(
+        session,
+        FeedbackReleased(
+            submission.course_id,
+            submission.username,
+            submission_id=submission.id,
+            assignment_id=submission.assignment_id,
+        ),
+    )
     return True
 
 

@@ -14,6 +14,7 @@ from nbcampus.service.api import (
     exchange,
     grading,
     meta,
+    notifications,
     peer_review,
     progress,
     quizzes,
@@ -33,6 +34,7 @@ MODULES = [
     discussion,
     sessions,
     peer_review,
+    notifications,
 ]
 
 #: (path template as in the OpenAPI document, handler), in the document's order

@@ -1,0 +1,40 @@
+"""What other packages may use of notifications: everything else is private to it."""
+
+from nbcampus.school.notifications.compose import Composer, compose_digests, compose_single
+from nbcampus.school.notifications.inbox import mark_read, my_notifications, notify
+from nbcampus.school.notifications.models import DIGESTS, KINDS, Mail, Notification
+from nbcampus.school.notifications.outbox import outbox_counts
+from nbcampus.school.notifications.preferences import (
+    preferences_view,
+    record_hub_address,
+    turn_off_email,
+    update_preferences,
+)
+from nbcampus.school.notifications.reminders import DEFAULT_OFFSETS, remind
+from nbcampus.school.notifications.sender import MailSender
+from nbcampus.school.notifications.settings import Mailer
+from nbcampus.school.notifications.tokens import load_or_create_secret, verify
+
+__all__ = [
+    "Composer",
+    "compose_digests",
+    "compose_single",
+    "mark_read",
+    "my_notifications",
+    "notify",
+    "DIGESTS",
+    "KINDS",
+    "Mail",
+    "Notification",
+    "outbox_counts",
+    "preferences_view",
+    "record_hub_address",
+    "turn_off_email",
+    "update_preferences",
+    "DEFAULT_OFFSETS",
+    "remind",
+    "MailSender",
+    "Mailer",
+    "load_or_create_secret",
+    "verify",
+]

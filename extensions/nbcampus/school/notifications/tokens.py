@@ -1,0 +1,66 @@
+"""Signed one-click unsubscribe keys: what to turn off for whom, with an HMAC from a secret
+kept in the state folder (made once, mode 0600, shared by replicas)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import tempfile
+from pathlib import Path
+
+from nbcampus.school.core.api import CampusError
+
+SECRET_FILE = "notifications_secret"
+
+
+def load_or_create_secret(state_dir: str | Path) -> bytes:
+    """The school's unsubscribe secret, made on first use; written aside then linked into
+    place, so replicas sharing the folder end up with one secret and none reads half of it."""
+    path = Path(state_dir) / SECRET_FILE
+    if not path.exists():
+        fd, tmp = tempfile.mkstemp(dir=state_dir, prefix=".notifications-secret-")
+        try:
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_hex(32))
+                f.flush()
+                os.fsync(f.fileno())
+            os.link(tmp, path)
+        except FileExistsError:
+            pass  # another replica made it first
+        finally:
+            os.unlink(tmp)
+    return path.read_text().strip().encode()
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _mac(secret: bytes, payload: str) -> str:
+    return _b64(hmac.new(secret, b"unsubscribe:" + payload.encode(), hashlib.sha256).digest())
+
+
+def sign(secret: bytes, username: str, pairs: list[tuple[str, str]]) -> str:
+    """A key that turns off these (course, kind) mails of ``username``."""
+    payload = _b64(json.dumps({"u": username, "p": sorted(set(pairs))}).encode())
+    return f"{payload}.{_mac(secret, payload)}"
+
+
+def verify(secret: bytes, key: str) -> tuple[str, list[tuple[str, str]]]:
+    """(username, pairs) of a key this school signed; CampusError (400) otherwise."""
+    payload, _, mac = (key or "").partition(".")
+    if not payload or not mac or not hmac.compare_digest(mac, _mac(secret, payload)):
+        raise CampusError("key: not an unsubscribe key of this school (or altered)")
+    try:
+        data = json.loads(_unb64(payload))
+        return str(data["u"]), [(str(c), str(k)) for c, k in data["p"]]
+    except (ValueError, KeyError, TypeError):
+        raise CampusError("key: its content is unreadable") from None

@@ -1,0 +1,152 @@
+"""Notifications: my list and read marks, my preferences, and the one-click unsubscribe of the
+school's mails (no login: the signed key in the address says what to turn off)."""
+
+from __future__ import annotations
+
+from tornado import web
+from tornado.escape import url_escape, xhtml_escape
+
+from nbcampus.school.core.api import CampusError
+from nbcampus.school.notifications import api as notifications
+from nbcampus.service.base import APIHandler
+from nbcampus.service.endpoints import accepts, answers, public, query, signed_in
+from nbcampus.service.pages.html import CSP
+from nbcampus.service.schemas import notifications as schemas
+
+FLAG = {"enum": ["true", "false"]}
+KEY = ("the signed key from the mail's unsubscribe link", {"type": "string", "maxLength": 4000})
+
+
+#: the hub addresses this process has recorded (a write only when one is new or changed)
+_RECORDED: dict[str, str] = {}
+
+
+class MyNotificationsAPIHandler(APIHandler):
+    async def note_hub_address(self) -> None:
+        """The address the hub's authenticator gives (when it gives one) is the learner's."""
+        model = self.get_current_user() or {}
+        email = (model.get("auth_state") or {}).get("email") or model.get("email")
+        if not email or _RECORDED.get(self.username) == str(email):
+            return
+
+        def record(session):
+            notifications.record_hub_address(session, self.username, str(email))
+
+        await self.campus.run(_in_session, self.db, record)
+        _RECORDED[self.username] = str(email)
+
+
+def _in_session(db, fn):
+    with db.session() as session:
+        return fn(session)
+
+
+class NotificationsHandler(MyNotificationsAPIHandler):
+    @signed_in
+    @query(
+        limit=("at most this many (default 20)", {"type": "integer", "minimum": 1, "maximum": 100}),
+        offset=("skip this many", {"type": "integer", "minimum": 0}),
+        unread=("true: only the unread ones", FLAG),
+    )
+    @answers(200, schemas.NOTIFICATIONS)
+    async def get(self) -> None:
+        """My notifications, newest first, with my unread count. Titles and bodies are plain
+        text (show them as text); links are paths in the school."""
+        await self.note_hub_address()
+        listing = await self.in_db(
+            notifications.my_notifications,
+            self.username,
+            limit=int(self.get_argument("limit", "20")),
+            offset=int(self.get_argument("offset", "0")),
+            unread_only=self.get_argument("unread", "false") == "true",
+            prefix=self.campus.base_url,
+        )
+        self.write_json(listing)
+
+
+class ReadHandler(MyNotificationsAPIHandler):
+    @signed_in
+    @accepts(schemas.READ)
+    @answers(200, schemas.UNREAD)
+    @answers(404, None, description="an id that is not one of my notifications")
+    async def post(self) -> None:
+        """Mark some of my notifications read (ids), or all of them (all: true)."""
+        ids = self.body.get("ids")
+        unread = await self.in_db(
+            notifications.mark_read, self.username, ids, bool(self.body.get("all"))
+        )
+        self.write_json({"unread": unread})
+
+
+class PreferencesHandler(MyNotificationsAPIHandler):
+    @signed_in
+    @answers(200, schemas.PREFERENCES)
+    async def get(self) -> None:
+        """My notification preferences: per course and kind, lab and mail; digest; address."""
+        await self.note_hub_address()
+        self.write_json(await self.in_db(notifications.preferences_view, self.username))
+
+    @signed_in
+    @accepts(schemas.PREFERENCES_CHANGE)
+    @answers(200, schemas.PREFERENCES)
+    @answers(404, None, description="no such course")
+    @answers(409, None, description="the address comes from the hub")
+    async def patch(self) -> None:
+        """Change my preferences (all the changes, or none)."""
+        await self.note_hub_address()
+        self.write_json(
+            await self.in_db(notifications.update_preferences, self.username, self.body)
+        )
+
+
+class UnsubscribeHandler(APIHandler):
+    @public
+    @query(key=KEY)
+    @answers(200, schemas.HTML, media="text/html")
+    @answers(400, None, description="the key is not the school's, or altered")
+    async def get(self) -> None:
+        """A page with one button that unsubscribes (opening a link changes nothing: mail
+        scanners open links)."""
+        key = self.get_argument("key", "")
+        # refuse a bad key now rather than after the click
+        self.check_key(key)
+        action = f"{self.campus.base_url}api/unsubscribe?key={url_escape(key, plus=False)}"
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.set_header("Content-Security-Policy", CSP + "; form-action 'self'")
+        self.finish(
+            "<!doctype html><title>Unsubscribe</title><h1>Stop these mails?</h1>"
+            f'<form method="post" action="{xhtml_escape(action)}">'
+            '<input type="hidden" name="List-Unsubscribe" value="One-Click">'
+            "<button>Unsubscribe</button></form>"
+        )
+
+    def check_key(self, key: str) -> tuple[str, list[tuple[str, str]]]:
+        try:
+            return notifications.verify(self.campus.notification_secret, key)
+        except CampusError as e:
+            raise web.HTTPError(e.status, e.message) from None
+
+    @public
+    @query(key=KEY)
+    @accepts(schemas.ONE_CLICK, media="application/x-www-form-urlencoded")
+    @answers(200, schemas.UNSUBSCRIBED)
+    @answers(400, None, description="the key is not the school's, or altered")
+    async def post(self) -> None:
+        """One-click unsubscribe (RFC 8058): turn off the mails the key names (a kind in a
+        course), no login."""
+        username, pairs = self.check_key(self.get_argument("key", ""))
+        await self.in_db(notifications.turn_off_email, username, pairs)
+        self.write_json(
+            {
+                "username": username,
+                "unsubscribed": [{"course_id": c, "kind": k} for c, k in pairs],
+            }
+        )
+
+
+default_handlers = [
+    ("/api/me/notifications", NotificationsHandler),
+    ("/api/me/notifications/read", ReadHandler),
+    ("/api/me/preferences", PreferencesHandler),
+    ("/api/unsubscribe", UnsubscribeHandler),
+]
