@@ -25,7 +25,7 @@ from nbcampus.course.loader import load_course
 from nbcampus.school.core.models import utcnow
 from nbcampus.school.enrolment import enrolments as rules
 from nbcampus.school.notifications import api as notifications
-from nbcampus.school.notifications import outbox
+from nbcampus.school.notifications import outbox, tokens
 from nbcampus.school.notifications.models import Mail, Notification
 from nbcampus.school.publishing.catalog import publish_course
 from nbcampus.testing import free_port
@@ -89,7 +89,11 @@ def school(database, make_course):
     for name in ("ana", "bo", "cy", "dan"):
         run(database, rules.enrol, COURSE, rules.Learner(name))
     for name in ("ana", "cy", "dan"):  # bo gave no address
-        run(database, notifications.update_preferences, name, {"email": f"{name}@example.org"})
+        email = f"{name}@example.org"
+        run(database, notifications.update_preferences, name, {"email": email})
+        # confirmed from the link of its mail (mail goes to verified addresses only)
+        key = tokens.sign_address(b"a secret", name, email)
+        run(database, notifications.confirm_address, b"a secret", key, utcnow())
     return database
 
 

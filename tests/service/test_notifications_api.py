@@ -63,6 +63,16 @@ def mailing_campus(request, tmp_path_factory):
         controller.stop()
 
 
+def confirm(school, mail) -> str:
+    """Follow a confirmation mail's link as its reader does (the page, then its button); the
+    link's path below the service."""
+    link = next(w for w in mail.get_content().split() if "/api/me/email/confirm?key=" in w)
+    path = link.split("/services/nbcampus/", 1)[1]
+    r = requests.post(f"{school.url}services/nbcampus/{path}", timeout=30)
+    assert r.status_code == 200 and r.json()["verified"] is True, r.text
+    return path
+
+
 def call(school, who, method, path, **kwargs):
     return school.api(school.tokens[who] if who else None, method, path, **kwargs)
 
@@ -77,6 +87,10 @@ def test_an_announcement_by_mail_and_its_one_click_unsubscribe(mailing_campus):
     assert r.status_code == 200, r.text
     assert r.json()["email_source"] == "profile"
     assert r.json()["courses"]["open-mooc"]["announcement"] == {"lab": True, "email": True}
+    # the school mails an address once it is confirmed: its confirmation first
+    [confirmation] = school.sink.wait(1)
+    assert confirmation["To"] == "ana@example.org"
+    confirm(school, confirmation)
     r = call(
         school,
         "teacher",
@@ -92,7 +106,7 @@ def test_an_announcement_by_mail_and_its_one_click_unsubscribe(mailing_campus):
         first["kind"] == "announcement" and first["body"] == "Start with <script>lesson 1</script>."
     )
     assert first["link"] == "/services/nbcampus/courses/open-mooc/discussion"
-    [mail] = school.sink.wait(1)
+    mail = school.sink.wait(2)[1]
     assert mail["To"] == "ana@example.org" and mail["From"] == "School <school@example.org>"
     link = mail["List-Unsubscribe"].strip("<>")
     assert link.startswith(f"{school.url}services/nbcampus/api/unsubscribe?key=")
@@ -119,7 +133,7 @@ def test_an_announcement_by_mail_and_its_one_click_unsubscribe(mailing_campus):
         "Second"
     )
     time.sleep(1.5)  # several sender passes
-    assert len(school.sink.messages) == 1
+    assert len(school.sink.messages) == 2  # the confirmation and the first announcement
     unread = call(school, "ana", "POST", "me/notifications/read", json={"all": True}).json()
     assert unread == {"unread": 0}
 
@@ -154,3 +168,26 @@ def test_unsubscribe_needs_the_schools_key_and_no_login(mailing_campus):
     r = call(mailing_campus, None, "POST", "unsubscribe?key=abc.def")
     assert r.status_code == 400 and "not an unsubscribe key" in r.json()["message"]
     assert call(mailing_campus, None, "GET", "me/notifications").status_code in (401, 403)
+
+
+def test_a_learner_confirms_their_address_from_its_mail(mailing_campus):
+    """The address a learner gives is mailed a signed link; the link's page has one button,
+    whose POST (no login: mail programs and phones open it anywhere) verifies the address."""
+    before = len(mailing_campus.sink.messages)
+    r = call(mailing_campus, "bo", "PATCH", "me/preferences", json={"email": "bo@acme.example"})
+    assert r.status_code == 200 and r.json()["email_verified"] is False, r.text
+    mail = mailing_campus.sink.wait(before + 1)[-1]
+    assert mail["To"] == "bo@acme.example"
+    assert mail["Subject"] == "Confirm your address for nbcampus"
+    link = next(w for w in mail.get_content().split() if "/api/me/email/confirm?key=" in w)
+    path = link.split("/services/nbcampus/", 1)[1]
+    page = requests.get(f"{mailing_campus.url}services/nbcampus/{path}", timeout=30)
+    assert page.status_code == 200 and "<form" in page.text
+    # opening the page changed nothing
+    assert call(mailing_campus, "bo", "GET", "me/preferences").json()["email_verified"] is False
+    done = requests.post(f"{mailing_campus.url}services/nbcampus/{path}", timeout=30)
+    assert done.status_code == 200, done.text
+    assert done.json() == {"username": "bo", "email": "bo@acme.example", "verified": True}
+    assert call(mailing_campus, "bo", "GET", "me/preferences").json()["email_verified"] is True
+    altered = requests.post(f"{mailing_campus.url}services/nbcampus/{path[:-3]}xyz", timeout=30)
+    assert altered.status_code == 400 and "address confirmation" in altered.json()["message"]

@@ -107,8 +107,38 @@ export class NotificationBell {
     await this.poll();
   }
 
+  /** My address for the school's mails: the hub's, or one of mine that I confirm from the
+   * link mailed to it (a COOC admits by a verified address of its organisation). */
+  private addressForm(): HTMLElement {
+    const box = h('div', { class: 'nbc-bell-address' });
+    const draw = (p: Answer<'/api/me/preferences', 'get'>): void => {
+      const state = p.email ? (p.email_verified ? 'verified' : 'not confirmed yet: see the mail we sent') : 'none';
+      const line = h('div', { class: 'nbc-muted nbc-address-state', 'data-verified': String(p.email_verified) }, `E-mail: ${p.email ?? '-'} (${state})`);
+      if (p.email_source === 'hub') {
+        box.replaceChildren(line);
+        return;
+      }
+      const input = h('input', { type: 'email', class: 'nbc-address-input', placeholder: 'you@example.org', 'aria-label': 'My e-mail address' }) as HTMLInputElement;
+      const save = h(
+        'button',
+        {
+          class: 'nbc-button nbc-address-save',
+          onclick: () =>
+            void this.api
+              .patch('/api/me/preferences', {}, { email: input.value.trim() })
+              .then(draw)
+              .catch((e: Error) => line.replaceChildren(`Address refused: ${e.message}`))
+        },
+        'Save and confirm'
+      );
+      box.replaceChildren(line, input, save);
+    };
+    void this.api.get('/api/me/preferences', {}).then(draw).catch(() => box.replaceChildren());
+    return box;
+  }
+
   private renderList(): void {
-    this.list.replaceChildren();
+    this.list.replaceChildren(this.addressForm());
     if (!this.items.length) {
       this.list.append(h('p', { class: 'nbc-muted' }, 'No notifications yet.'));
       return;

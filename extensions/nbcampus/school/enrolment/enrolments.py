@@ -43,12 +43,13 @@ class Learner:
 
     username: str
     groups: frozenset[str] = field(default_factory=frozenset)
+    #: a verified address only (the hub's claim, or one the learner confirmed): a username that
+    #: looks like an address proves nothing
     email: str | None = None
 
     @property
     def email_domain(self) -> str | None:
-        address = self.email or (self.username if "@" in self.username else None)
-        return address.rsplit("@", 1)[1].lower() if address else None
+        return self.email.rsplit("@", 1)[1].lower() if self.email and "@" in self.email else None
 
 
 def check_admission(
@@ -63,7 +64,8 @@ def check_admission(
         if not (learner.email_domain in domains or learner.groups & groups):
             raise Forbidden(
                 f"{course.title} is open to {org.get('name', 'its organisation')} and its partners only: "
-                "sign in with your organisation's account or ask your training manager to add you"
+                "confirm an address of your organisation in your notification preferences, sign "
+                "in with your organisation's account, or ask your training manager to add you"
             )
     elif rule["rule"] == "invite":
         if code:

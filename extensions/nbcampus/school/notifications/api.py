@@ -9,11 +9,14 @@ from nbcampus.school.notifications.preferences import (
     record_hub_address,
     turn_off_email,
     update_preferences,
+    verified_address,
 )
 from nbcampus.school.notifications.reminders import DEFAULT_OFFSETS, remind
 from nbcampus.school.notifications.sender import MailSender
 from nbcampus.school.notifications.settings import Mailer
 from nbcampus.school.notifications.tokens import load_or_create_secret, verify
+from nbcampus.school.notifications.tokens import verify_address as read_address_key
+from nbcampus.school.notifications.verification import ask_to_confirm, confirm_address
 
 __all__ = [
     "Composer",
@@ -31,10 +34,14 @@ __all__ = [
     "record_hub_address",
     "turn_off_email",
     "update_preferences",
+    "verified_address",
     "DEFAULT_OFFSETS",
     "remind",
     "MailSender",
     "Mailer",
     "load_or_create_secret",
     "verify",
+    "read_address_key",
+    "ask_to_confirm",
+    "confirm_address",
 ]

@@ -123,6 +123,8 @@ class MailProfile(Base):
     #: the hub's (when its authenticator gives one), else the learner's own
     email: Mapped[str | None] = mapped_column(String(320), nullable=True)
     email_source: Mapped[str | None] = mapped_column(String(16), nullable=True)  # hub | profile
+    #: when the learner confirmed their own address (a hub address needs no confirmation)
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     digest: Mapped[str] = mapped_column(String(16), default=SINGLE)
     digest_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 

@@ -53,9 +53,22 @@ def profile(session: Session, username: str, create: bool = False) -> MailProfil
 
 
 def address(session: Session, username: str) -> str | None:
-    """Where the learner's mail goes, or None when the school has no address for them."""
+    """Where the learner's mail goes: their verified address, or None (no address, or one
+    not confirmed yet: only its confirmation mail goes there, so nobody can make the school
+    mail someone else)."""
+    return verified_address(session, username)
+
+
+def verified(row: MailProfile | None) -> bool:
+    """Whether the learner's address is known to be theirs: the hub's (its authenticator's
+    claim, from single sign-on) or one they confirmed from a mail."""
+    return bool(row and row.email and (row.email_source == HUB or row.email_verified_at))
+
+
+def verified_address(session: Session, username: str) -> str | None:
+    """The learner's address when it is verified (admission by e-mail domain reads this)."""
     row = profile(session, username)
-    return row.email if row is not None else None
+    return row.email if verified(row) else None
 
 
 def check_address(email: str) -> str:
@@ -122,6 +135,7 @@ def preferences_view(session: Session, username: str) -> dict[str, Any]:
     return {
         "email": row.email if row else None,
         "email_source": row.email_source if row else None,
+        "email_verified": verified(row),
         "digest": row.digest if row else SINGLE,
         "kinds": list(KINDS),
         "courses": {
@@ -152,9 +166,11 @@ def update_preferences(session: Session, username: str, changes: dict[str, Any])
                 "email: your address comes from your hub account; change it there", status=409
             )
         if changes["email"] is None:
-            row.email, row.email_source = None, None
-        else:
+            row.email, row.email_source, row.email_verified_at = None, None, None
+        elif check_address(changes["email"]) != row.email:
+            # a new address of their own is theirs once they confirm it (verification.py)
             row.email, row.email_source = check_address(changes["email"]), PROFILE
+            row.email_verified_at = None
     for course_id, kinds in (changes.get("courses") or {}).items():
         get_course(session, course_id)  # NotFound (404) for no such course
         for kind, choice in kinds.items():

@@ -64,3 +64,26 @@ def verify(secret: bytes, key: str) -> tuple[str, list[tuple[str, str]]]:
         return str(data["u"]), [(str(c), str(k)) for c, k in data["p"]]
     except (ValueError, KeyError, TypeError):
         raise CampusError("key: its content is unreadable") from None
+
+
+def _address_mac(secret: bytes, payload: str) -> str:
+    return _b64(hmac.new(secret, b"verify-address:" + payload.encode(), hashlib.sha256).digest())
+
+
+def sign_address(secret: bytes, username: str, email: str) -> str:
+    """A key that confirms ``email`` is ``username``'s (another purpose than unsubscribing:
+    neither key works as the other)."""
+    payload = _b64(json.dumps({"u": username, "e": email}).encode())
+    return f"{payload}.{_address_mac(secret, payload)}"
+
+
+def verify_address(secret: bytes, key: str) -> tuple[str, str]:
+    """(username, email) of an address key this school signed; CampusError (400) otherwise."""
+    payload, _, mac = (key or "").partition(".")
+    if not payload or not mac or not hmac.compare_digest(mac, _address_mac(secret, payload)):
+        raise CampusError("key: not an address confirmation of this school (or altered)")
+    try:
+        data = json.loads(_unb64(payload))
+        return str(data["u"]), str(data["e"])
+    except (ValueError, KeyError, TypeError):
+        raise CampusError("key: its content is unreadable") from None

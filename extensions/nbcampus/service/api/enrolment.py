@@ -12,6 +12,7 @@ from nbcampus.school.catalog.api import get_course
 from nbcampus.school.core.api import course_audit, utcnow
 from nbcampus.school.deadlines.api import resolve_deadlines
 from nbcampus.school.enrolment import api as rules
+from nbcampus.school.notifications import api as notifications
 from nbcampus.service.base import APIHandler
 from nbcampus.service.endpoints import (
     accepts,
@@ -58,15 +59,20 @@ class EnrolmentsHandler(APIHandler):
         body = self.body
         code = body.get("code")
         target = body.get("username", self.username)
-        if target != self.username:
-            learner = rules.Learner(target)
-            admit = True
-        else:
-            learner = rules.Learner(self.username, self.groups)
-            admit = False
+        admit = target != self.username
         reason = str(body.get("reason", ""))
 
         def act(session):
+            # admission by e-mail domain reads a verified address only (never the username)
+            learner = (
+                rules.Learner(target)
+                if admit
+                else rules.Learner(
+                    self.username,
+                    self.groups,
+                    email=notifications.verified_address(session, self.username),
+                )
+            )
             enrolment = rules.enrol(
                 session,
                 course_id,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from tornado import web
 from tornado.escape import url_escape, xhtml_escape
 
-from nbcampus.school.core.api import CampusError
+from nbcampus.school.core.api import CampusError, utcnow
 from nbcampus.school.notifications import api as notifications
 from nbcampus.service.base import APIHandler
 from nbcampus.service.endpoints import accepts, answers, public, query, signed_in
@@ -15,6 +15,10 @@ from nbcampus.service.schemas import notifications as schemas
 
 FLAG = {"enum": ["true", "false"]}
 KEY = ("the signed key from the mail's unsubscribe link", {"type": "string", "maxLength": 4000})
+ADDRESS_KEY = (
+    "the signed key from the address confirmation mail",
+    {"type": "string", "maxLength": 4000},
+)
 
 
 #: the hub addresses this process has recorded (a write only when one is new or changed)
@@ -94,9 +98,16 @@ class PreferencesHandler(MyNotificationsAPIHandler):
     async def patch(self) -> None:
         """Change my preferences (all the changes, or none)."""
         await self.note_hub_address()
-        self.write_json(
-            await self.in_db(notifications.update_preferences, self.username, self.body)
-        )
+        body = self.body
+        composer = notifications.Composer(self.campus.mailer, self.campus.notification_secret)
+
+        def act(session):
+            view = notifications.update_preferences(session, self.username, body)
+            if "email" in body:  # a new address of my own: its confirmation mail
+                notifications.ask_to_confirm(session, composer, self.username, utcnow())
+            return view
+
+        self.write_json(await self.in_db(act))
 
 
 class UnsubscribeHandler(APIHandler):
@@ -144,9 +155,51 @@ class UnsubscribeHandler(APIHandler):
         )
 
 
+class ConfirmAddressHandler(APIHandler):
+    @public
+    @query(key=ADDRESS_KEY)
+    @answers(200, schemas.HTML, media="text/html")
+    @answers(400, None, description="the key is not the school's, or altered")
+    async def get(self) -> None:
+        """A page with one button that confirms the address (opening a link changes nothing:
+        mail scanners open links)."""
+        key = self.get_argument("key", "")
+        self.check_key(key)
+        action = f"{self.campus.base_url}api/me/email/confirm?key={url_escape(key, plus=False)}"
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.set_header("Content-Security-Policy", CSP + "; form-action 'self'")
+        self.finish(
+            "<!doctype html><title>Confirm your address</title>"
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            "<h1>Is this address yours?</h1>"
+            f'<form method="post" action="{xhtml_escape(action)}">'
+            "<button>Yes, confirm it</button></form>"
+        )
+
+    def check_key(self, key: str) -> tuple[str, str]:
+        try:
+            return notifications.read_address_key(self.campus.notification_secret, key)
+        except CampusError as e:
+            raise web.HTTPError(e.status, e.message) from None
+
+    @public
+    @query(key=ADDRESS_KEY)
+    @answers(200, schemas.CONFIRMED)
+    @answers(400, None, description="the key is not the school's, or altered")
+    @answers(409, None, description="the address is no longer the learner's")
+    async def post(self) -> None:
+        """Confirm that the address a confirmation mail went to is the learner's (no login:
+        the signed key says who and which address)."""
+        key = self.get_argument("key", "")
+        self.check_key(key)
+        secret = self.campus.notification_secret
+        self.write_json(await self.in_db(notifications.confirm_address, secret, key, utcnow()))
+
+
 default_handlers = [
     ("/api/me/notifications", NotificationsHandler),
     ("/api/me/notifications/read", ReadHandler),
     ("/api/me/preferences", PreferencesHandler),
     ("/api/unsubscribe", UnsubscribeHandler),
+    ("/api/me/email/confirm", ConfirmAddressHandler),
 ]

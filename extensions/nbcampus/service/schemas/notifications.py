@@ -79,6 +79,8 @@ PREFERENCES = obj(
     {
         "email": nullable(STRING),
         "email_source": nullable({"enum": ["hub", "profile"]}),
+        # the hub's address, or the learner's own once confirmed from its mail
+        "email_verified": BOOLEAN,
         "digest": {"enum": list(DIGESTS)},
         "kinds": array(KIND),
         "courses": {
@@ -97,3 +99,5 @@ UNSUBSCRIBED = obj(
     }
 )
 HTML = {"type": "string", "contentMediaType": "text/html"}
+
+CONFIRMED = obj({"username": STRING, "email": STRING, "verified": BOOLEAN})
