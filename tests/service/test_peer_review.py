@@ -126,7 +126,7 @@ class Peer:
         with self.db.session() as session:
             return fn(session, *args, **kwargs)
 
-    def submit(self, name: str, at, attempt: int = 1) -> str:
+    def submit(self, name: str, at, attempt: int = 1, announce: bool = True) -> str:
         """A submission of ex1 graded by the grader: 2/2 automatic, the 4-point essay open."""
         sid = uuid.uuid4().hex
         with self.db.session() as session:
@@ -180,7 +180,8 @@ class Peer:
                 )
             )
             session.flush()  # announced as the grading package does: the pool takes it in
-            publish(session, GradeRecorded(COURSE, name, sid, "ex1"))
+            if announce:
+                publish(session, GradeRecorded(self.course, name, sid, "ex1"))
         folder = graded_notebooks_dir(self.exchange, sid)
         folder.mkdir(parents=True)
         (folder / "ex1.ipynb").write_text(json.dumps(graded_notebook(name)))
@@ -240,6 +241,20 @@ def test_allocation_gives_the_least_reviewed_then_the_oldest_never_ones_own(pool
     p.review("dee", first["allocation_id"])
     nxt, _ = p.ask("dee")
     assert p.author_of(nxt["allocation_id"]) not in ("ana", "dee")
+
+
+def test_work_still_being_graded_is_handed_out_at_the_next_ask(pool):
+    """The pool takes in graded work as it is graded, and any newer submission at the next ask:
+    a reviewer never hears "nothing waiting" while a peer's work is in the grading queue."""
+    p = pool(reviews_wanted=1, reviews_required=2)
+    p.submit("ana", NOW - timedelta(hours=2))
+    p.submit("bo", NOW - timedelta(hours=1))
+    found, _ = p.ask("ana")
+    assert p.author_of(found["allocation_id"]) == "bo"
+    p.review("ana", found["allocation_id"])
+    p.submit("cy", NOW, announce=False)  # received, its grade not recorded yet
+    found, _ = p.ask("ana")
+    assert p.author_of(found["allocation_id"]) == "cy"
 
 
 def test_own_cohort_only_and_submit_before_reviewing(pool):

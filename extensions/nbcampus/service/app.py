@@ -7,9 +7,7 @@ import json
 import logging
 import os
 import re
-import secrets
 import signal
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
@@ -24,7 +22,14 @@ from traitlets.config import Application
 from nbcampus import __version__
 from nbcampus.school.certificates import api as certificates
 from nbcampus.school.certificates.api import CertificateSettings
-from nbcampus.school.core.api import Database, default_db_url, startup_lock, upgrade, utcnow
+from nbcampus.school.core.api import (
+    Database,
+    default_db_url,
+    shared_secret,
+    startup_lock,
+    upgrade,
+    utcnow,
+)
 from nbcampus.school.exchange.api import Limits
 from nbcampus.school.notifications import api as notifications
 from nbcampus.school.notifications.api import Composer, Mailer, MailSender
@@ -266,22 +271,7 @@ class CampusService(Application):
 
     def cookie_secret(self) -> bytes:
         """The OAuth cookie signing secret: made once, kept in the state dir with mode 600."""
-        path = Path(self.state_dir) / "nbcampus_cookie_secret"
-        if not path.exists():
-            # written aside, then linked into place: replicas sharing the state dir all end up
-            # with the one secret, and none reads a half-written file
-            fd, tmp = tempfile.mkstemp(dir=self.state_dir, prefix=".cookie-secret-")
-            try:
-                with os.fdopen(fd, "w") as f:
-                    f.write(secrets.token_hex(32))
-                    f.flush()
-                    os.fsync(f.fileno())
-                os.link(tmp, path)
-            except FileExistsError:
-                pass  # another replica made it first
-            finally:
-                os.unlink(tmp)
-        return path.read_text().strip().encode()
+        return shared_secret(Path(self.state_dir) / "nbcampus_cookie_secret")
 
     def start_grader(self):
         """The in-service grading worker, or None when graders run elsewhere."""

@@ -24,6 +24,7 @@ from nbcampus.school.core.scopes import (
     course_scope,
     custom_scopes,
 )
+from nbcampus.school.core.secret import shared_secret
 from nbcampus.school.core.times import readable, readable_if_time
 
 __all__ = [
@@ -59,4 +60,5 @@ __all__ = [
     "startup_lock",
     "upgrade",
     "utcnow",
+    "shared_secret",
 ]

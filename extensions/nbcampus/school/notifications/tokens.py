@@ -7,33 +7,16 @@ import base64
 import hashlib
 import hmac
 import json
-import os
-import secrets
-import tempfile
 from pathlib import Path
 
-from nbcampus.school.core.api import CampusError
+from nbcampus.school.core.api import CampusError, shared_secret
 
 SECRET_FILE = "notifications_secret"
 
 
 def load_or_create_secret(state_dir: str | Path) -> bytes:
-    """The school's unsubscribe secret, made on first use; written aside then linked into
-    place, so replicas sharing the folder end up with one secret and none reads half of it."""
-    path = Path(state_dir) / SECRET_FILE
-    if not path.exists():
-        fd, tmp = tempfile.mkstemp(dir=state_dir, prefix=".notifications-secret-")
-        try:
-            with os.fdopen(fd, "w") as f:
-                f.write(secrets.token_hex(32))
-                f.flush()
-                os.fsync(f.fileno())
-            os.link(tmp, path)
-        except FileExistsError:
-            pass  # another replica made it first
-        finally:
-            os.unlink(tmp)
-    return path.read_text().strip().encode()
+    """The school's signing secret of its mail links, made on first use, shared by replicas."""
+    return shared_secret(Path(state_dir) / SECRET_FILE)
 
 
 def _b64(data: bytes) -> str:

@@ -38,15 +38,26 @@ def _postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-def sync_pool(session: Session, course_id: str, item: str) -> None:
+def sync_pool(session: Session, course_id: str, item: str, force: bool = False) -> None:
     """Bring the pool of ``item`` up to date: each enrolled learner's latest submission
-    received since the pool's newest one joins it (or replaces their older one)."""
+    received since the pool's newest one joins it (or replaces their older one). Without
+    ``force``, nothing is done when no submission is newer than the pool's newest (two index
+    probes): a submission received at that same instant joins when it is graded."""
     newest = session.scalar(
         select(PeerSubmission.submitted_at)
         .where(PeerSubmission.course_id == course_id, PeerSubmission.assignment_id == item)
         .order_by(PeerSubmission.submitted_at.desc())
         .limit(1)
     )
+    if newest is not None and not force:
+        received = session.scalar(
+            select(Submission.received_at)
+            .where(Submission.course_id == course_id, Submission.assignment_id == item)
+            .order_by(Submission.received_at.desc())
+            .limit(1)
+        )
+        if received is None or received <= newest:
+            return
     latest = (
         select(
             Submission.course_id,
@@ -188,12 +199,13 @@ def allocate(
     one (True). Forbidden before they submitted or passed the calibration examples; Conflict
     when nothing is waiting."""
     course_id, item, reviewer = enrolment.course_id, settings.item, enrolment.username
+    # every ask brings the pool up to date (cheap when it is: one index probe for the newest
+    # entry, nothing written); graded submissions also join as they are graded (passes.on_grade)
+    sync_pool(session, course_id, item)
     if own_entry(session, course_id, item, reviewer) is None:
-        # the pool takes in graded submissions as they are graded (passes.on_grade); a
-        # learner's first ask brings it up to date
-        sync_pool(session, course_id, item)
-        if own_entry(session, course_id, item, reviewer) is None:
-            raise Forbidden(f"submit your own work for {item!r} before reviewing others'")
+        sync_pool(session, course_id, item, force=True)  # theirs may share the newest instant
+    if own_entry(session, course_id, item, reviewer) is None:
+        raise Forbidden(f"submit your own work for {item!r} before reviewing others'")
     require_calibrated(session, settings, course_id, reviewer)
     release_expired(session, course_id, item, now)
     current = held(session, course_id, item, reviewer, now)

@@ -30,7 +30,7 @@ def on_grade(session: Session, event: GradeRecorded) -> None:
         return
     entry = own_entry(session, event.course_id, settings.item, event.username)
     if entry is None or entry.submission_id != event.submission_id:
-        sync_pool(session, event.course_id, settings.item)
+        sync_pool(session, event.course_id, settings.item, force=True)
         entry = own_entry(session, event.course_id, settings.item, event.username)
     elif grade.written(session, entry):
         return  # the peer grade's own write, announced again

@@ -108,7 +108,7 @@ def override(
         raise CampusError("say why the grade changes (reason)")
     if not 0 <= score <= settings.max_score:
         raise CampusError(f"score must be between 0 and {settings.max_score:g}")
-    sync_pool(session, course_id, item)
+    sync_pool(session, course_id, item, force=True)
     entry = own_entry(session, course_id, item, username)
     if entry is None:
         raise NotFound(f"{username} has no submission of {item!r} in course {course_id!r}")

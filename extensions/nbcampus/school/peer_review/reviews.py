@@ -92,7 +92,7 @@ def self_assess(
     settings = peer_settings(course.data, item)
     if not settings.self_assessment:
         raise Forbidden(f"{item!r} has no self-assessment")
-    sync_pool(session, course_id, item)
+    sync_pool(session, course_id, item, force=True)
     entry = own_entry(session, course_id, item, permissions.username)
     if entry is None:
         raise Forbidden(f"submit your work for {item!r} before assessing it")

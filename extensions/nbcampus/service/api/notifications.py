@@ -40,6 +40,22 @@ class MyNotificationsAPIHandler(APIHandler):
         _RECORDED[self.username] = str(email)
 
 
+def one_button_page(
+    handler: web.RequestHandler, question: str, action: str, label: str, hidden: str = ""
+) -> None:
+    """The page a mail's link opens: one question, one button that posts to ``action`` (opening
+    a link changes nothing: mail scanners open links)."""
+    handler.set_header("Content-Type", "text/html; charset=utf-8")
+    handler.set_header("Content-Security-Policy", CSP + "; form-action 'self'")
+    handler.finish(
+        f"<!doctype html><title>{xhtml_escape(question)}</title>"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<h1>{xhtml_escape(question)}</h1>"
+        f'<form method="post" action="{xhtml_escape(action)}">{hidden}'
+        f"<button>{xhtml_escape(label)}</button></form>"
+    )
+
+
 def _in_session(db, fn):
     with db.session() as session:
         return fn(session)
@@ -121,14 +137,12 @@ class UnsubscribeHandler(APIHandler):
         key = self.get_argument("key", "")
         # refuse a bad key now rather than after the click
         self.check_key(key)
-        action = f"{self.campus.base_url}api/unsubscribe?key={url_escape(key, plus=False)}"
-        self.set_header("Content-Type", "text/html; charset=utf-8")
-        self.set_header("Content-Security-Policy", CSP + "; form-action 'self'")
-        self.finish(
-            "<!doctype html><title>Unsubscribe</title><h1>Stop these mails?</h1>"
-            f'<form method="post" action="{xhtml_escape(action)}">'
-            '<input type="hidden" name="List-Unsubscribe" value="One-Click">'
-            "<button>Unsubscribe</button></form>"
+        one_button_page(
+            self,
+            "Stop these mails?",
+            f"{self.campus.base_url}api/unsubscribe?key={url_escape(key, plus=False)}",
+            "Unsubscribe",
+            '<input type="hidden" name="List-Unsubscribe" value="One-Click">',
         )
 
     def check_key(self, key: str) -> tuple[str, list[tuple[str, str]]]:
@@ -165,15 +179,11 @@ class ConfirmAddressHandler(APIHandler):
         mail scanners open links)."""
         key = self.get_argument("key", "")
         self.check_key(key)
-        action = f"{self.campus.base_url}api/me/email/confirm?key={url_escape(key, plus=False)}"
-        self.set_header("Content-Type", "text/html; charset=utf-8")
-        self.set_header("Content-Security-Policy", CSP + "; form-action 'self'")
-        self.finish(
-            "<!doctype html><title>Confirm your address</title>"
-            '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            "<h1>Is this address yours?</h1>"
-            f'<form method="post" action="{xhtml_escape(action)}">'
-            "<button>Yes, confirm it</button></form>"
+        one_button_page(
+            self,
+            "Is this address yours?",
+            f"{self.campus.base_url}api/me/email/confirm?key={url_escape(key, plus=False)}",
+            "Yes, confirm it",
         )
 
     def check_key(self, key: str) -> tuple[str, str]:
