@@ -3,6 +3,7 @@ office hours) with a time, a duration and a meeting link."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlparse
@@ -23,6 +24,7 @@ from nbcampus.school.core.api import (
 from nbcampus.school.discussion.markdown import render
 from nbcampus.school.discussion.members import Viewer, viewer
 from nbcampus.school.discussion.models import Announcement, LiveSession
+from nbcampus.school.enrolment.api import ENROLLED, Enrolment
 
 MAX_SESSION_MINUTES = 12 * 60
 
@@ -31,13 +33,45 @@ def _cohort_id(session: Session, who: Viewer, cohort: str | None) -> int | None:
     return None if cohort is None else find_cohort(session, who.course_id, cohort).id
 
 
+def _reaches(cohort_id, learner_cohort):
+    """The rule: what is course-wide (no cohort) or for the learner's cohort reaches them."""
+    return or_(cohort_id.is_(None), cohort_id == learner_cohort)
+
+
 def _for_me(model, who: Viewer):
     """A learner sees what is course-wide or for their cohort; staff see all."""
     if who.staff:
         return model.course_id == who.course_id
-    return (model.course_id == who.course_id) & or_(
-        model.cohort_id.is_(None), model.cohort_id == who.cohort_id
+    return (model.course_id == who.course_id) & _reaches(model.cohort_id, who.cohort_id)
+
+
+@dataclass(frozen=True)
+class AnnouncementAudience:
+    """An announcement and the learners it is for (its cohort's, or the whole course's)."""
+
+    course_id: str
+    title: str
+    body: str
+    learners: tuple[str, ...]
+
+
+def announcement_audience(session: Session, announcement_id: int) -> AnnouncementAudience | None:
+    """The enrolled learners an announcement is for, by the rule that shows it to them
+    (``_reaches``); None when there is no such announcement."""
+    entry = session.get(Announcement, announcement_id)
+    if entry is None:
+        return None
+    learners = session.scalars(
+        select(Enrolment.username)
+        .join(Announcement, Announcement.course_id == Enrolment.course_id)
+        .where(
+            Announcement.id == entry.id,
+            Enrolment.status == ENROLLED,
+            _reaches(Announcement.cohort_id, Enrolment.cohort_id),
+        )
+        .order_by(Enrolment.username)
     )
+    return AnnouncementAudience(entry.course_id, entry.title, entry.body, tuple(learners))
 
 
 def _cohort_names(session: Session, course_id: str) -> dict[int, str]:

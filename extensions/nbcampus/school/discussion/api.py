@@ -2,18 +2,15 @@
 
 from nbcampus.school.discussion.acts import flag_post, hide_post, mute_member, private_questions
 from nbcampus.school.discussion.announcements import (
+    AnnouncementAudience,
     announce,
+    announcement_audience,
     announcements,
     schedule,
     upcoming_sessions,
 )
 from nbcampus.school.discussion.attendance import record_attendance
-from nbcampus.school.discussion.audience import (
-    AnnouncementAudience,
-    Audience,
-    announcement_audience,
-    post_audience,
-)
+from nbcampus.school.discussion.audience import Audience, post_audience
 from nbcampus.school.discussion.calendar import calendar, key_owner, new_key
 from nbcampus.school.discussion.cells import snapshot
 from nbcampus.school.discussion.figures import (

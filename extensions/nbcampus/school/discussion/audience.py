@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from nbcampus.school.catalog.api import CourseRecord, get_course
 from nbcampus.school.core.api import Forbidden
 from nbcampus.school.discussion.members import Viewer, course_staff, divided, visible_threads
-from nbcampus.school.discussion.models import Announcement, Follow, Mention, Post, Thread
-from nbcampus.school.enrolment.api import ENROLLED, course_enrolments, find_enrolment
+from nbcampus.school.discussion.models import Follow, Mention, Post, Thread
+from nbcampus.school.enrolment.api import find_enrolment
 
 
 @dataclass(frozen=True)
@@ -90,29 +90,3 @@ def post_audience(session: Session, post_id: int) -> Audience | None:
         mentioned=tuple(sorted(named & allowed)),
         body=post.body,
     )
-
-
-@dataclass(frozen=True)
-class AnnouncementAudience:
-    """An announcement and the learners it is for (its cohort's, or the whole course's)."""
-
-    course_id: str
-    title: str
-    body: str
-    learners: tuple[str, ...]
-
-
-def announcement_audience(session: Session, announcement_id: int) -> AnnouncementAudience | None:
-    """The enrolled learners an announcement is for, as announcements.announcements shows it to
-    them (course-wide, or their cohort's); None when there is no such announcement."""
-    entry = session.get(Announcement, announcement_id)
-    if entry is None:
-        return None
-    learners = tuple(
-        sorted(
-            e.username
-            for e in course_enrolments(session, entry.course_id, ENROLLED)
-            if entry.cohort_id is None or e.cohort_id == entry.cohort_id
-        )
-    )
-    return AnnouncementAudience(entry.course_id, entry.title, entry.body, learners)

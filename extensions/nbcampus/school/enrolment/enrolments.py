@@ -108,6 +108,11 @@ def current_cohort(session: Session, course: CourseRecord, now: datetime) -> Coh
     raise Conflict(f"{course.title} has no run open for enrolment")
 
 
+def has_verified_track(course_data: dict) -> bool:
+    """Whether the course file offers the verified track (the certificate's)."""
+    return bool(course_data.get("tracks", {}).get("verified", False))
+
+
 def first_track(course: CourseRecord) -> str:
     """The track a new learner starts on: audit when the course has one, else verified (a SPOC
     or COOC whose course file says ``audit: false``)."""
@@ -255,7 +260,7 @@ def set_track(
     if track not in (AUDIT_TRACK, VERIFIED_TRACK):
         raise Conflict(f"track must be {AUDIT_TRACK!r} or {VERIFIED_TRACK!r}", status=400)
     course = get_course(session, course_id)
-    if track == VERIFIED_TRACK and not course.data.get("tracks", {}).get("verified", False):
+    if track == VERIFIED_TRACK and not has_verified_track(course.data):
         raise Conflict(f"{course.title} has no verified track")
     enrolment = find_enrolment(session, course_id, username)
     before = enrolment.track

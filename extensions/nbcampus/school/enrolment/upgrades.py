@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from nbcampus.school.catalog.api import get_course
 from nbcampus.school.core.api import CampusError, Conflict, NotFound, audit
-from nbcampus.school.enrolment.enrolments import find_enrolment, set_track
+from nbcampus.school.enrolment.enrolments import find_enrolment, has_verified_track, set_track
 from nbcampus.school.enrolment.models import (
     AWAITING,
     REFUSED,
@@ -48,7 +48,7 @@ def _new_code() -> str:
 
 def _verified_course(session: Session, course_id: str):
     course = get_course(session, course_id)
-    if not course.data.get("tracks", {}).get("verified", False):
+    if not has_verified_track(course.data):
         raise Conflict(f"{course.title} has no verified track")
     return course
 

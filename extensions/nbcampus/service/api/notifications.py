@@ -36,7 +36,7 @@ class MyNotificationsAPIHandler(APIHandler):
         def record(session):
             notifications.record_hub_address(session, self.username, str(email))
 
-        await self.campus.run(_in_session, self.db, record)
+        await self.campus.run(self.campus.in_session, record)
         _RECORDED[self.username] = str(email)
 
 
@@ -54,11 +54,6 @@ def one_button_page(
         f'<form method="post" action="{xhtml_escape(action)}">{hidden}'
         f"<button>{xhtml_escape(label)}</button></form>"
     )
-
-
-def _in_session(db, fn):
-    with db.session() as session:
-        return fn(session)
 
 
 class NotificationsHandler(MyNotificationsAPIHandler):

@@ -21,19 +21,21 @@ from nbcampus.school.certificates import api as certificates
 from nbcampus.school.core.api import Permissions, utcnow
 from nbcampus.school.deadlines.api import resolve_deadlines
 from nbcampus.school.discussion import api as discussion
-from nbcampus.school.enrolment.api import find_enrolment, my_upgrade, redeem, upgrade_view
+from nbcampus.school.enrolment.api import (
+    find_enrolment,
+    has_verified_track,
+    my_upgrade,
+    redeem,
+    upgrade_view,
+)
 from nbcampus.school.grading.api import my_grades
 from nbcampus.school.progress.api import learner_report, my_lessons, my_notebooks
-from nbcampus.school.quizzes.api import best_attempts
+from nbcampus.school.quizzes.api import best_attempts, quiz_id_of
 from nbcampus.service.base import PageHandler
 from nbcampus.service.pages import course_home_html as views
 
 #: how many items "due next" shows
 DUE_NEXT = 3
-
-
-def quiz_id(module: dict[str, Any]) -> str:
-    return f"{module['id']}-quiz"
 
 
 def _outline(course_data, course_id, deadlines, lessons, submitted, quizzes):
@@ -72,12 +74,12 @@ def _outline(course_data, course_id, deadlines, lessons, submitted, quizzes):
             )
         if module.get("quiz"):
             quiz = module["quiz"]
-            best = quizzes.get(quiz_id(module))
-            due = deadlines.get(quiz_id(module))
+            best = quizzes.get(quiz_id_of(module))
+            due = deadlines.get(quiz_id_of(module))
             items.append(
                 {
                     "kind": "quiz",
-                    "id": quiz_id(module),
+                    "id": quiz_id_of(module),
                     "title": quiz["title"],
                     "path": f"{course_id}/{quiz['file']}",
                     "status": "not attempted" if best is None else f"best {best:g} points",
@@ -116,7 +118,7 @@ def home_facts(session, permissions: Permissions, course_id: str, now: datetime)
     return {
         "course": {"id": course.id, "title": course.title, "format": course.format},
         "track": enrolment.track,
-        "verified_track": bool(course.data.get("tracks", {}).get("verified", False)),
+        "verified_track": has_verified_track(course.data),
         "upgrade": upgrade_view(my_upgrade(session, course_id, me)),
         "cohort": enrolment.cohort.name if enrolment.cohort is not None else None,
         "modules": modules,
