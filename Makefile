@@ -24,7 +24,7 @@ OPENAPI_SRC := extensions/nbcampus/__init__.py $(shell find extensions/nbcampus/
 SCHEMA_TS := $(LABEXT_DIR)/src/schema.d.ts
 SCHEMA_STAMP := $(LABEXT_DIR)/.schema-stamp
 
-.PHONY: demo test install labextension install-test system-packages lint bench-spawn bench-service bench-grading bench-reports bench-cohort bench-certificates bench-notifications bench-quiz bench-image-panel clean
+.PHONY: demo test install labextension install-test system-packages lint demo-video bench-spawn bench-service bench-grading bench-reports bench-cohort bench-certificates bench-notifications bench-quiz bench-image-panel clean
 
 demo: install system-packages
 	$(PY) -m nbcampus demo
@@ -98,6 +98,13 @@ system-packages:
 	    echo "missing Debian packages:$$missing; run 'sudo apt-get install$$missing'"; \
 	  fi; \
 	fi
+
+# The demo MOOC's video lesson (committed; remade from its slides file with ffmpeg + espeak-ng)
+DEMO_VIDEO_SLIDES := courses/python-data/lessons/week1-intro.slides.txt
+demo-video:
+	@command -v ffmpeg >/dev/null && command -v espeak-ng >/dev/null || { \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ffmpeg espeak-ng >/dev/null; }
+	$(PYTHON) tools/make_lesson_video.py $(DEMO_VIDEO_SLIDES)
 
 lint: install-test
 	$(VENV)/bin/ruff check extensions graders hub_config tests benchmarks

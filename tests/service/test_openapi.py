@@ -213,7 +213,7 @@ def test_real_answers_fit_the_documented_schemas(campus):
             assert str(r.status_code) in responses, (path, r.status_code, r.text)
             content = responses[str(r.status_code)].get("content", {})
             media = r.headers["Content-Type"].split(";")[0]
-            assert media in content, (path, media)
+            assert media in content, (path, media, r.status_code, r.text[:300])
             if media != "application/json":
                 continue
             errors = [

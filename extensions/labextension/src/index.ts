@@ -4,7 +4,8 @@
 import { ILabShell, ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { IDocumentManager } from '@jupyterlab/docmanager';
 import { INotebookTracker } from '@jupyterlab/notebook';
-import { LabIcon } from '@jupyterlab/ui-components';
+import { IFrame, LabIcon } from '@jupyterlab/ui-components';
+import { MainAreaWidget } from '@jupyterlab/apputils';
 import { ActivityTracker } from './activity';
 import { CampusAPI } from './api';
 import { Discussions } from './discussion/open';
@@ -61,7 +62,26 @@ const plugin: JupyterFrontEndPlugin<void> = {
           }
         },
         openDiscussion: (course, place) => void discussions.open(course, place),
-        openPeerReview: (course, item, staffOnly) => peers.open(course, item, staffOnly)
+        openPeerReview: (course, item, staffOnly) => peers.open(course, item, staffOnly),
+        openPage: (url, title) => {
+          // one tab per page: opening it again shows the tab already there
+          const id = `nbcampus-page-${btoa(encodeURIComponent(url)).replace(/[^A-Za-z0-9]/g, '')}`;
+          const open = Array.from(app.shell.widgets('main')).find(w => w.id === id);
+          if (open) {
+            app.shell.activateById(id);
+            return;
+          }
+          // the service's own page (same origin, its own script under its CSP) plays the video
+          const frame = new IFrame({ sandbox: ['allow-scripts', 'allow-same-origin'] });
+          frame.url = url;
+          frame.addClass('nbc-page');
+          const tab = new MainAreaWidget({ content: frame });
+          tab.id = id;
+          tab.title.label = title;
+          tab.title.closable = true;
+          app.shell.add(tab, 'main');
+          app.shell.activateById(id);
+        }
       },
       tracker
     );

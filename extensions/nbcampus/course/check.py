@@ -15,7 +15,9 @@ from nbcampus.course.notebooks import check_exercise_folder, check_lesson, check
 from nbcampus.course.packages import package_problems
 from nbcampus.course.peer_review import peer_review_problems
 from nbcampus.course.problem import Problem
+from nbcampus.course.problem import where_text as _where
 from nbcampus.course.schema import COURSE_SCHEMA
+from nbcampus.course.videos import video_problems
 from nbcampus.course.yamlmap import LineMap, load_yaml_with_lines
 
 _VALIDATOR = jsonschema.Draft202012Validator(
@@ -54,12 +56,6 @@ def read_course_file(path: Path) -> tuple[Any, LineMap]:
                     days = int(found[2] or 0) * (-1 if found[1] == "-" else 1)
                     run[key] = (today + timedelta(days=days)).isoformat()
     return data, lines
-
-
-def _where(path: tuple[Any, ...]) -> str:
-    return "".join(
-        f"[{p}]" if isinstance(p, int) else (f".{p}" if i else str(p)) for i, p in enumerate(path)
-    )
 
 
 def _schema_problems(file: Path, data: Any, lines: LineMap) -> list[Problem]:
@@ -247,6 +243,13 @@ class _Semantics:
                 target = self.file_exists(where + ("lessons", i, "file"), lesson["file"])
                 if target is not None and target.suffix == ".ipynb":
                     self.problems.extend(check_lesson(target))
+                for key in ("captions", "transcript"):
+                    if key in lesson:
+                        self.file_exists(where + ("lessons", i, key), lesson[key])
+                for path, message, hint in video_problems(
+                    self.folder, where + ("lessons", i), lesson
+                ):
+                    self.add(path, message, hint)
             for i, assignment in enumerate(module.get("assignments", [])):
                 path = where + ("assignments", i)
                 if assignment["id"] in assignment_ids:

@@ -6,6 +6,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+#: the files a browser plays as a video lesson
+VIDEO_SUFFIXES = (".mp4", ".webm")
+#: the share of a video watched that makes its lesson done, unless the course file says
+DONE_WHEN_WATCHED = 0.9
+
+
+def is_video(lesson: dict[str, Any]) -> bool:
+    """A video lesson: ``kind: video`` or a video file."""
+    return lesson.get("kind") == "video" or lesson["file"].lower().endswith(VIDEO_SUFFIXES)
+
+
+def lesson_extras(lesson: dict[str, Any]) -> list[str]:
+    """The files that come with a lesson: a video's captions and transcript."""
+    return [lesson[key] for key in ("captions", "transcript") if key in lesson]
+
 
 @dataclass(frozen=True)
 class Course:
@@ -50,9 +65,13 @@ class Course:
         return set(self.data.get("community_managers", []))
 
     def lesson_files(self) -> list[Path]:
-        """Lesson files in module order, relative to the course folder."""
+        """Lesson files in module order (a video's captions and transcript after it), relative
+        to the course folder."""
         return [
-            Path(lesson["file"]) for module in self.modules for lesson in module.get("lessons", [])
+            Path(name)
+            for module in self.modules
+            for lesson in module.get("lessons", [])
+            for name in [lesson["file"], *lesson_extras(lesson)]
         ]
 
     def cohort_names(self) -> list[str]:

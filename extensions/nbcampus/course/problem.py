@@ -4,6 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+
+def where_text(path: tuple[Any, ...]) -> str:
+    """A place in the course file as a reader writes it: ``modules[0].lessons[1].file``."""
+    return "".join(
+        f"[{p}]" if isinstance(p, int) else (f".{p}" if i else str(p)) for i, p in enumerate(path)
+    )
 
 
 @dataclass(frozen=True)

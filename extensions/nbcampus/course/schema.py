@@ -60,6 +60,12 @@ LESSON = _object(
         "file": _RELPATH,
         "title": {"type": "string", "minLength": 1},
         "kind": {"enum": ["notebook", "video", "text"]},
+        # a video lesson (kind video, or a .mp4/.webm file): its length in seconds, WebVTT
+        # captions, a transcript, and the share watched that makes it done
+        "duration": {"type": "number", "exclusiveMinimum": 0, "maximum": 86400},
+        "captions": _RELPATH,
+        "transcript": _RELPATH,
+        "done_when_watched": {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
     },
     ["file", "title"],
 )

@@ -44,6 +44,7 @@ from nbcampus.service.pages.discussion import DiscussionListPage, ThreadPage
 from nbcampus.service.pages.home import HomePage
 from nbcampus.service.pages.report import ReportPage
 from nbcampus.service.pages.verify import VerifyPage
+from nbcampus.service.pages.watch import WatchPage, WatchScript
 from nbcampus.startup import skip_slow_imports
 
 __all__ = ["ROUTES", "CampusService", "main", "route_regex"]
@@ -57,6 +58,8 @@ PAGES: list[tuple[str, type[web.RequestHandler]]] = [
     ("/courses/{course}/discussion/{thread}", ThreadPage),
     ("/verify/{certificate}", VerifyPage),
     ("/certificates/{certificate}/pdf", CertificatePdfPage),
+    ("/courses/{course}/watch", WatchPage),
+    ("/watch.js", WatchScript),
 ]
 
 

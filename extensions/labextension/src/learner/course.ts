@@ -7,6 +7,7 @@ import type { PanelContext } from '../shared/context';
 import { brand, itemRow, Status } from '../shared/cards';
 import { announcementsBox, discussButton, discussionButton } from '../shared/discussion';
 import { courseHomeUrl, upgradeBox } from '../shared/upgrade';
+import { isVideo, watchUrl } from '../shared/video';
 import { peerReviewRows } from '../shared/peer';
 import { add, button, Child, h } from '../shared/dom';
 import type { Assignment, Course, Enrolment, Progress } from '../types';
@@ -30,11 +31,10 @@ export function renderCourse(ctx: PanelContext, state: LearnerState, course: Cou
       if (status === 'done') {
         done++;
       }
-      rows.push(
-        itemRow('lesson', lesson.title, status, null, [
-          h('button', { class: 'nbc-button nbc-open', onclick: () => ctx.host.openPath(path) }, 'Open')
-        ])
-      );
+      const open = isVideo(lesson)
+        ? h('button', { class: 'nbc-button nbc-watch', onclick: () => ctx.host.openPage(watchUrl(course.id, lesson.file), lesson.title) }, 'Watch')
+        : h('button', { class: 'nbc-button nbc-open', onclick: () => ctx.host.openPath(path) }, 'Open');
+      rows.push(itemRow(isVideo(lesson) ? 'video' : 'lesson', lesson.title, status, null, [open]));
     }
     for (const a of module.assignments) {
       items++;

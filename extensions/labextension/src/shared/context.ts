@@ -12,6 +12,8 @@ export interface PanelHost {
   openDiscussion(course: string, place?: Place): void;
   /** Open the "Review peers" tab of a peer-reviewed item (with `staffOnly`: its staff queue). */
   openPeerReview(course: string, item: PeerItem | PeerTarget, staffOnly?: boolean): void;
+  /** Open one of the service's pages (a video lesson's player) in a JupyterLab tab. */
+  openPage(url: string, title: string): void;
 }
 
 export interface PanelContext {

@@ -1,8 +1,8 @@
 """Learning activity: batches of events a learner's JupyterLab reports, checked and stored.
 
-An event says that a learner connected, opened a notebook, spent active seconds on it or ran
-cells in it. Nothing else is accepted (no keystrokes, no cell content): a notebook path, a kind,
-a duration and a count. The server's clock stamps each event on receipt; the module it counts
+An event says that a learner connected, opened a notebook, spent active seconds on it, ran
+cells in it or played parts of a video lesson. Nothing else is accepted (no keystrokes, no cell
+content): a notebook path, a kind, a duration, a count and the stretches of a video played. The server's clock stamps each event on receipt; the module it counts
 toward is derived from the notebook's path and the course file, never taken from the client.
 """
 
@@ -20,6 +20,7 @@ from nbcampus.school.catalog.api import get_course
 from nbcampus.school.core.api import CampusError, utcnow
 from nbcampus.school.enrolment.api import find_enrolment
 from nbcampus.school.progress.models import ACTIVITY_KINDS, ActivityEvent
+from nbcampus.school.progress.videos import Segments, parse_segments, record_watch
 
 #: most events in one batch (the extension sends one batch a minute at most)
 MAX_EVENTS = 200
@@ -28,7 +29,7 @@ MAX_SECONDS = 3600
 #: most executions one event may claim
 MAX_COUNT = 10_000
 MAX_NOTEBOOK_CHARS = 500
-_FIELDS = {"course_id", "kind", "notebook", "seconds", "count"}
+_FIELDS = {"course_id", "kind", "notebook", "seconds", "count", "segments"}
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,8 @@ class Activity:
     notebook: str | None
     seconds: int
     count: int
+    #: the stretches of a video played (watch events only)
+    segments: Segments | None = None
 
 
 def _bounded_int(value: Any, name: str, where: str, high: int) -> int:
@@ -93,7 +96,13 @@ def parse_events(body: dict[str, Any]) -> list[Activity]:
             raise CampusError(f"{where}: a {kind} event names its notebook")
         seconds = _bounded_int(event.get("seconds"), "seconds", where, MAX_SECONDS)
         count = _bounded_int(event.get("count"), "count", where, MAX_COUNT)
-        parsed.append(Activity(course_id, kind, notebook, seconds, count))
+        segments = None
+        if kind == "watch":
+            segments = parse_segments(event.get("segments"), where)
+            seconds = min(MAX_SECONDS, round(sum(end - start for start, end in segments)))
+        elif "segments" in event:
+            raise CampusError(f"{where}: only a watch event has segments")
+        parsed.append(Activity(course_id, kind, notebook, seconds, count, segments))
     return parsed
 
 
@@ -131,6 +140,12 @@ def record_activity(session: Session, username: str, events: Iterable[Activity])
         find_enrolment(session, course_id, username, active=True)  # 403 unless enrolled
         courses[course_id] = course.data
     for event in events:
+        seconds = event.seconds
+        if event.segments is not None:
+            played = record_watch(
+                session, username, courses[event.course_id], event.notebook, event.segments
+            )
+            seconds = min(MAX_SECONDS, round(played))
         session.add(
             ActivityEvent(
                 username=username,
@@ -138,7 +153,7 @@ def record_activity(session: Session, username: str, events: Iterable[Activity])
                 module_id=module_of(courses[event.course_id], event.notebook),
                 kind=event.kind,
                 notebook=event.notebook,
-                seconds=event.seconds,
+                seconds=seconds,
                 count=event.count,
                 at=now,
             )

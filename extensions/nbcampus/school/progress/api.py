@@ -1,6 +1,11 @@
 """What other packages may use of progress: everything else is private to it."""
 
-from nbcampus.school.progress.activity import my_notebooks, parse_events, record_activity
+from nbcampus.school.progress.activity import (
+    MAX_EVENTS,
+    my_notebooks,
+    parse_events,
+    record_activity,
+)
 from nbcampus.school.progress.dashboards import SECTIONS, section, to_csv
 from nbcampus.school.progress.lessons import LESSON_DONE_SECONDS, my_lessons
 from nbcampus.school.progress.lines import (
@@ -10,11 +15,24 @@ from nbcampus.school.progress.lines import (
     cohort_id_of,
     report_plan,
 )
+from nbcampus.school.progress.models import ACTIVITY_KINDS
 from nbcampus.school.progress.reports import cohort_report, learner_columns, learner_report
 from nbcampus.school.progress.score import ScoreRule, course_scores, rule_of
+from nbcampus.school.progress.videos import (
+    MAX_SEGMENTS,
+    done_share,
+    is_video_file,
+    video_lesson,
+)
 
 __all__ = [
+    "ACTIVITY_KINDS",
     "LESSON_DONE_SECONDS",
+    "MAX_EVENTS",
+    "MAX_SEGMENTS",
+    "done_share",
+    "is_video_file",
+    "video_lesson",
     "my_lessons",
     "ALL_COHORTS",
     "BUCKETS",

@@ -1,7 +1,8 @@
 """A learner's lessons: not started, in progress or done, from their own activity.
 
 A lesson counts as done, as a reading does on the open-course platforms, once the learner
-has worked in it: ``LESSON_DONE_SECONDS`` of active time, or any cell run. Opened only, it is
+has worked in it: ``LESSON_DONE_SECONDS`` of active time, or any cell run. A video lesson is
+done once the share of it watched reaches its ``done_when_watched``. Opened only, a lesson is
 in progress. The panel counts done lessons in a course's completion."""
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from nbcampus.course.model import is_video
 from nbcampus.school.catalog.api import get_course
 from nbcampus.school.progress.activity import my_notebooks
+from nbcampus.school.progress.videos import done_share, watched_shares
 
 #: active time in a lesson after which it is done (the panel samples activity every 15 s)
 LESSON_DONE_SECONDS = 60
@@ -28,21 +31,33 @@ def lesson_status(worked: dict[str, Any] | None) -> str:
     return IN_PROGRESS
 
 
+def video_status(watched: float | None, lesson: dict[str, Any]) -> str:
+    """The status of one video lesson from the share of it watched (None: never played)."""
+    if watched is None:
+        return NOT_STARTED
+    return DONE if watched >= done_share(lesson) - 1e-9 else IN_PROGRESS
+
+
 def my_lessons(session: Session, username: str, course_id: str) -> list[dict[str, Any]]:
-    """Every lesson of the course in order, with its module and the learner's status."""
+    """Every lesson of the course in order, with its module and the learner's status (and,
+    for a video, the share of it watched)."""
     course = get_course(session, course_id)
+    shares = watched_shares(session, username, course.data)
     worked = {}
     for line in my_notebooks(session, username, course_id):
         parts = PurePosixPath(line["notebook"]).parts
         if parts and parts[0] == course_id:  # workspace paths start with the course folder
             parts = parts[1:]
         worked["/".join(parts)] = line
-    return [
-        {
-            "module": module["id"],
-            "file": lesson["file"],
-            "status": lesson_status(worked.get(lesson["file"])),
-        }
-        for module in course.data["modules"]
-        for lesson in module.get("lessons", [])
-    ]
+    lines = []
+    for module in course.data["modules"]:
+        for lesson in module.get("lessons", []):
+            line = {"module": module["id"], "file": lesson["file"]}
+            if is_video(lesson):
+                share = shares.get(lesson["file"])
+                line["status"] = video_status(share, lesson)
+                line["watched"] = round(share or 0.0, 3)
+            else:
+                line["status"] = lesson_status(worked.get(lesson["file"]))
+            lines.append(line)
+    return lines

@@ -19,6 +19,7 @@ from nbcampus.service.api import (
     progress,
     quizzes,
     sessions,
+    videos,
 )
 
 MODULES = [
@@ -30,6 +31,7 @@ MODULES = [
     quizzes,
     grading,
     progress,
+    videos,
     certificates,
     discussion,
     sessions,

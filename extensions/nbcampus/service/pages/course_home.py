@@ -16,6 +16,7 @@ from typing import Any
 
 from tornado import web
 
+from nbcampus.course.model import is_video
 from nbcampus.school.catalog.api import get_course
 from nbcampus.school.certificates import api as certificates
 from nbcampus.school.core.api import Permissions, utcnow
@@ -45,9 +46,10 @@ def _outline(course_data, course_id, deadlines, lessons, submitted, quizzes):
         for lesson in module.get("lessons", []):
             items.append(
                 {
-                    "kind": "lesson",
+                    "kind": "video" if is_video(lesson) else "lesson",
                     "title": lesson["title"],
                     "path": f"{course_id}/{lesson['file']}",
+                    "file": lesson["file"],
                     "status": lessons.get(lesson["file"], "not started"),
                 }
             )

@@ -36,8 +36,12 @@ def time_left(due: datetime, now: datetime) -> str:
 
 
 def _open_url(data: dict[str, Any], item: dict[str, Any]) -> str:
-    """Where the item opens: a quiz in Voilà, the rest in JupyterLab's file browser."""
+    """Where the item opens: a video on its player page, a quiz in Voilà, the rest in
+    JupyterLab's file browser."""
     path = quote(item["path"])
+    if item["kind"] == "video":  # the service's player page, on a phone as in JupyterLab
+        course_id = data["course"]["id"]
+        return f"{data['service']}courses/{quote(course_id)}/watch?file={quote(item['file'])}"
     if item["kind"] == "quiz":
         return f"{data['lab']}voila/render/{path}"
     return f"{data['lab']}lab/tree/{path}"

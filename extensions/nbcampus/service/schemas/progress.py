@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from nbcampus.school.progress.api import ACTIVITY_KINDS, MAX_EVENTS, MAX_SEGMENTS
 from nbcampus.service.schemas.common import (
     BOOLEAN,
     INTEGER,
@@ -14,8 +15,7 @@ from nbcampus.service.schemas.common import (
     open_obj,
 )
 
-ACTIVITY_KINDS = ["connect", "open", "active", "execute"]
-MAX_EVENTS = 200
+_SECONDS = {"type": "number", "minimum": 0}
 
 # requests
 ACTIVITY = obj(
@@ -24,10 +24,15 @@ ACTIVITY = obj(
             obj(
                 {
                     "course_id": {"type": "string", "minLength": 1, "maxLength": 255},
-                    "kind": {"enum": ACTIVITY_KINDS},
+                    "kind": {"enum": list(ACTIVITY_KINDS)},
                     "notebook": nullable({"type": "string", "minLength": 1, "maxLength": 500}),
                     "seconds": nullable({"type": "integer", "minimum": 0, "maximum": 3600}),
                     "count": nullable({"type": "integer", "minimum": 0, "maximum": 10_000}),
+                    "segments": array(
+                        array(_SECONDS, minItems=2, maxItems=2),
+                        maxItems=MAX_SEGMENTS,
+                        description="watch events: the [start, end] seconds of a video played",
+                    ),
                 },
                 ["course_id", "kind"],
             ),
@@ -60,7 +65,9 @@ NOTEBOOKS = obj(
                     "module": STRING,
                     "file": STRING,
                     "status": {"enum": ["not started", "in progress", "done"]},
-                }
+                    "watched": {**_SECONDS, "maximum": 1, "description": "video: share watched"},
+                },
+                ["module", "file", "status"],
             )
         ),
     }
