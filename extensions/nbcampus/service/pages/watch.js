@@ -8,8 +8,6 @@
   const { course, file, api, xsrf } = video.dataset;
   const doneAt = Number(progress.dataset.doneAt);
   const headers = { "Content-Type": "application/json", "X-XSRFToken": xsrf };
-  // the longest step between two time updates that is still playing on (not a seek)
-  const step = () => 1.5 * Math.max(1, video.playbackRate);
   let from = null; // where the stretch being played began
   let last = null; // the last position seen while playing it
   let played = []; // stretches not yet sent
@@ -29,12 +27,20 @@
   video.addEventListener("playing", begin);
   video.addEventListener("seeked", begin);
   video.addEventListener("seeking", close);
-  video.addEventListener("pause", () => { close(); send(); });
-  video.addEventListener("ended", () => { close(); send(); });
+  // stopped while playing on: the stretch runs to where it stopped (a seek closed it before)
+  const stopped = () => {
+    if (from !== null && video.currentTime >= last) last = video.currentTime;
+    close();
+    send();
+  };
+  video.addEventListener("pause", stopped);
+  video.addEventListener("ended", stopped);
+  // a seek always says so ("seeking", then "seeked"): the stretch ends where the seek began,
+  // however far apart two time updates are on a busy machine
   video.addEventListener("timeupdate", () => {
     if (from === null || video.paused || video.seeking) return;
     const now = video.currentTime;
-    if (now < last || now - last > step()) { // jumped: end the stretch, start again here
+    if (now < last) { // back at the start (a loop): a new stretch
       close();
       begin();
       return;
