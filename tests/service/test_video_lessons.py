@@ -17,7 +17,14 @@ from nbcampus.course import check_course
 from nbcampus.course.loader import load_course
 from nbcampus.school.core.errors import CampusError
 from nbcampus.school.enrolment import enrolments as rules
-from nbcampus.school.progress.api import my_lessons, parse_events, record_activity
+from nbcampus.school.progress.api import (
+    learner_columns,
+    learner_report,
+    my_lessons,
+    parse_events,
+    record_activity,
+    report_plan,
+)
 from nbcampus.school.progress.models import ActivityEvent, VideoWatch
 from nbcampus.school.progress.videos import merge
 from nbcampus.school.publishing.catalog import publish_course
@@ -97,6 +104,11 @@ def test_the_share_watched_counts_each_second_once_and_a_seek_not_at_all(databas
     assert line["status"] == "done" and line["watched"] == pytest.approx(0.9)
     # another learner's watching is theirs alone
     assert video_line(database, "bo")["status"] == "not started"
+    # the report counts the video lessons each learner has done
+    with database.session() as session:
+        report = {r["username"]: r for r in learner_report(session, "open-mooc")}
+        assert "videos_done" in learner_columns(report_plan(session, "open-mooc"))
+    assert report["ana"]["videos_done"] == 1 and report["bo"]["videos_done"] == 0
     with database.session() as session:
         rows = session.scalars(select(VideoWatch)).all()
         assert [(r.username, r.watched) for r in rows] == [("ana", 36.0)]

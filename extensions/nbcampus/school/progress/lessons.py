@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from nbcampus.course.model import is_video
 from nbcampus.school.catalog.api import get_course
 from nbcampus.school.progress.activity import my_notebooks
-from nbcampus.school.progress.videos import done_share, watched_shares
+from nbcampus.school.progress.videos import video_done, watched_shares
 
 #: active time in a lesson after which it is done (the panel samples activity every 15 s)
 LESSON_DONE_SECONDS = 60
@@ -35,7 +35,7 @@ def video_status(watched: float | None, lesson: dict[str, Any]) -> str:
     """The status of one video lesson from the share of it watched (None: never played)."""
     if watched is None:
         return NOT_STARTED
-    return DONE if watched >= done_share(lesson) - 1e-9 else IN_PROGRESS
+    return DONE if video_done(watched, lesson) else IN_PROGRESS
 
 
 def my_lessons(session: Session, username: str, course_id: str) -> list[dict[str, Any]]:

@@ -34,7 +34,7 @@ from typing import Any
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
-from nbcampus.school.catalog.api import Cohort
+from nbcampus.school.catalog.api import Cohort, get_course
 from nbcampus.school.core.api import utcnow
 from nbcampus.school.discussion.api import (
     COHORT_MEASURES,
@@ -53,6 +53,7 @@ from nbcampus.school.progress.lines import (
     learner_lines,
     report_plan,
 )
+from nbcampus.school.progress.videos import VIDEO_MEASURES, videos_done_by
 
 
 def _days(start: datetime, end: datetime | None) -> float | None:
@@ -109,6 +110,7 @@ def learner_report(
                 "days_to_complete": _days(r["enrolled_at"], r["completed_at"]),
                 **dict.fromkeys(LEARNER_MEASURES, 0),
                 **dict.fromkeys(PEER_MEASURES, 0),
+                **dict.fromkeys(VIDEO_MEASURES, 0),
                 "certificates": (
                     None if certificates is None else certificates.get(r["username"], 0)
                 ),
@@ -118,9 +120,11 @@ def learner_report(
     names = {row["username"] for row in rows}
     figures = learner_figures(session, course_id, names)
     peer = reviews_given_by(session, course_id, names)
+    videos = videos_done_by(session, get_course(session, course_id).data, names)
     for row in rows:
         row.update(figures.get(row["username"], {}))
         row.update(peer.get(row["username"], {}))
+        row.update(videos.get(row["username"], {}))
     return rows
 
 
@@ -168,6 +172,7 @@ def learner_columns(plan: ReportPlan) -> list[str]:
         "days_to_complete",
         *LEARNER_MEASURES,
         *PEER_MEASURES,
+        *VIDEO_MEASURES,
         "certificates",
     ]
 

@@ -89,6 +89,15 @@ def done_share(lesson: dict[str, Any]) -> float:
     return float(lesson.get("done_when_watched", DONE_WHEN_WATCHED))
 
 
+def video_done(watched: float, lesson: dict[str, Any]) -> bool:
+    """Whether a video lesson of which ``watched`` (a share) was played is done."""
+    return watched >= done_share(lesson) - 1e-9
+
+
+def _length(lesson: dict[str, Any]) -> float:
+    return float(lesson.get("duration", MAX_VIDEO_SECONDS))
+
+
 def _row(session: Session, username: str, course_id: str, lesson: str) -> VideoWatch:
     query = select(VideoWatch).where(
         VideoWatch.course_id == course_id,
@@ -116,7 +125,7 @@ def record_watch(
     lesson = video_lesson(course_data, file)
     if lesson is None:
         raise CampusError(f"{file!r} is not a video lesson of {course_data['id']}", 404)
-    length = float(lesson.get("duration", MAX_VIDEO_SECONDS))
+    length = _length(lesson)
     row = _row(session, username, course_data["id"], lesson["file"])
     segments = merge([*map(tuple, json.loads(row.segments)), *played], length)
     row.segments = json.dumps([[round(a, 3), round(b, 3)] for a, b in segments])
@@ -131,7 +140,7 @@ def watched_shares(
 ) -> dict[str, float]:
     """The share watched of each video lesson ``username`` played, by lesson file."""
     lengths = {
-        lesson["file"]: float(lesson.get("duration", MAX_VIDEO_SECONDS))
+        lesson["file"]: _length(lesson)
         for module in course_data["modules"]
         for lesson in module.get("lessons", [])
         if is_video(lesson)
@@ -146,3 +155,33 @@ def watched_shares(
     return {
         lesson: min(1.0, watched / lengths[lesson]) for lesson, watched in rows if lesson in lengths
     }
+
+
+#: the report's measure of video lessons: how many of them a learner has done
+VIDEO_MEASURES = ("videos_done",)
+
+
+def videos_done_by(
+    session: Session, course_data: dict[str, Any], names: Iterable[str]
+) -> dict[str, dict[str, int]]:
+    """For the report: the video lessons each of ``names`` has done (watched enough of)."""
+    videos = {
+        lesson["file"]: lesson
+        for module in course_data["modules"]
+        for lesson in module.get("lessons", [])
+        if is_video(lesson)
+    }
+    names = list(names)
+    if not videos or not names:
+        return {}
+    shares = session.execute(
+        select(VideoWatch.username, VideoWatch.lesson, VideoWatch.watched).where(
+            VideoWatch.course_id == course_data["id"], VideoWatch.username.in_(names)
+        )
+    )
+    done: dict[str, dict[str, int]] = {}
+    for username, file, watched in shares:
+        lesson = videos.get(file)
+        if lesson is not None and video_done(watched / _length(lesson), lesson):
+            done.setdefault(username, {"videos_done": 0})["videos_done"] += 1
+    return done

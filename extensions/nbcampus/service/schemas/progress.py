@@ -101,6 +101,8 @@ LEARNER_LINE = open_obj(
         "sessions_attended": INTEGER,
         # peer reviews given (school/peer_review/figures.py)
         "peer_reviews_given": INTEGER,
+        # video lessons done: watched to their share (school/progress/videos.py)
+        "videos_done": INTEGER,
         "certificates": nullable(INTEGER),
     }
 )
