@@ -2,6 +2,8 @@
 
 from nbcampus.school.progress.activity import my_notebooks, parse_events, record_activity
 from nbcampus.school.progress.dashboards import SECTIONS, section, to_csv
+from nbcampus.school.progress.gradebook import FORMATS as GRADEBOOK_FORMATS
+from nbcampus.school.progress.gradebook import Gradebook, export, gradebook
 from nbcampus.school.progress.lessons import LESSON_DONE_SECONDS, my_lessons
 from nbcampus.school.progress.lines import (
     ALL_COHORTS,
@@ -14,6 +16,10 @@ from nbcampus.school.progress.reports import cohort_report, learner_columns, lea
 from nbcampus.school.progress.score import ScoreRule, course_scores, rule_of
 
 __all__ = [
+    "GRADEBOOK_FORMATS",
+    "Gradebook",
+    "export",
+    "gradebook",
     "LESSON_DONE_SECONDS",
     "my_lessons",
     "ALL_COHORTS",
