@@ -188,6 +188,8 @@ def test_people_sign_on_with_their_groups_and_verified_address(both, provider):
 
 def test_native_accounts_stay_and_keep_their_names(both, provider):
     session = both.login("ana")  # the password login still works
+    _, r = both.sign_up("newbie", "a-long-password-42")  # and sign-up for open courses
+    assert r.status_code == 302, r.text
     ana = token_of(both, session, "ana")
     assert both.api(ana, "GET", "courses/open-mooc/gradebook").status_code == 403
     # the provider's "ana" is someone else: not let into the native account

@@ -54,6 +54,8 @@ class CampusAuthenticator(NativeAuthenticator):
         # single sign-on beside the native accounts (docs/sso.md); None when not configured
         sso = CampusSSO(parent=self)
         self.sso: CampusSSO | None = sso if sso.issuer else None
+        if self.sso is not None:
+            self.sso.check_settings()
         if not self.native_login:
             self.enable_signup = False
         if self.accounts_file and Path(self.accounts_file).is_file():

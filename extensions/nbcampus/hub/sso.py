@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from jwcrypto import jwk, jws, jwt
+from jwcrypto.common import JWException
 from oauthenticator.generic import GenericOAuthenticator
 from tornado import web
 from traitlets import Dict, Float, Unicode, default, validate
@@ -172,6 +173,15 @@ class CampusSSO(GenericOAuthenticator):
     _discovered = Dict()
     _keys = None
 
+    def check_settings(self) -> None:
+        """Refuse, at hub start, settings a first login would trip over."""
+        if not self.client_id:
+            raise ValueError(
+                f"single sign-on at {self.issuer} needs a client id: set "
+                "NBCAMPUS_SSO_CLIENT_ID (or c.CampusSSO.client_id)"
+            )
+        self.group_map  # noqa: B018  (reading the default checks it)
+
     # -- discovery and the id_token ---------------------------------------------------------
     async def discover(self) -> None:
         """Read the provider's endpoints from its discovery document once (the settings'
@@ -210,9 +220,16 @@ class CampusSSO(GenericOAuthenticator):
         for refresh in (False, True):
             keys = await self._jwks(refresh)
             try:
-                token = jwt.JWT(jwt=id_token, key=keys, algs=["RS256", "ES256", "PS256"])
+                # the claims are checked below, with the leeway
+                token = jwt.JWT(
+                    jwt=id_token,
+                    key=keys,
+                    algs=["RS256", "ES256", "PS256"],
+                    check_claims=False,
+                    expected_type="JWS",
+                )
                 break
-            except (jws.InvalidJWSSignature, jwt.JWTMissingKey, ValueError) as e:
+            except (jws.InvalidJWSSignature, jwt.JWTMissingKey, JWException, ValueError) as e:
                 error = e
         else:
             raise web.HTTPError(403, f"the provider's id_token is not signed by it: {error}")
