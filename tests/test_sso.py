@@ -18,7 +18,7 @@ import pytest
 import requests
 from oidc_provider import OIDCProvider
 
-from nbcampus.testing import OUTPUT_DIR, School, start_hub, stop_hub, write_course
+from nbcampus.testing import OUTPUT_DIR, LoginFailed, School, start_hub, stop_hub, write_course
 from nbcampus.testing.hub import PASSWORD
 
 pytestmark = pytest.mark.hub
@@ -190,6 +190,11 @@ def test_native_accounts_stay_and_keep_their_names(both, provider):
     session = both.login("ana")  # the password login still works
     _, r = both.sign_up("newbie", "a-long-password-42")  # and sign-up for open courses
     assert r.status_code == 302, r.text
+    # nobody takes the name of staff a course file names before they first sign on
+    _, r = both.sign_up("teacher", "a-long-password-42")
+    assert r.status_code != 302
+    with pytest.raises(LoginFailed):
+        both.login("teacher", "a-long-password-42")
     ana = token_of(both, session, "ana")
     assert both.api(ana, "GET", "courses/open-mooc/gradebook").status_code == 403
     # the provider's "ana" is someone else: not let into the native account
