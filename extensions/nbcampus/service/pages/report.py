@@ -119,9 +119,7 @@ def gradebook_links(api_url: str, course_id: str) -> str:
     return f"<section id=gradebook><h2>Gradebook</h2><p>For your LMS: {links}</p></section>"
 
 
-def render(
-    data: dict[str, Any], api_url: str, cohort: str | None, gradebook: bool = False
-) -> str:
+def render(data: dict[str, Any], api_url: str, cohort: str | None, gradebook: bool = False) -> str:
     """The whole page; every name and title escaped; ``gradebook``: the caller grades."""
     course_id, report = data["course"], data["report"]
     total = report["total"]
