@@ -37,8 +37,9 @@ class APIClientApp(Application):
     reason = Unicode("", help="Why: recorded in the audit trail.").tag(config=True)
     timeout = Float(60, help="Seconds to wait for the service.").tag(config=True)
 
-    def call(self, method: str, path: str, **kwargs) -> Any:
-        """Call the API; print the service's message and exit 1 on a refusal."""
+    def call(self, method: str, path: str, *, text: bool = False, **kwargs) -> Any:
+        """Call the API; its JSON answer (its text with ``text``). Print the service's message
+        and exit 1 on a refusal."""
         if not self.token:
             self.log.error("no token: set JUPYTERHUB_API_TOKEN (make one on the hub's Token page)")
             self.exit(2)
@@ -63,7 +64,7 @@ class APIClientApp(Application):
                 message = response.text[:500]
             print(f"error: {response.status_code}: {message}", file=sys.stderr)
             self.exit(1)
-        return response.json()
+        return response.text if text else response.json()
 
     def need_args(self, count: int, usage: str) -> list[str]:
         if len(self.extra_args) != count:

@@ -13,6 +13,7 @@ from traitlets import Bool, Enum, Float, Unicode, default
 from traitlets.config import Application
 
 from nbcampus.apps.client import APIClientApp
+from nbcampus.apps.gradebook import GradebookExportApp
 
 
 class GradeApp(APIClientApp):
@@ -218,11 +219,15 @@ class GradesApp(APIClientApp):
     """List an assignment's grades (staff): score, state, why a grade needs review."""
 
     name = "nbcampus-grades"
-    description = "nbcampus grades COURSE ASSIGNMENT [--csv]"
+    description = "nbcampus grades COURSE ASSIGNMENT [--csv] | nbcampus grades export COURSE"
     flags = {"csv": ({"GradesApp": {"csv": True}}, "Print CSV.")}
+    subcommands = {"export": (GradebookExportApp, GradebookExportApp.description)}
     csv = Bool(False, help="CSV output.").tag(config=True)
 
     def start(self) -> None:
+        if self.subapp is not None:
+            self.subapp.start()
+            return
         course, assignment = self.need_args(2, self.description)
         state = self.call("GET", f"courses/{course}/assignments/{assignment}/grading")
         if self.csv:

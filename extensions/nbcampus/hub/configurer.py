@@ -16,6 +16,7 @@ from nbcampus.course.loader import load_catalog
 from nbcampus.course.model import Course
 from nbcampus.hub.reserved import RESERVED_USERNAMES
 from nbcampus.hub.settings import CampusSettings
+from nbcampus.hub.sso import configure_sso
 from nbcampus.school.core.api import ADMIN, LEARN, cohort_scope, course_scope, custom_scopes
 
 SERVICE = "nbcampus"
@@ -139,6 +140,7 @@ def configure_hub(
     names = {role["name"] for role in ours}
     c.JupyterHub.load_roles = [r for r in _configured(c, "load_roles") if r["name"] not in names]
     c.JupyterHub.load_roles += ours
+    configure_sso(c, courses)  # single sign-on's staff groups get their course's scopes
     service = {
         "name": SERVICE,
         "url": settings.service_url,

@@ -83,6 +83,16 @@ class APIHandler(HubOAuthenticated, web.RequestHandler):
     def groups(self) -> frozenset[str]:
         return frozenset(self.get_current_user().get("groups", []))
 
+    @property
+    def hub_email(self) -> str | None:
+        """The address the hub's authenticator vouches for (single sign-on), if any."""
+        model = self.get_current_user() or {}
+        return (
+            (model.get("user_info") or {}).get("email")
+            or (model.get("auth_state") or {}).get("email")
+            or model.get("email")
+        )
+
     def require(self, action: str, course_id: str) -> None:
         """Refuse with 403 unless the caller may ``action`` (learn/teach/grade/report) on the course."""
         if self.permissions is None or not self.permissions.can(action, course_id):

@@ -19,6 +19,13 @@ export function dashboardUrl(course: string): string {
   return `${root}services/nbcampus/courses/${encodeURIComponent(course)}/dashboard`;
 }
 
+/** The gradebook download for an LMS (staff who grade; the service refuses others). */
+export function gradebookUrl(course: string, format: 'moodle' | 'canvas'): string {
+  const hub = PageConfig.getOption('hubPrefix') || '/hub/';
+  const root = hub.replace(/hub\/?$/, '');
+  return `${root}services/nbcampus/api/courses/${encodeURIComponent(course)}/gradebook?format=${format}`;
+}
+
 /** A course whose discussions I moderate but do not teach (a mentor): its discussions only. */
 export function renderMentoring(ctx: PanelContext, course: Course): HTMLElement {
   const card = h('section', { class: 'nbc-card nbc-mentor', 'data-course': course.id });
@@ -38,6 +45,10 @@ export function renderTeaching(ctx: PanelContext, course: Course): HTMLElement {
       { class: 'nbc-meta' },
       `${course.seats.taken} enrolled · `,
       h('a', { class: 'nbc-dashboard', href: dashboardUrl(course.id), target: '_blank', rel: 'noopener' }, 'Dashboard'),
+      ' · Gradebook ',
+      h('a', { class: 'nbc-gradebook', href: gradebookUrl(course.id, 'moodle'), download: '' }, 'Moodle'),
+      ' ',
+      h('a', { class: 'nbc-gradebook', href: gradebookUrl(course.id, 'canvas'), download: '' }, 'Canvas'),
       ' ',
       discussionButton(ctx, course.id)
     ),

@@ -7,6 +7,8 @@ from nbcampus.school.progress.activity import (
     record_activity,
 )
 from nbcampus.school.progress.dashboards import SECTIONS, section, to_csv
+from nbcampus.school.progress.gradebook import FORMATS as GRADEBOOK_FORMATS
+from nbcampus.school.progress.gradebook import Gradebook, export, gradebook
 from nbcampus.school.progress.lessons import LESSON_DONE_SECONDS, my_lessons
 from nbcampus.school.progress.lines import (
     ALL_COHORTS,
@@ -27,6 +29,10 @@ from nbcampus.school.progress.videos import (
 
 __all__ = [
     "ACTIVITY_KINDS",
+    "GRADEBOOK_FORMATS",
+    "Gradebook",
+    "export",
+    "gradebook",
     "LESSON_DONE_SECONDS",
     "MAX_EVENTS",
     "MAX_SEGMENTS",

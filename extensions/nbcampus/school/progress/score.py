@@ -88,6 +88,10 @@ class ScoreRule:
         points = self.assignments.get(assignment_id, 0.0)
         return points * min(score / max_score, 1.0) if max_score > 0 else 0.0
 
+    def quiz_earned(self, quiz_id: str, best: float) -> float:
+        """The points a quiz's best attempt earns towards the quizzes part (at most its own)."""
+        return min(best, self.quizzes.get(quiz_id, 0.0))
+
     def score(
         self,
         grades: Mapping[str, tuple[float, float]],
@@ -103,7 +107,7 @@ class ScoreRule:
             earned = sum(self.earned(a, *grades[a]) for a in self.assignments if a in grades)
             total += wa * earned / self.assignment_total
         if wq:
-            got = sum(min(best_quiz_points.get(q, 0.0), most) for q, most in self.quizzes.items())
+            got = sum(self.quiz_earned(q, best_quiz_points.get(q, 0.0)) for q in self.quizzes)
             total += wq * got / self.quiz_total
         return 100.0 * total / (wa + wq)
 

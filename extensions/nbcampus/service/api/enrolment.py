@@ -63,7 +63,10 @@ class EnrolmentsHandler(APIHandler):
         reason = str(body.get("reason", ""))
 
         def act(session):
-            # admission by e-mail domain reads a verified address only (never the username)
+            # admission by e-mail domain reads a verified address only (never the username);
+            # the hub's (single sign-on) is one, recorded before it is read
+            if not admit:
+                notifications.record_hub_address(session, self.username, self.hub_email)
             learner = (
                 rules.Learner(target)
                 if admit

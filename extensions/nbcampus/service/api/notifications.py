@@ -28,8 +28,7 @@ _RECORDED: dict[str, str] = {}
 class MyNotificationsAPIHandler(APIHandler):
     async def note_hub_address(self) -> None:
         """The address the hub's authenticator gives (when it gives one) is the learner's."""
-        model = self.get_current_user() or {}
-        email = (model.get("auth_state") or {}).get("email") or model.get("email")
+        email = self.hub_email
         if not email or _RECORDED.get(self.username) == str(email):
             return
 

@@ -8,6 +8,7 @@ from tornado import web
 
 from nbcampus.school.certificates import api as certificates
 from nbcampus.school.core.api import CampusError
+from nbcampus.school.notifications import api as notifications
 from nbcampus.school.progress import api as reports
 from nbcampus.school.progress.api import (
     my_lessons,
@@ -103,6 +104,42 @@ class LearnersReportHandler(APIHandler):
         self.write_json({"course": course_id, "cohort": cohort, "columns": columns, "rows": rows})
 
 
+def gradebook_csv(session, course_id: str, fmt: str) -> str:
+    """The course's gradebook as CSV for an LMS, with the learners' verified addresses."""
+    book = reports.gradebook(session, course_id)
+    emails = {
+        line.username: email
+        for line in book.lines
+        if (email := notifications.verified_address(session, line.username))
+    }
+    return reports.export(book, fmt, emails=emails)
+
+
+class GradebookHandler(APIHandler):
+    @requires("grade")  # staff of this course only: every learner's grades
+    @query(
+        format=(
+            "moodle (Moodle's grade import CSV, default) or canvas (Canvas's gradebook CSV)",
+            {"enum": list(reports.GRADEBOOK_FORMATS)},
+        )
+    )
+    @answers(200, CSV, media="text/csv")
+    async def get(self, course_id: str) -> None:
+        """The gradebook for an LMS: one line per enrolled learner, a column per exercise and
+        quiz (late penalties applied) and the course score (grade scope).
+
+        Empty cells: nothing graded or attempted yet. docs/gradebook.md describes the formats."""
+        fmt = self.get_argument("format", "moodle")
+        if fmt not in reports.GRADEBOOK_FORMATS:
+            raise web.HTTPError(400, f"format must be moodle or canvas, not {fmt!r}")
+        text = await self.in_db(gradebook_csv, course_id, fmt)
+        self.set_header("Content-Type", "text/csv; charset=utf-8")
+        self.set_header(
+            "Content-Disposition", f'attachment; filename="{course_id}-gradebook-{fmt}.csv"'
+        )
+        self.finish(text)
+
+
 class MyProgressHandler(APIHandler):
     @signed_in
     @query(course="the course (required)")
@@ -189,6 +226,7 @@ default_handlers = [
     ("/api/courses/{course}/report", CourseReportHandler),
     ("/api/courses/{course}/report/learners", LearnersReportHandler),
     ("/api/courses/{course}/dashboard/{section}", DashboardHandler),
+    ("/api/courses/{course}/gradebook", GradebookHandler),
     ("/api/me/progress", MyProgressHandler),
     ("/api/me/activity", MyActivityHandler),
 ]

@@ -109,8 +109,18 @@ def plot_discussion(rows: list[dict[str, Any]]) -> str:
     return html.svg(fig)
 
 
-def render(data: dict[str, Any], api_url: str, cohort: str | None) -> str:
-    """The whole page; every name and title escaped."""
+def gradebook_links(api_url: str, course_id: str) -> str:
+    """Downloads of the gradebook for an LMS (staff who grade only: the API refuses others)."""
+    base = f"{api_url}courses/{url_escape(course_id)}/gradebook?format="
+    links = " · ".join(
+        f"<a class=csv href='{xhtml_escape(base + fmt)}'>{name}</a>"
+        for fmt, name in (("moodle", "Moodle CSV"), ("canvas", "Canvas CSV"))
+    )
+    return f"<section id=gradebook><h2>Gradebook</h2><p>For your LMS: {links}</p></section>"
+
+
+def render(data: dict[str, Any], api_url: str, cohort: str | None, gradebook: bool = False) -> str:
+    """The whole page; every name and title escaped; ``gradebook``: the caller grades."""
     course_id, report = data["course"], data["report"]
     total = report["total"]
     query = f"&cohort={url_escape(cohort)}" if cohort else ""
@@ -143,6 +153,8 @@ def render(data: dict[str, Any], api_url: str, cohort: str | None) -> str:
 <div class=plot>{plot_grades(total) or "<p class=empty>No grades yet.</p>"}</div></section>
 <section id=learners><h2>Learners{more}</h2>{html.table(data["learners"], data["learner_columns"])}
 <p><a class=csv href='{learners_csv}'>Download CSV</a></p></section>"""
+    if gradebook:
+        body += gradebook_links(api_url, course_id)
     return html.page(f"{data['title']}: report", body)
 
 
@@ -153,5 +165,6 @@ class ReportPage(PageHandler):
         cohort = self.get_argument("cohort", None)
         cohorts = self.readable_cohorts(course_id, cohort)
         data = await self.in_db(gather, course_id, cohort, cohorts)
-        page = await self.campus.run(render, data, self.campus.base_url + "api/", cohort)
+        grades = self.permissions is not None and self.permissions.can("grade", course_id)
+        page = await self.campus.run(render, data, self.campus.base_url + "api/", cohort, grades)
         self.finish_page(page)
