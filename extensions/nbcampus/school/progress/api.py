@@ -1,8 +1,14 @@
 """What other packages may use of progress: everything else is private to it."""
 
-from nbcampus.school.progress.activity import my_notebooks, parse_events, record_activity
+from nbcampus.school.progress.activity import (
+    last_active,
+    my_notebooks,
+    parse_events,
+    record_activity,
+    started_modules,
+)
 from nbcampus.school.progress.dashboards import SECTIONS, section, to_csv
-from nbcampus.school.progress.lessons import LESSON_DONE_SECONDS, my_lessons
+from nbcampus.school.progress.lessons import LESSON_DONE_SECONDS, lessons_done, my_lessons
 from nbcampus.school.progress.lines import (
     ALL_COHORTS,
     BUCKETS,
@@ -12,8 +18,13 @@ from nbcampus.school.progress.lines import (
 )
 from nbcampus.school.progress.reports import cohort_report, learner_columns, learner_report
 from nbcampus.school.progress.score import ScoreRule, course_scores, rule_of
+from nbcampus.school.progress.streaks import my_streak
 
 __all__ = [
+    "last_active",
+    "lessons_done",
+    "my_streak",
+    "started_modules",
     "LESSON_DONE_SECONDS",
     "my_lessons",
     "ALL_COHORTS",
