@@ -12,7 +12,6 @@ import pytest
 from sqlalchemy import select
 
 from nbcampus.course.loader import CourseFileError, load_course
-from nbcampus.school.catalog.api import get_course
 from nbcampus.school.core.errors import NotFound
 from nbcampus.school.core.scopes import LEARN, Permissions
 from nbcampus.school.deadlines.api import grant_override
@@ -170,7 +169,16 @@ def test_staff_see_who_is_at_risk_and_message_them(database, make_course):
         now + MINUTE,
     )
     assert sent == {"sent_to": ["ana", "cy"], "told": 2}
-    run(database, notifications.message_learners, course.id, "teacher", "Hi", "Well done", ["bo"], now)
+    run(
+        database,
+        notifications.message_learners,
+        course.id,
+        "teacher",
+        "Hi",
+        "Well done",
+        ["bo"],
+        now,
+    )
     assert [n["title"] for n in nudge_inbox(database, "bo")] == ["Hi"]
     assert nudge_inbox(database, "ana")[0]["body"] == "Drop by on <b>Friday</b>."  # inert text
     overview = run(database, notifications.nudge_overview, course.id, now + 2 * MINUTE)
@@ -229,7 +237,9 @@ def test_points_per_module_and_the_leaderboard_hides_who_did_not_opt_in(database
     assert seen_by_bo["opted_in"] is False
     assert "bo" not in {e["username"] for e in seen_by_bo["entries"]}
     run(database, rewards.choose, course.id, "ana", False)
-    assert [e["username"] for e in run(database, rewards.leaderboard, course.id, "bo")["entries"]] == ["cy"]
+    assert [
+        e["username"] for e in run(database, rewards.leaderboard, course.id, "bo")["entries"]
+    ] == ["cy"]
     with pytest.raises(NotFound, match="has no rewards"):
         plain, _ = publish(database, make_course("plain"), ("ana",))
         run(database, rewards.my_points, plain.id, "ana", now)
@@ -256,7 +266,9 @@ def test_streaks_count_consecutive_active_weeks(database, make_course):
 
 
 def test_bad_engagement_settings_are_refused_with_file_and_line(make_course):
-    folder = make_course("wrong", nudges={"inactive_days": 0}, rewards={"points": {"lesson": 1, "badge": 3}})
+    folder = make_course(
+        "wrong", nudges={"inactive_days": 0}, rewards={"points": {"lesson": 1, "badge": 3}}
+    )
     with pytest.raises(CourseFileError) as error:
         load_course(folder)
     text = str(error.value)

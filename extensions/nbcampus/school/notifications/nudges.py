@@ -79,9 +79,7 @@ class CourseFacts:
         )
 
     def item_done(self, username: str, item_id: str) -> bool:
-        return (username, item_id) in self.submitted or item_id in self.attempted.get(
-            username, {}
-        )
+        return (username, item_id) in self.submitted or item_id in self.attempted.get(username, {})
 
     def next_step(self, username: str, openings: dict[str, datetime], now: datetime) -> str:
         """The first thing not done yet, in course order, of the modules open to the learner."""

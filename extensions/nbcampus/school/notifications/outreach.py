@@ -62,8 +62,7 @@ def nudge_overview(session: Session, course_id: str, now: datetime) -> dict[str,
             {
                 "username": username,
                 "reasons": [
-                    {"rule": r.rule, "occasion": r.occasion, "detail": r.sentence}
-                    for r in reasons
+                    {"rule": r.rule, "occasion": r.occasion, "detail": r.sentence} for r in reasons
                 ],
                 "last_nudged_at": last[username].isoformat() if username in last else None,
             }
@@ -112,7 +111,5 @@ def message_learners(
         )
     link = HOME.format(course=course_id)
     told = notify_many(session, NUDGE, course_id, [(u, title, body, link) for u in usernames])
-    audit(
-        session, staff, "nudge.message", course_id, reason=title, recipients=len(usernames)
-    )
+    audit(session, staff, "nudge.message", course_id, reason=title, recipients=len(usernames))
     return {"sent_to": usernames, "told": told}

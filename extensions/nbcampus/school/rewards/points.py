@@ -30,9 +30,7 @@ def point_values(course: CourseRecord) -> dict[str, int]:
 def _module_line(module, values, done_lessons, grades, bests, quiz_max) -> dict[str, Any]:
     lessons = [lesson["file"] for lesson in module.get("lessons", [])]
     exercises = [a["id"] for a in module.get("assignments", [])]
-    released = {
-        a: g for a, g in grades.items() if a in exercises and g.released_at is not None
-    }
+    released = {a: g for a, g in grades.items() if a in exercises and g.released_at is not None}
     earned = values["lesson"] * sum(1 for f in lessons if f in done_lessons)
     earned += values["exercise"] * sum(
         g.score / g.max_score for g in released.values() if g.max_score
@@ -69,8 +67,12 @@ def course_points(
     for username in usernames:
         modules = [
             _module_line(
-                m, values, done.get(username, set()), grades.get(username, {}),
-                bests.get(username, {}), quiz_max,
+                m,
+                values,
+                done.get(username, set()),
+                grades.get(username, {}),
+                bests.get(username, {}),
+                quiz_max,
             )
             for m in course.data["modules"]
         ]

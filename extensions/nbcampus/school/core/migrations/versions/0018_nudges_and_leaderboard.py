@@ -41,9 +41,7 @@ def upgrade() -> None:
         sa.Column("opted_in", sa.Boolean(), nullable=False),
         sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_leaderboard_choices")),
-        sa.UniqueConstraint(
-            "course_id", "username", name=op.f("uq_leaderboard_choices_course_id")
-        ),
+        sa.UniqueConstraint("course_id", "username", name=op.f("uq_leaderboard_choices_course_id")),
     )
 
 
