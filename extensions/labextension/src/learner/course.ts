@@ -8,6 +8,7 @@ import { brand, itemRow, Status } from '../shared/cards';
 import { announcementsBox, discussButton, discussionButton } from '../shared/discussion';
 import { courseHomeUrl, upgradeBox } from '../shared/upgrade';
 import { peerReviewRows } from '../shared/peer';
+import { rewardsBox } from '../shared/rewards';
 import { add, button, Child, h } from '../shared/dom';
 import type { Assignment, Course, Enrolment, Progress } from '../types';
 import { fetchAssignment, openAssignment, openFeedback, submitAssignment } from './actions';
@@ -87,6 +88,7 @@ export function renderCourse(ctx: PanelContext, state: LearnerState, course: Cou
       h('span', { class: 'nbc-progress-text' }, `${percent}% complete`)
     ),
     courseScore(state.progress.get(course.id)),
+    rewardsBox(ctx, course.id),
     certificate
       ? h(
           'div',
