@@ -106,6 +106,16 @@ def test_an_inactive_learner_is_nudged_once_and_an_active_one_not(database, make
     assert len(nudge_inbox(database, "ana")) == 1  # the same absence: told once
 
 
+def test_one_who_did_all_there_is_so_far_is_not_nudged_for_being_away(database, make_course):
+    course, start = publish(database, make_course("done", nudges={"inactive_days": 7}), ("ana",))
+    activity(database, course.id, "ana", start + DAY)
+    with database.session() as session:
+        add_graded_submission(session, course.id, "ana")
+        submit_attempt(session, course.id, "week1-quiz", "ana", {"q1": 1})
+    assert run(database, notifications.nudge_overview, course.id, start + 9 * DAY)["at_risk"] == []
+    assert run(database, notifications.nudge, start + 9 * DAY) == 0
+
+
 def test_a_missed_deadline_nudges_neither_who_submitted_nor_who_has_an_extension(
     database, make_course
 ):

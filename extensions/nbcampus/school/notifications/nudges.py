@@ -60,6 +60,8 @@ class CourseFacts:
     done_lessons: dict[str, set[str]]
     submitted: set[tuple[str, str]]
     attempted: dict[str, dict[str, float]]
+    #: the dated items' titles, by id
+    titles: dict[str, str]
 
     @classmethod
     def read(cls, session: Session, course: CourseRecord) -> CourseFacts:
@@ -76,13 +78,15 @@ class CourseFacts:
             lessons_done(session, course.id),
             {tuple(row) for row in submitted},
             best_attempts(session, course.id),
+            _titles(course.data),
         )
 
     def item_done(self, username: str, item_id: str) -> bool:
         return (username, item_id) in self.submitted or item_id in self.attempted.get(username, {})
 
-    def next_step(self, username: str, openings: dict[str, datetime], now: datetime) -> str:
-        """The first thing not done yet, in course order, of the modules open to the learner."""
+    def next_step(self, username: str, openings: dict[str, datetime], now: datetime) -> str | None:
+        """The first thing not done yet, in course order, of the modules open to the learner
+        (None: everything open is done)."""
         for module in self.course.data["modules"]:
             if openings[module["id"]] > now:
                 break
@@ -95,7 +99,7 @@ class CourseFacts:
             quiz = module.get("quiz")
             if quiz and not self.item_done(username, quiz_id_of(module)):
                 return f"{quiz['title']} ({module['title']})"
-        return "whatever you would like to revisit"
+        return None
 
 
 def _titles(course_data: dict[str, Any]) -> dict[str, str]:
@@ -118,7 +122,7 @@ def reasons_of(
         return []
     found = []
     if "missed_deadline" in rules:
-        titles = _titles(data)
+        titles = facts.titles
         for item_id, deadline in sorted(deadlines.items(), key=lambda kv: kv[1].due_at):
             if now - RECENT <= deadline.due_at < now and not facts.item_done(username, item_id):
                 status = deadline.status(now)
@@ -142,7 +146,9 @@ def reasons_of(
                 found.append(Reason("module_not_started", module["id"], sentence))
     if "inactive" in rules:
         since = max(facts.last.get(username) or enrolment.enrolled_at, start)
-        if now - since >= timedelta(days=rules["inactive"]):
+        away = now - since >= timedelta(days=rules["inactive"])
+        # one who did all there is to do so far is away, not at risk
+        if away and facts.next_step(username, module_openings(data, enrolment), now):
             days = (now - since).days
             sentence = f"We have not seen you in {facts.course.title} for {days} days."
             found.append(Reason("inactive", since.isoformat(timespec="seconds"), sentence))
@@ -173,7 +179,9 @@ def _message(facts: CourseFacts, enrolment: Enrolment, reasons: list[Reason], no
     }[first]
     step = facts.next_step(enrolment.username, module_openings(facts.course.data, enrolment), now)
     body = " ".join(r.sentence for r in reasons)
-    body += f" Your next step: {step}. A little every week goes a long way; you can do it!"
+    if step:
+        body += f" Your next step: {step}."
+    body += " A little every week goes a long way; you can do it!"
     return title, body
 
 
