@@ -33,7 +33,7 @@ function moduleBars(points: Points): HTMLElement {
         'div',
         { class: 'nbc-points-module', 'data-module': m.id, title: `${done} of ${items} done` },
         h('span', { class: 'nbc-points-module-title' }, m.title),
-        h('div', { class: 'nbc-progress' }, h('div', { class: 'nbc-progress-bar', style: `width: ${percent}%` }), h('span', { class: 'nbc-progress-text' }, `${percent}%`)),
+        h('div', { class: 'nbc-points-bar' }, h('div', { class: 'nbc-points-bar-fill', style: `width: ${percent}%` }), h('span', { class: 'nbc-points-bar-text' }, `${percent}%`)),
         h('span', { class: 'nbc-points-module-points' }, `${m.points} pts`)
       );
     })
