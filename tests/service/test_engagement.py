@@ -6,6 +6,7 @@ did not opt in; streaks of active weeks; the course file's settings checked with
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -114,6 +115,24 @@ def test_one_who_did_all_there_is_so_far_is_not_nudged_for_being_away(database, 
         submit_attempt(session, course.id, "week1-quiz", "ana", {"q1": 1})
     assert run(database, notifications.nudge_overview, course.id, start + 9 * DAY)["at_risk"] == []
     assert run(database, notifications.nudge, start + 9 * DAY) == 0
+
+
+def test_two_passes_at_once_nudge_each_learner_once(database, make_course):
+    course, start = publish(database, make_course("twice", nudges={"inactive_days": 7}))
+    now, barrier, counts = start + 8 * DAY, threading.Barrier(2), []
+
+    def replica():
+        barrier.wait()
+        counts.append(run(database, notifications.nudge, now))
+
+    threads = [threading.Thread(target=replica) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(counts) in ([0, 3], [1, 2])  # however they interleave: three in all
+    for name in ("ana", "bo", "cy"):
+        assert len(nudge_inbox(database, name)) == 1
 
 
 def test_a_missed_deadline_nudges_neither_who_submitted_nor_who_has_an_extension(

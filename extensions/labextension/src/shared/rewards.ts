@@ -115,6 +115,9 @@ export function nudgesLine(ctx: PanelContext, course: string): HTMLElement {
       count.textContent = `${n} learner(s) at risk now${last ? `, last nudged ${new Date(last.created_at).toLocaleString()}` : ''} · `;
       line.dataset.loaded = 'true';
     })
-    .catch(() => (line.dataset.loaded = 'failed'));
+    .catch(() => {
+      line.dataset.loaded = 'failed';
+      line.hidden = true; // a TA who grades but does not teach: no nudges to show
+    });
   return line;
 }
