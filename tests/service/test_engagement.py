@@ -304,3 +304,36 @@ def test_bad_engagement_settings_are_refused_with_file_and_line(make_course):
     assert "course.yml:" in text
     assert "nudges.inactive_days: 0 is less than the minimum of 1" in text
     assert "rewards.points: unknown key 'badge'" in text
+
+
+def test_the_migration_matches_the_models_and_goes_down_and_up(database_url):
+    from alembic import command
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlalchemy import create_engine, inspect
+
+    from nbcampus.school.core.db import alembic_config, upgrade
+    from nbcampus.school.core.models import Base
+
+    upgrade(database_url)
+    engine = create_engine(database_url)
+    ours = {"nudges", "leaderboard_choices"}
+    with engine.connect() as conn:
+        diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+
+    def table_of(diff) -> str | None:
+        item = diff[0] if isinstance(diff, list) else diff
+        for part in item[1:]:
+            name = getattr(getattr(part, "table", None), "name", None) or getattr(part, "name", None)
+            if isinstance(part, str):
+                name = part
+            if name in ours:
+                return name
+        return None
+
+    assert [d for d in diffs if table_of(d)] == []
+    command.downgrade(alembic_config(database_url), "0015")
+    assert not ours & set(inspect(create_engine(database_url)).get_table_names())
+    upgrade(database_url)
+    assert ours <= set(inspect(create_engine(database_url)).get_table_names())
+    engine.dispose()
