@@ -99,7 +99,7 @@ def test_an_inactive_learner_is_nudged_once_and_an_active_one_not(database, make
     [told] = nudge_inbox(database, "ana")
     assert told["title"] == f"We miss you in {course.title}"
     assert "Your next step: Lesson 1 (Week 1)." in told["body"]
-    assert told["link"] == f"courses/{course.id}/"
+    assert told["link"] == f"courses/{course.id}/#module-week1"  # the next step's module
     # cy comes back, then stays away again: a new occasion, a new nudge
     activity(database, course.id, "cy", start + 9 * DAY)
     assert run(database, notifications.nudge, start + 17 * DAY) == 2  # cy and bo now
@@ -324,7 +324,9 @@ def test_the_migration_matches_the_models_and_goes_down_and_up(database_url):
     def table_of(diff) -> str | None:
         item = diff[0] if isinstance(diff, list) else diff
         for part in item[1:]:
-            name = getattr(getattr(part, "table", None), "name", None) or getattr(part, "name", None)
+            name = getattr(getattr(part, "table", None), "name", None) or getattr(
+                part, "name", None
+            )
             if isinstance(part, str):
                 name = part
             if name in ours:

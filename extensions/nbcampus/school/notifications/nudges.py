@@ -36,7 +36,8 @@ from nbcampus.school.quizzes.api import best_attempts, quiz_id_of
 
 #: a deadline missed, or a module left unstarted, longer ago than this is no longer news
 RECENT = timedelta(days=7)
-#: where a nudge's link leads: the learner's course page, each item one click away
+#: where a nudge's link leads: the learner's course page (at the module of the next step), each
+#: item one click away
 HOME = "courses/{course}/"
 
 
@@ -92,13 +93,13 @@ class CourseFacts:
                 break
             for lesson in module.get("lessons", []):
                 if lesson["file"] not in self.done_lessons.get(username, set()):
-                    return f"{lesson['title']} ({module['title']})"
+                    return f"{lesson['title']} ({module['title']})", module["id"]
             for assignment in module.get("assignments", []):
                 if not self.item_done(username, assignment["id"]):
-                    return f"{assignment['title']} ({module['title']})"
+                    return f"{assignment['title']} ({module['title']})", module["id"]
             quiz = module.get("quiz")
             if quiz and not self.item_done(username, quiz_id_of(module)):
-                return f"{quiz['title']} ({module['title']})"
+                return f"{quiz['title']} ({module['title']})", module["id"]
         return None
 
 
@@ -171,6 +172,7 @@ def at_risk(session: Session, course: CourseRecord, now: datetime) -> dict[str, 
 
 
 def _message(facts: CourseFacts, enrolment: Enrolment, reasons: list[Reason], now: datetime):
+    """The notification's title, body and link: the reasons, the next step, a kind word."""
     first = reasons[0].rule
     title = {
         "missed_deadline": "You can still catch up",
@@ -179,10 +181,12 @@ def _message(facts: CourseFacts, enrolment: Enrolment, reasons: list[Reason], no
     }[first]
     step = facts.next_step(enrolment.username, module_openings(facts.course.data, enrolment), now)
     body = " ".join(r.sentence for r in reasons)
+    link = HOME.format(course=facts.course.id)
     if step:
-        body += f" Your next step: {step}."
+        body += f" Your next step: {step[0]}."
+        link += f"#module-{step[1]}"
     body += " A little every week goes a long way; you can do it!"
-    return title, body
+    return title, body, link
 
 
 def _record_new(session: Session, rows: list[dict]) -> set[tuple[str, str, str]]:
@@ -217,7 +221,7 @@ def nudge_course(session: Session, course: CourseRecord, now: datetime) -> int:
         new = [r for r in found if (enrolment.username, r.rule, r.occasion) not in given]
         if not new:
             continue
-        title, _ = _message(facts, enrolment, new, now)
+        title, _, _ = _message(facts, enrolment, new, now)
         due[enrolment.username] = (enrolment, new)
         for reason in new:
             rows.append(
@@ -238,8 +242,7 @@ def nudge_course(session: Session, course: CourseRecord, now: datetime) -> int:
     for username, (enrolment, reasons) in sorted(due.items()):
         mine = [r for r in reasons if (username, r.rule, r.occasion) in inserted]
         if mine:
-            title, body = _message(facts, enrolment, mine, now)
-            messages.append((username, title, body, HOME.format(course=course.id)))
+            messages.append((username, *_message(facts, enrolment, mine, now)))
     notify_many(session, NUDGE, course.id, messages)
     return len(messages)
 
