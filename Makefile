@@ -24,7 +24,7 @@ OPENAPI_SRC := extensions/nbcampus/__init__.py $(shell find extensions/nbcampus/
 SCHEMA_TS := $(LABEXT_DIR)/src/schema.d.ts
 SCHEMA_STAMP := $(LABEXT_DIR)/.schema-stamp
 
-.PHONY: demo test install labextension install-test system-packages lint demo-video bench-spawn bench-service bench-grading bench-reports bench-cohort bench-certificates bench-notifications bench-quiz bench-image-panel clean
+.PHONY: demo test install labextension install-test system-packages lint demo-video bench-spawn bench-service bench-grading bench-reports bench-cohort bench-certificates bench-notifications bench-nudges bench-quiz bench-image-panel clean
 
 demo: install system-packages
 	$(PY) -m nbcampus demo
@@ -139,6 +139,9 @@ bench-certificates: install-test
 
 bench-notifications: install-test
 	$(PY) benchmarks/notifications.py
+
+bench-nudges: install-test
+	$(PY) benchmarks/nudges.py
 
 clean:
 	rm -rf var test-output $(LABEXT_DIR)/lib $(LABEXT_DIR)/tsconfig.tsbuildinfo extensions/nbcampus/labextensions \

@@ -92,6 +92,10 @@ export type Announcement = Answer<'/api/courses/{course}/announcements', 'get'>[
 export type LiveSession = Answer<'/api/courses/{course}/sessions', 'get'>['sessions'][number];
 export type PrivateQuestion = Answer<'/api/courses/{course}/private-questions', 'get'>['questions'][number];
 
+// rewards and nudges
+export type Points = Answer<'/api/courses/{course}/points', 'get'>;
+export type Leaderboard = Answer<'/api/courses/{course}/leaderboard', 'get'>;
+
 // peer review
 export type PeerItem = Answer<'/api/courses/{course}/peer-reviews', 'get'>['items'][number];
 

@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import socket
+import subprocess
 import sys
+import time
 from pathlib import Path
 
+from traitlets import Bool, Integer
 from traitlets.config import Application
 
 from nbcampus.course.loader import load_catalog
@@ -62,11 +66,70 @@ def prepare_demo(settings: CampusSettings, catalog: dict | None = None) -> list[
     return accounts
 
 
+def demo_service_config(smtp_port: int) -> str:
+    """The service's config in the demo: mail on, sent to the demo's SMTP sink."""
+    return "\n".join(
+        [
+            "# written by `nbcampus demo`: the school's mail goes to the demo's SMTP sink",
+            "c.Mailer.enabled = True",
+            "c.Mailer.host = '127.0.0.1'",
+            f"c.Mailer.port = {int(smtp_port)}",
+            "c.Mailer.sender = 'nbcampus demo <school@demo.invalid>'",
+            "",
+        ]
+    )
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.settimeout(0.5)
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def start_mail_sink(
+    state_dir: Path, smtp_port: int, web_port: int
+) -> tuple[subprocess.Popen, Path]:
+    """Start ``nbcampus mailsink`` (it lives on beside the hub and stops with Ctrl-C, which
+    reaches the whole foreground group) and write the service's config pointing at it; the
+    sink's process and the config file's path."""
+    for port in (smtp_port, web_port):
+        if _listening(port):
+            raise SystemExit(
+                f"port {port} on 127.0.0.1 is taken: set DemoApp.mail_smtp_port and "
+                "DemoApp.mail_page_port, or DemoApp.mail_sink = False"
+            )
+    folder = state_dir / "mail"
+    command = [sys.executable, "-m", "nbcampus", "mailsink", f"--folder={folder}"]
+    command += [f"--smtp-port={smtp_port}", f"--web-port={web_port}"]
+    process = subprocess.Popen(command)
+    deadline = time.monotonic() + 20
+    while not (_listening(smtp_port) and _listening(web_port)):
+        if time.monotonic() > deadline or process.poll() is not None:
+            process.kill()
+            raise SystemExit(f"the demo's mail sink did not start on ports {smtp_port}, {web_port}")
+        time.sleep(0.1)
+    config = state_dir / "demo_service_config.py"
+    config.write_text(demo_service_config(smtp_port))
+    return process, config
+
+
 class DemoApp(Application):
     """Start the demo school: demo accounts, demo enrolments, the hub on 127.0.0.1."""
 
     name = "nbcampus-demo"
     description = "Prepare ./var and run the demo school in the foreground (Ctrl-C stops it)."
+
+    mail_sink = Bool(
+        True,
+        help="Run a local SMTP sink for the school's mail and show what it received on a page "
+        "(unless NBCAMPUS_SERVICE_CONFIG names a service config of one's own).",
+    ).tag(config=True)
+    mail_smtp_port = Integer(8025, help="Port of the demo's SMTP sink (127.0.0.1).").tag(
+        config=True
+    )
+    mail_page_port = Integer(8026, help="Port of the demo's mail page (127.0.0.1).").tag(
+        config=True
+    )
 
     def start(self) -> None:
         settings = CampusSettings(parent=self)
@@ -74,6 +137,17 @@ class DemoApp(Application):
         for problem in problems:
             print(problem, file=sys.stderr)
         accounts = prepare_demo(settings, catalog)
+        mail = ""
+        if self.mail_sink and not os.environ.get("NBCAMPUS_SERVICE_CONFIG"):
+            _, config_file = start_mail_sink(
+                Path(settings.state_dir), self.mail_smtp_port, self.mail_page_port
+            )
+            os.environ["NBCAMPUS_SERVICE_CONFIG"] = str(config_file)
+            mail = (
+                f"Mail the school sends (confirmations, notifications, digests): "
+                f"http://127.0.0.1:{self.mail_page_port}/ (files in "
+                f"{Path(settings.state_dir) / 'mail'})\n"
+            )
         url = f"http://{settings.ip}:{settings.port}/"
         print(
             f"\nnbcampus demo school: {url}  ({len(catalog)} courses: {', '.join(sorted(catalog))})"
@@ -82,7 +156,7 @@ class DemoApp(Application):
         for account in accounts:
             print(f"{account['role']:<11} {account['username']:<11} {account['password']}")
         print(
-            "Learners can also sign up at " + url + "hub/signup. Ctrl-C stops the school.\n",
+            mail + "Learners can also sign up at " + url + "hub/signup. Ctrl-C stops the school.\n",
             flush=True,
         )
         config = str(Path(settings.root_dir) / "hub_config" / "jupyterhub_config.py")

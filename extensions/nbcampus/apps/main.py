@@ -20,6 +20,7 @@ from nbcampus.apps.enrolment import (
     VouchersApp,
 )
 from nbcampus.apps.grading import DoctorApp, GradeApp, GraderApp, GradesApp, ScoreApp
+from nbcampus.apps.mailsink import MailSinkApp
 
 
 class NBCampusApp(Application):
@@ -47,6 +48,7 @@ class NBCampusApp(Application):
         "score": (ScoreApp, ScoreApp.description),
         "doctor": (DoctorApp, DoctorApp.description),
         "certificates": (CertificatesApp, CertificatesApp.description),
+        "mailsink": (MailSinkApp, MailSinkApp.description),
     }
 
     def start(self) -> None:

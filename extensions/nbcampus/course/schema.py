@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from nbcampus.course.engagement import NUDGES_SCHEMA, REWARDS_SCHEMA
 from nbcampus.course.packages import PACKAGES_SCHEMA
 from nbcampus.course.peer_review import PEER_REVIEW_SCHEMA
 
@@ -179,6 +180,9 @@ COURSE_SCHEMA: dict[str, Any] = _object(
         ),
         # package-index access for learners' servers (pip install in a lesson); off if absent
         "packages": PACKAGES_SCHEMA,
+        # at-risk nudges and rewards (nbcampus.course.engagement)
+        "nudges": NUDGES_SCHEMA,
+        "rewards": REWARDS_SCHEMA,
         "branding": _object(
             {
                 "organisation": {"type": "string", "minLength": 1},

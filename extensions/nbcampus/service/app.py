@@ -42,6 +42,7 @@ from nbcampus.service.pages.course_home import CourseHomePage
 from nbcampus.service.pages.dashboard import DashboardPage
 from nbcampus.service.pages.discussion import DiscussionListPage, ThreadPage
 from nbcampus.service.pages.home import HomePage
+from nbcampus.service.pages.nudges import NudgesPage
 from nbcampus.service.pages.report import ReportPage
 from nbcampus.service.pages.verify import VerifyPage
 from nbcampus.service.pages.watch import WatchPage, WatchScript
@@ -53,6 +54,7 @@ __all__ = ["ROUTES", "CampusService", "main", "route_regex"]
 PAGES: list[tuple[str, type[web.RequestHandler]]] = [
     ("/courses/{course}/", CourseHomePage),
     ("/courses/{course}/dashboard", DashboardPage),
+    ("/courses/{course}/nudges", NudgesPage),
     ("/courses/{course}/report", ReportPage),
     ("/courses/{course}/discussion", DiscussionListPage),
     ("/courses/{course}/discussion/{thread}", ThreadPage),
@@ -217,6 +219,10 @@ class CampusService(Application):
         900.0, help="How often the service queues the deadline reminders now due; 0: never."
     ).tag(config=True)
 
+    nudge_interval_seconds = Float(
+        3600.0, help="How often the service gives the at-risk nudges now due; 0: never."
+    ).tag(config=True)
+
     reminder_offsets_hours = List(
         Float(),
         [48.0, 6.0],
@@ -313,8 +319,8 @@ class CampusService(Application):
             return fn(session, *args)
 
     def periodic_passes(self) -> list[asyncio.Task]:
-        """The service's periodic work: peer grades due by waiting, deadline reminders, mail
-        digests, and the mail sender (when mail is enabled)."""
+        """The service's periodic work: peer grades due by waiting, deadline reminders, at-risk
+        nudges, mail digests, and the mail sender (when mail is enabled)."""
         composer = Composer(self.mailer, self.notification_secret)
         offsets = tuple(timedelta(hours=h) for h in self.reminder_offsets_hours)
         passes = [
@@ -327,6 +333,11 @@ class CampusService(Application):
                 self.reminder_interval_seconds,
                 "Deadline reminders queued",
                 lambda: self.in_session(notifications.remind, offsets),
+            ),
+            self.every(
+                self.nudge_interval_seconds,
+                "Learners nudged",
+                lambda: self.in_session(notifications.nudge),
             ),
         ]
         if self.mailer.enabled:

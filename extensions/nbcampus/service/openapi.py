@@ -34,6 +34,7 @@ from nbcampus.service.schemas import (
     peer_review,
     progress,
     quizzes,
+    rewards,
 )
 
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -48,6 +49,7 @@ SCHEMA_MODULES: list[ModuleType] = [
     discussion,
     peer_review,
     notifications,
+    rewards,
 ]
 PARAMETERS = {
     "course": "a course id",

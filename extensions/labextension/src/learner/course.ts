@@ -9,6 +9,7 @@ import { announcementsBox, discussButton, discussionButton } from '../shared/dis
 import { courseHomeUrl, upgradeBox } from '../shared/upgrade';
 import { isVideo, watchUrl } from '../shared/video';
 import { peerReviewRows } from '../shared/peer';
+import { rewardsBox } from '../shared/rewards';
 import { add, button, Child, h } from '../shared/dom';
 import type { Assignment, Course, Enrolment, Progress } from '../types';
 import { fetchAssignment, openAssignment, openFeedback, submitAssignment } from './actions';
@@ -87,6 +88,7 @@ export function renderCourse(ctx: PanelContext, state: LearnerState, course: Cou
       h('span', { class: 'nbc-progress-text' }, `${percent}% complete`)
     ),
     courseScore(state.progress.get(course.id)),
+    rewardsBox(ctx, course.id),
     certificate
       ? h(
           'div',

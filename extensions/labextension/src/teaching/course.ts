@@ -7,6 +7,7 @@ import type { PanelContext } from '../shared/context';
 import { brand } from '../shared/cards';
 import { announcementsBox, discussionButton } from '../shared/discussion';
 import { peerQueueButton } from '../shared/peer';
+import { nudgesLine } from '../shared/rewards';
 import { add, button, h } from '../shared/dom';
 import type { Assignment, Course } from '../types';
 import { upgradeQueue } from '../shared/upgrade';
@@ -52,6 +53,7 @@ export function renderTeaching(ctx: PanelContext, course: Course): HTMLElement {
       ' ',
       discussionButton(ctx, course.id)
     ),
+    nudgesLine(ctx, course.id),
     announcementsBox(ctx, course.id),
     (course.tracks as { verified?: boolean } | undefined)?.verified ? upgradeQueue(ctx, course.id) : null
   );

@@ -2,7 +2,12 @@
 
 from nbcampus.school.catalog.courses import SELF_PACED, active_courses, find_cohort, get_course
 from nbcampus.school.catalog.models import Cohort, CourseRecord
-from nbcampus.school.catalog.schedule import QUIZ_LATE_POLICY, dated_items, run_closes_at
+from nbcampus.school.catalog.schedule import (
+    QUIZ_LATE_POLICY,
+    dated_items,
+    module_offsets,
+    run_closes_at,
+)
 
 __all__ = [
     "active_courses",
@@ -13,5 +18,6 @@ __all__ = [
     "get_course",
     "QUIZ_LATE_POLICY",
     "dated_items",
+    "module_offsets",
     "run_closes_at",
 ]

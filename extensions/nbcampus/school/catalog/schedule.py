@@ -41,3 +41,9 @@ def run_closes_at(course_data: dict[str, Any], starts_at: datetime | None) -> da
         closes = starts_at + timedelta(days=item["due_offset_days"] + close_days)
         last = closes if last is None or closes > last else last
     return last
+
+
+def module_offsets(course_data: dict[str, Any]) -> dict[str, timedelta]:
+    """When each module opens, from the start of a learner's run: week 1 at the start, week
+    ``n`` ``n - 1`` weeks later (the course file's ``week``)."""
+    return {m["id"]: timedelta(weeks=int(m["week"]) - 1) for m in course_data["modules"]}

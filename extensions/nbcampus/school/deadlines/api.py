@@ -3,6 +3,8 @@
 from nbcampus.school.deadlines.schedule import (
     grant_override,
     late_status,
+    learner_start,
+    module_openings,
     resolve_course_deadlines,
     resolve_deadlines,
 )
@@ -10,6 +12,8 @@ from nbcampus.school.deadlines.schedule import (
 __all__ = [
     "grant_override",
     "late_status",
+    "learner_start",
+    "module_openings",
     "resolve_course_deadlines",
     "resolve_deadlines",
 ]

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from nbcampus.school.catalog.api import dated_items
+from nbcampus.school.catalog.api import dated_items, module_offsets
 from nbcampus.school.core.api import CampusError, DeadlineExtended, NotFound, publish, utcnow
 from nbcampus.school.deadlines.models import DeadlineOverride
 from nbcampus.school.enrolment.api import Enrolment
@@ -63,16 +63,25 @@ def course_items(course_data: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return dated_items(course_data)
 
 
+def learner_start(enrolment: Enrolment) -> datetime:
+    """Where a learner's course file dates count from: their cohort's start, or their own in a
+    self-paced course."""
+    cohort = enrolment.cohort
+    if cohort is not None and cohort.starts_at is not None:
+        return cohort.starts_at
+    return enrolment.personal_start
+
+
 def default_due(
     course_data: dict[str, Any], enrolment: Enrolment, item: dict[str, Any]
 ) -> datetime:
-    cohort = enrolment.cohort
-    start = (
-        cohort.starts_at
-        if cohort is not None and cohort.starts_at is not None
-        else enrolment.personal_start
-    )
-    return start + timedelta(days=item["due_offset_days"])
+    return learner_start(enrolment) + timedelta(days=item["due_offset_days"])
+
+
+def module_openings(course_data: dict[str, Any], enrolment: Enrolment) -> dict[str, datetime]:
+    """When each module opens for this learner (by module id): its week, from their start."""
+    start = learner_start(enrolment)
+    return {module_id: start + offset for module_id, offset in module_offsets(course_data).items()}
 
 
 def resolve_deadlines(

@@ -16,6 +16,7 @@ from nbcampus.school.discussion.cells import snapshot
 from nbcampus.school.discussion.figures import (
     COHORT_MEASURES,
     LEARNER_MEASURES,
+    accepted_answers,
     cohort_figures,
     learner_figures,
 )
@@ -61,6 +62,7 @@ __all__ = [
     "new_key",
     "COHORT_MEASURES",
     "LEARNER_MEASURES",
+    "accepted_answers",
     "cohort_figures",
     "learner_figures",
     "DEFAULT_RATE_LIMIT",

@@ -205,3 +205,22 @@ def cohort_figures(
         "median_minutes_to_first_answer": round(statistics.median(every), 1) if every else None,
     }
     return per, total
+
+
+def accepted_answers(
+    session: Session, course_id: str, usernames: Collection[str] | None = None
+) -> dict[str, int]:
+    """How many of each member's answers were accepted in the course (an answer to one's own
+    question does not count; hidden posts do not either), by username."""
+    query = (
+        select(Post.author, func.count())
+        .join(Thread, Thread.accepted_post_id == Post.id)
+        .where(
+            Thread.course_id == course_id,
+            Post.hidden_at.is_(None),
+            Post.author != Thread.author,
+        )
+    )
+    if usernames is not None:
+        query = query.where(Post.author.in_(list(usernames)))
+    return {author: int(n) for author, n in session.execute(query.group_by(Post.author))}

@@ -3,7 +3,9 @@
 from nbcampus.school.notifications.compose import Composer, compose_digests, compose_single
 from nbcampus.school.notifications.inbox import mark_read, my_notifications, notify
 from nbcampus.school.notifications.models import DIGESTS, KINDS, Mail, Notification
+from nbcampus.school.notifications.nudges import nudge
 from nbcampus.school.notifications.outbox import outbox_counts
+from nbcampus.school.notifications.outreach import message_learners, nudge_overview
 from nbcampus.school.notifications.preferences import (
     preferences_view,
     record_hub_address,
@@ -29,7 +31,10 @@ __all__ = [
     "KINDS",
     "Mail",
     "Notification",
+    "nudge",
     "outbox_counts",
+    "message_learners",
+    "nudge_overview",
     "preferences_view",
     "record_hub_address",
     "turn_off_email",

@@ -144,3 +144,29 @@ class Reminder(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: given (a notification) or skipped (a nearer offset was given instead)
     notified: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+#: the rule of a message staff wrote to learners themselves (the others: the course file's)
+STAFF_MESSAGE = "message"
+
+
+class Nudge(Base):
+    """A nudge given to one learner: by a rule of the course file, once per rule and occasion
+    (the missed item, the module not started, the day activity stopped), or a message from
+    staff (``rule`` ``message``, ``sent_by`` its author, a new occasion each time)."""
+
+    __tablename__ = "nudges"
+    __table_args__ = (
+        UniqueConstraint("course_id", "username", "rule", "occasion"),
+        Index("ix_nudges_course_created", "course_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[str] = mapped_column(String(64))
+    username: Mapped[str] = mapped_column(String(255))
+    rule: Mapped[str] = mapped_column(String(32))
+    occasion: Mapped[str] = mapped_column(String(128))
+    #: what the learner was told (the notification's title)
+    title: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_by: Mapped[str | None] = mapped_column(String(255), nullable=True)

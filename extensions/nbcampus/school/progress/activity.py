@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -192,3 +193,27 @@ def my_notebooks(session: Session, username: str, course_id: str) -> list[dict[s
         }
         for notebook, first, last, seconds, count in rows
     ]
+
+
+def last_active(session: Session, course_id: str) -> dict[str, datetime]:
+    """When each learner of the course was last active in it (any event), by username; a
+    learner never seen is absent."""
+    rows = session.execute(
+        select(ActivityEvent.username, func.max(ActivityEvent.at))
+        .where(ActivityEvent.course_id == course_id)
+        .group_by(ActivityEvent.username)
+    )
+    return {username: at for username, at in rows}
+
+
+def started_modules(session: Session, course_id: str) -> dict[str, set[str]]:
+    """The modules each learner has started (worked in a notebook of it), by username."""
+    rows = session.execute(
+        select(ActivityEvent.username, ActivityEvent.module_id)
+        .where(ActivityEvent.course_id == course_id, ActivityEvent.module_id.is_not(None))
+        .distinct()
+    )
+    started: dict[str, set[str]] = {}
+    for username, module_id in rows:
+        started.setdefault(username, set()).add(module_id)
+    return started

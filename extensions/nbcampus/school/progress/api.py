@@ -2,14 +2,16 @@
 
 from nbcampus.school.progress.activity import (
     MAX_EVENTS,
+    last_active,
     my_notebooks,
     parse_events,
     record_activity,
+    started_modules,
 )
 from nbcampus.school.progress.dashboards import SECTIONS, section, to_csv
 from nbcampus.school.progress.gradebook import FORMATS as GRADEBOOK_FORMATS
 from nbcampus.school.progress.gradebook import Gradebook, export, gradebook
-from nbcampus.school.progress.lessons import LESSON_DONE_SECONDS, my_lessons
+from nbcampus.school.progress.lessons import LESSON_DONE_SECONDS, lessons_done, my_lessons
 from nbcampus.school.progress.lines import (
     ALL_COHORTS,
     BUCKETS,
@@ -20,6 +22,7 @@ from nbcampus.school.progress.lines import (
 from nbcampus.school.progress.models import ACTIVITY_KINDS
 from nbcampus.school.progress.reports import cohort_report, learner_columns, learner_report
 from nbcampus.school.progress.score import ScoreRule, course_scores, rule_of
+from nbcampus.school.progress.streaks import my_streak
 from nbcampus.school.progress.videos import (
     MAX_SEGMENTS,
     done_share,
@@ -33,6 +36,10 @@ __all__ = [
     "Gradebook",
     "export",
     "gradebook",
+    "last_active",
+    "lessons_done",
+    "my_streak",
+    "started_modules",
     "LESSON_DONE_SECONDS",
     "MAX_EVENTS",
     "MAX_SEGMENTS",

@@ -161,27 +161,37 @@ def watched_shares(
 VIDEO_MEASURES = ("videos_done",)
 
 
-def videos_done_by(
-    session: Session, course_data: dict[str, Any], names: Iterable[str]
-) -> dict[str, dict[str, int]]:
-    """For the report: the video lessons each of ``names`` has done (watched enough of)."""
+def video_lessons_done(
+    session: Session, course_data: dict[str, Any], names: Iterable[str] | None = None
+) -> dict[str, set[str]]:
+    """The video lessons each learner (of ``names``; None: all) has done, by username."""
     videos = {
         lesson["file"]: lesson
         for module in course_data["modules"]
         for lesson in module.get("lessons", [])
         if is_video(lesson)
     }
-    names = list(names)
-    if not videos or not names:
+    names = None if names is None else list(names)
+    if not videos or names == []:
         return {}
-    shares = session.execute(
-        select(VideoWatch.username, VideoWatch.lesson, VideoWatch.watched).where(
-            VideoWatch.course_id == course_data["id"], VideoWatch.username.in_(names)
-        )
+    query = select(VideoWatch.username, VideoWatch.lesson, VideoWatch.watched).where(
+        VideoWatch.course_id == course_data["id"]
     )
-    done: dict[str, dict[str, int]] = {}
-    for username, file, watched in shares:
+    if names is not None:
+        query = query.where(VideoWatch.username.in_(names))
+    done: dict[str, set[str]] = {}
+    for username, file, watched in session.execute(query):
         lesson = videos.get(file)
         if lesson is not None and video_done(watched / _length(lesson), lesson):
-            done.setdefault(username, {"videos_done": 0})["videos_done"] += 1
+            done.setdefault(username, set()).add(file)
     return done
+
+
+def videos_done_by(
+    session: Session, course_data: dict[str, Any], names: Iterable[str]
+) -> dict[str, dict[str, int]]:
+    """For the report: how many video lessons each of ``names`` has done."""
+    return {
+        username: {"videos_done": len(files)}
+        for username, files in video_lessons_done(session, course_data, names).items()
+    }

@@ -18,6 +18,7 @@ from nbcampus.service.api import (
     peer_review,
     progress,
     quizzes,
+    rewards,
     sessions,
     videos,
 )
@@ -37,6 +38,7 @@ MODULES = [
     sessions,
     peer_review,
     notifications,
+    rewards,
 ]
 
 #: (path template as in the OpenAPI document, handler), in the document's order

@@ -68,6 +68,7 @@ def render(course_id: str, title: str, api_url: str, sections: dict[str, list], 
     scope = f"cohort <code>{xhtml_escape(cohort)}</code>" if cohort else "all cohorts"
     body = (
         f"<h1>{xhtml_escape(title)}</h1><p>Course <code>{xhtml_escape(course_id)}</code> {scope}</p>"
+        + "<p><a href=nudges>Nudges: who is at risk, who was nudged, message learners</a></p>"
         + "".join(parts)
     )
     return html.page(f"{title}: dashboard", body)

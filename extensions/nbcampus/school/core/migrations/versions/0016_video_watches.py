@@ -1,6 +1,6 @@
 """video watches: what each learner played of each video lesson (the union of the segments)
 
-Revision ID: 0020
+Revision ID: 0016
 Revises: 0015
 Create Date: 2026-12-04 19:10:00
 """
@@ -8,7 +8,7 @@ Create Date: 2026-12-04 19:10:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0020"
+revision = "0016"
 down_revision = "0015"
 branch_labels = None
 depends_on = None
