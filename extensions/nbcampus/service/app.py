@@ -37,32 +37,11 @@ from nbcampus.school.peer_review.api import record_due
 from nbcampus.school.publishing.api import seed_enrolments, sync_catalog
 from nbcampus.service.api import ROUTES
 from nbcampus.service.openapi import openapi_document
-from nbcampus.service.pages.certificate import CertificatePdfPage
-from nbcampus.service.pages.course_home import CourseHomePage
-from nbcampus.service.pages.dashboard import DashboardPage
-from nbcampus.service.pages.discussion import DiscussionListPage, ThreadPage
+from nbcampus.service.pages.routes import PAGES
 from nbcampus.service.pages.home import HomePage
-from nbcampus.service.pages.nudges import NudgesPage
-from nbcampus.service.pages.report import ReportPage
-from nbcampus.service.pages.verify import VerifyPage
-from nbcampus.service.pages.watch import WatchPage, WatchScript
 from nbcampus.startup import skip_slow_imports
 
 __all__ = ["ROUTES", "CampusService", "main", "route_regex"]
-
-#: the HTML pages: (path template, handler)
-PAGES: list[tuple[str, type[web.RequestHandler]]] = [
-    ("/courses/{course}/", CourseHomePage),
-    ("/courses/{course}/dashboard", DashboardPage),
-    ("/courses/{course}/nudges", NudgesPage),
-    ("/courses/{course}/report", ReportPage),
-    ("/courses/{course}/discussion", DiscussionListPage),
-    ("/courses/{course}/discussion/{thread}", ThreadPage),
-    ("/verify/{certificate}", VerifyPage),
-    ("/certificates/{certificate}/pdf", CertificatePdfPage),
-    ("/courses/{course}/watch", WatchPage),
-    ("/watch.js", WatchScript),
-]
 
 
 def route_regex(template: str) -> str:
