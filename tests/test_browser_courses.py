@@ -148,6 +148,10 @@ def test_new_learner_enrols_fetches_submits_and_sees_score_and_feedback(
         score.wait_for(timeout=150_000)
         assert score.inner_text() == "Score 5 / 5"
         assert exercise.locator(".nbc-status").inner_text() == "graded"
+        # the feedback's notification is toasted in JupyterLab's notification centre
+        toast = page.locator(".Toastify__toast", has_text="Feedback on week1-exercises is ready")
+        expect(toast).to_be_visible(timeout=60_000)
+        steps.shot(page, "feedback-toast")
         # 1 of 10: three lessons and a video, three exercises, three quizzes
         assert course.locator(".nbc-progress-text").inner_text() == "10% complete"
         # THE weighted course score: the panel shows the service's line, it adds nothing up

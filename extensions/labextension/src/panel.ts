@@ -107,6 +107,8 @@ export class CoursesPanel extends Widget implements PanelContext {
       await this.learner.loadCourses(this.api, this.host, this.catalog);
       this.render();
     });
+    // what changed may have made news (feedback released, a certificate): toast it now
+    await this.bell.poll();
   }
 
   private render(): void {
