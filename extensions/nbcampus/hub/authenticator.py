@@ -11,6 +11,7 @@ from nativeauthenticator.orm import UserInfo
 from traitlets import Set, Unicode
 
 from nbcampus.hub.login import CampusLoginHandler
+from nbcampus.hub.lti import HANDLERS as LTI_HANDLERS
 from nbcampus.hub.reserved import RESERVED_USERNAMES, is_reserved_username
 from nbcampus.hub.signup import CampusSignUpHandler
 
@@ -71,4 +72,5 @@ class CampusAuthenticator(NativeAuthenticator):
 
     def get_handlers(self, app):
         ours = {r"/login": CampusLoginHandler, r"/signup": CampusSignUpHandler}
-        return [(path, ours.get(path, handler)) for path, handler in super().get_handlers(app)]
+        handlers = [(path, ours.get(path, handler)) for path, handler in super().get_handlers(app)]
+        return handlers + LTI_HANDLERS  # LTI 1.3 launches log in through the service's ticket

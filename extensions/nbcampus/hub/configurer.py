@@ -14,6 +14,7 @@ from traitlets.config import Config
 
 from nbcampus.course.loader import load_catalog
 from nbcampus.course.model import Course
+from nbcampus.hub.lti import lti_staff_roles
 from nbcampus.hub.reserved import RESERVED_USERNAMES
 from nbcampus.hub.settings import CampusSettings
 from nbcampus.school.core.api import ADMIN, LEARN, cohort_scope, course_scope, custom_scopes
@@ -66,7 +67,7 @@ def campus_roles(courses: dict[str, Course], settings: CampusSettings) -> list[d
             if users:
                 name = kind if kind.startswith("manager-") else f"{kind}-{course.id}"
                 roles.append({"name": f"nbcampus-{name}", "scopes": [scope], "users": users})
-    return roles
+    return roles + lti_staff_roles(courses)
 
 
 def token_scopes(courses: dict[str, Course]) -> list[str]:

@@ -31,6 +31,7 @@ from nbcampus.school.core.api import (
     utcnow,
 )
 from nbcampus.school.exchange.api import Limits
+from nbcampus.school.lti import api as lti
 from nbcampus.school.notifications import api as notifications
 from nbcampus.school.notifications.api import Composer, Mailer, MailSender
 from nbcampus.school.peer_review.api import record_due
@@ -42,6 +43,7 @@ from nbcampus.service.pages.course_home import CourseHomePage
 from nbcampus.service.pages.dashboard import DashboardPage
 from nbcampus.service.pages.discussion import DiscussionListPage, ThreadPage
 from nbcampus.service.pages.home import HomePage
+from nbcampus.service.pages.lti import LTI_PAGES
 from nbcampus.service.pages.report import ReportPage
 from nbcampus.service.pages.verify import VerifyPage
 from nbcampus.startup import skip_slow_imports
@@ -57,6 +59,7 @@ PAGES: list[tuple[str, type[web.RequestHandler]]] = [
     ("/courses/{course}/discussion/{thread}", ThreadPage),
     ("/verify/{certificate}", VerifyPage),
     ("/certificates/{certificate}/pdf", CertificatePdfPage),
+    *LTI_PAGES,
 ]
 
 
@@ -243,6 +246,10 @@ class CampusService(Application):
             # the key of the mails' unsubscribe links (made once, shared by replicas)
             self.notification_secret = notifications.load_or_create_secret(self.state_dir)
             self.mailer = Mailer(parent=self)
+            # LTI 1.3: the platforms, the tool's key (made once, shared by replicas)
+            self.lti = lti.LtiSettings(parent=self)
+            self.lti_key = self.lti.key()
+            self.lti_client = lti.PlatformClient(self.lti_key)
             self.publish()
 
     def publish(self) -> None:
@@ -324,6 +331,11 @@ class CampusService(Application):
                 self.reminder_interval_seconds,
                 "Deadline reminders queued",
                 lambda: self.in_session(notifications.remind, offsets),
+            ),
+            self.every(
+                self.lti.post_interval_seconds,
+                "LTI scores sent to platforms",
+                lambda: lti.send_scores(self.db, self.lti_client, self.lti),
             ),
         ]
         if self.mailer.enabled:

@@ -1,0 +1,117 @@
+"""What other packages may use of lti: everything else is private to it."""
+
+from nbcampus.school.lti.client import PlatformClient, PlatformError
+from nbcampus.school.lti.deep_links import Choice, choices, deep_link_response, find_choice
+from nbcampus.school.lti.grades import (
+    FULLY_GRADED,
+    PENDING_MANUAL,
+    Item,
+    PostJob,
+    due_posts,
+    gradable_items,
+    line_item_body,
+    post_failed,
+    post_sent,
+    queue_course,
+    queue_scores,
+    record_line_item,
+    resource_id,
+    score_posts,
+)
+from nbcampus.school.lti.keys import public_jwks
+from nbcampus.school.lti.launch import (
+    DEEP_LINK_REQUEST,
+    Launch,
+    LaunchRefused,
+    begin_login,
+    keep_launch,
+    kept_launch,
+    take_login,
+    unverified_issuer,
+    verify_id_token,
+)
+from nbcampus.school.lti.links import (
+    INSTRUCTOR,
+    LEARNER,
+    TA,
+    account_of,
+    admit,
+    context_of,
+    link,
+    resource_link_of,
+    role_of,
+    staff_group,
+)
+from nbcampus.school.lti.models import LtiContext, LtiLineItem, LtiMember, LtiScorePost
+from nbcampus.school.lti.platforms import (
+    Platform,
+    PlatformSettingsError,
+    find_platform,
+    load_platforms,
+)
+from nbcampus.school.lti.roster import RosterSync, apply_roster
+from nbcampus.school.lti.sender import send_scores, sync_course, sync_roster
+from nbcampus.school.lti.settings import LtiSettings
+from nbcampus.school.lti.subscribers import subscribe
+from nbcampus.school.lti.tickets import TICKET_AUDIENCE, TICKET_ISSUER, hub_ticket
+
+__all__ = [
+    "PlatformClient",
+    "PlatformError",
+    "send_scores",
+    "sync_course",
+    "sync_roster",
+    "Choice",
+    "choices",
+    "deep_link_response",
+    "find_choice",
+    "PENDING_MANUAL",
+    "FULLY_GRADED",
+    "Item",
+    "PostJob",
+    "due_posts",
+    "gradable_items",
+    "line_item_body",
+    "post_failed",
+    "post_sent",
+    "queue_course",
+    "queue_scores",
+    "record_line_item",
+    "resource_id",
+    "score_posts",
+    "public_jwks",
+    "DEEP_LINK_REQUEST",
+    "Launch",
+    "LaunchRefused",
+    "begin_login",
+    "keep_launch",
+    "kept_launch",
+    "take_login",
+    "unverified_issuer",
+    "verify_id_token",
+    "INSTRUCTOR",
+    "LEARNER",
+    "TA",
+    "account_of",
+    "admit",
+    "context_of",
+    "link",
+    "resource_link_of",
+    "role_of",
+    "staff_group",
+    "LtiContext",
+    "LtiLineItem",
+    "LtiMember",
+    "LtiScorePost",
+    "Platform",
+    "PlatformSettingsError",
+    "find_platform",
+    "load_platforms",
+    "RosterSync",
+    "apply_roster",
+    "LtiSettings",
+    "subscribe",
+    "TICKET_AUDIENCE",
+    "TICKET_ISSUER",
+    "hub_ticket",
+]

@@ -1,0 +1,312 @@
+"""LTI 1.3 tool endpoints of the service: the JWKS, the configuration page, the OIDC login
+initiation, the launch, the course link and deep linking pages.
+
+These pages answer platforms and browsers coming from an LMS (often inside its iframe, by a
+cross-site form POST): they take no hub login and no _xsrf (the platform's signed id_token,
+the once-only state and the launch ids are the proof), may be framed, and run no script but
+the one-line form submission carrying a nonce in the Content-Security-Policy.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import os
+import secrets
+from functools import partial
+from urllib.parse import quote
+
+from tornado import web
+
+from nbcampus.school.catalog.api import active_courses
+from nbcampus.school.core.api import CampusError
+from nbcampus.school.lti import api as lti
+from nbcampus.school.lti.api import INSTRUCTOR, LEARNER, LaunchRefused
+from nbcampus.service.pages import lti_html as html
+
+
+def _csp(nonce: str = "") -> str:
+    script = f"'nonce-{nonce}'" if nonce else "'none'"
+    return f"default-src 'none'; style-src 'unsafe-inline'; script-src {script}; form-action *"
+
+
+class LtiPage(web.RequestHandler):
+    """Base of the LTI pages: errors are a clear HTML page; database work off the loop."""
+
+    def check_xsrf_cookie(self) -> None:
+        """Platforms POST across sites: the signed launch is the proof, not an _xsrf cookie."""
+
+    def set_default_headers(self) -> None:
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("X-Content-Type-Options", "nosniff")
+        self.set_header("Referrer-Policy", "no-referrer")
+
+    @property
+    def campus(self):
+        return self.settings["campus"]
+
+    @property
+    def lti(self) -> lti.LtiSettings:
+        return self.campus.lti
+
+    async def in_db(self, fn, *args):
+        def work():
+            with self.campus.db.session() as session:
+                return fn(session, *args)
+
+        try:
+            return await asyncio.get_running_loop().run_in_executor(
+                self.campus.executor, partial(work)
+            )
+        except CampusError as e:
+            raise web.HTTPError(e.status, e.message) from None
+
+    async def off_loop(self, fn, *args):
+        return await asyncio.get_running_loop().run_in_executor(
+            self.campus.executor, partial(fn, *args)
+        )
+
+    def finish_page(self, text: str, nonce: str = "") -> None:
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.set_header("Content-Security-Policy", _csp(nonce))
+        self.finish(text)
+
+    def write_error(self, status_code: int, **kwargs) -> None:
+        exc = kwargs.get("exc_info", (None, None, None))[1]
+        message = exc.get_message() if isinstance(exc, web.HTTPError) else None
+        if not message:
+            message = "the school could not complete this launch; its log has the details"
+        self.finish_page(html.refused(message))
+
+    def platforms(self) -> list[lti.Platform]:
+        try:
+            return self.lti.platforms()
+        except lti.PlatformSettingsError as e:
+            raise web.HTTPError(500, e.message) from None
+
+
+class JwksPage(LtiPage):
+    """``GET /lti/jwks.json``: the tool's public key set."""
+
+    def get(self) -> None:
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps(lti.public_jwks(self.campus.lti_key)))
+
+
+class ConfigurationPage(LtiPage):
+    """``GET /lti/config``: the URLs an LMS admin pastes in, and the public key set."""
+
+    def get(self) -> None:
+        urls = {
+            "Login initiation URL (OIDC)": self.lti.url("lti/login"),
+            "Redirect / launch URL": self.lti.url("lti/launch"),
+            "Deep linking URL": self.lti.url("lti/launch"),
+            "Public keyset (JWKS) URL": self.lti.url("lti/jwks.json"),
+            "Target link URI": self.lti.url("lti/launch"),
+        }
+        jwks = json.dumps(lti.public_jwks(self.campus.lti_key), indent=1)
+        self.finish_page(html.configuration(urls, jwks))
+
+
+class LoginPage(LtiPage):
+    """``GET|POST /lti/login``: OIDC third-party login initiation from a platform."""
+
+    async def get(self) -> None:
+        await self.initiate()
+
+    async def post(self) -> None:
+        await self.initiate()
+
+    async def initiate(self) -> None:
+        issuer = self.get_argument("iss", "")
+        client_id = self.get_argument("client_id", None)
+        platform = lti.find_platform(self.platforms(), issuer, client_id)
+        if platform is None:
+            raise web.HTTPError(403, f"platform {issuer!r} is not registered with this school")
+        params = {
+            k: self.get_argument(k, "")
+            for k in ("login_hint", "lti_message_hint", "target_link_uri")
+        }
+        url = await self.in_db(lti.begin_login, platform, self.lti.url("lti/launch"), params)
+        self.redirect(url)
+
+
+class LaunchPage(LtiPage):
+    """``POST /lti/launch``: the platform's id_token (form_post), verified, then the learner
+    enrolled and sent to the hub, or an instructor asked to link the course or pick an item."""
+
+    async def post(self) -> None:
+        id_token = self.get_argument("id_token", "")
+        state = self.get_argument("state", "")
+        if not id_token:
+            raise web.HTTPError(400, "the launch carries no id_token")
+        login = await self.in_db(lti.take_login, state)
+        platform = lti.find_platform(self.platforms(), login.issuer, login.client_id)
+        if platform is None or lti.unverified_issuer(id_token) != platform.issuer:
+            raise web.HTTPError(401, "the id_token comes from another platform than its login")
+        try:
+            keys = await self.off_loop(self.campus.lti_client.keys, platform, _kid(id_token))
+        except lti.PlatformError as e:
+            raise web.HTTPError(502, f"the platform's key set could not be read: {e}") from None
+        try:
+            launch = lti.verify_id_token(id_token, platform, keys, login, self.lti.leeway_seconds)
+        except LaunchRefused as e:
+            raise web.HTTPError(e.status, e.message) from None
+        await self.proceed(launch)
+
+    async def proceed(self, launch: lti.Launch) -> None:
+        answer = await self.in_db(_after_launch, launch)
+        await self.answer(launch, answer)
+
+    async def answer(self, launch: lti.Launch, answer: dict) -> None:
+        nonce = secrets.token_urlsafe(12)
+        if answer["next"] == "link":
+            courses = await self.in_db(_linkable, launch.platform)
+            self.finish_page(html.link_picker(self.lti.url("lti/link"), answer["launch"], courses))
+        elif answer["next"] == "deep-link":
+            self.finish_page(
+                html.deep_link_picker(
+                    self.lti.url("lti/deep-link"),
+                    answer["launch"],
+                    answer["course"],
+                    answer["items"],
+                )
+            )
+        else:
+            ticket = lti.hub_ticket(
+                self.campus.lti_key, answer["username"], answer["groups"], answer["landing"]
+            )
+            hub = os.environ.get("JUPYTERHUB_BASE_URL", "/").rstrip("/") + "/hub/lti13/enter"
+            self.finish_page(html.enter(hub, ticket, answer["title"], nonce), nonce)
+
+
+def _kid(id_token: str) -> str | None:
+    try:
+        header = id_token.split(".", 1)[0]
+        padded = header + "=" * (-len(header) % 4)
+        return json.loads(base64.urlsafe_b64decode(padded)).get("kid")
+    except (ValueError, IndexError):
+        return None
+
+
+def _after_launch(session, launch: lti.Launch) -> dict:
+    """The school's part of a launch, in one transaction: account, link, enrolment, landing."""
+    username = lti.account_of(session, launch)
+    context = lti.context_of(session, launch)
+    role = lti.role_of(launch.roles)
+    if launch.message_type == lti.DEEP_LINK_REQUEST:
+        if role != INSTRUCTOR:
+            raise LaunchRefused("only instructors add nbcampus items to an LMS course", 403)
+        if context is None:
+            return {"next": "link", "launch": lti.keep_launch(session, launch, username)}
+        return _deep_link_choices(session, launch, username, context.course_id)
+    if context is None:
+        if role != INSTRUCTOR:
+            raise LaunchRefused(
+                "this LMS course is not linked to an nbcampus course yet: its instructor "
+                "links it at their first launch",
+                409,
+            )
+        return {"next": "link", "launch": lti.keep_launch(session, launch, username)}
+    return _enter(session, launch, username, context)
+
+
+def _enter(session, launch: lti.Launch, username: str, context) -> dict:
+    role = lti.admit(session, launch, context, username)
+    groups = [] if role == LEARNER else [lti.staff_group(role, context.course_id)]
+    target = lti.resource_link_of(launch)
+    return {
+        "next": "hub",
+        "username": username,
+        "groups": groups,
+        "landing": landing(context.course_id, target),
+        "title": context.title or context.course_id,
+    }
+
+
+def _deep_link_choices(session, launch, username, course_id) -> dict:
+    return {
+        "next": "deep-link",
+        "launch": lti.keep_launch(session, launch, username),
+        "course": course_id,
+        "items": lti.choices(session, course_id),
+    }
+
+
+def landing(course_id: str, target: dict[str, str]) -> str:
+    """Where a launch lands on the hub: the linked item in the learner's JupyterLab (lessons
+    and exercises open as files of their workspace), else the course in the Courses panel."""
+    course = target.get("course", course_id)
+    kind, item = target.get("kind"), target.get("item", "")
+    if course != course_id:  # a link copied to another LMS course opens that one's course
+        kind, course = None, course_id
+    if kind == "lesson":
+        return f"/hub/user-redirect/lab/tree/{quote(course)}/{quote(item)}"
+    if kind == "exercise":
+        return f"/hub/user-redirect/nbcampus/open/{quote(course)}/{quote(item)}"
+    return f"/hub/user-redirect/lab?nbcampus-course={quote(course)}"
+
+
+def _linkable(session, platform: lti.Platform) -> list[tuple[str, str, list[str]]]:
+    return [
+        (c.id, c.title, sorted(x.name for x in c.cohorts))
+        for c in active_courses(session)
+        if c.id in platform.courses
+    ]
+
+
+class LinkPage(LaunchPage):
+    """``POST /lti/link``: the instructor links the LMS course to a course and cohort."""
+
+    async def post(self) -> None:
+        launch_id = self.get_argument("launch", "")
+        course_id = self.get_argument("course", "")
+        cohort = self.get_argument("cohort", "") or None
+        platforms = self.platforms()
+
+        def do(session):
+            launch, username = lti.kept_launch(session, launch_id, platforms)
+            context = lti.link(session, launch, course_id, cohort, username)
+            if launch.message_type == lti.DEEP_LINK_REQUEST:
+                return launch, _deep_link_choices(session, launch, username, context.course_id)
+            return launch, _enter(session, launch, username, context)
+
+        launch, answer = await self.in_db(do)
+        await self.answer(launch, answer)
+
+
+class DeepLinkPage(LtiPage):
+    """``POST /lti/deep-link``: the picked item goes back to the platform as a resource link."""
+
+    async def post(self) -> None:
+        launch_id = self.get_argument("launch", "")
+        course_id = self.get_argument("course", "")
+        kind, _, item = self.get_argument("choice", "").partition(":")
+        platforms = self.platforms()
+
+        def do(session):
+            launch, _ = lti.kept_launch(session, launch_id, platforms)
+            context = lti.context_of(session, launch)
+            if context is None or context.course_id != course_id:
+                raise LaunchRefused("this LMS course is not linked to that course", 403)
+            return launch, lti.find_choice(session, course_id, kind, item)
+
+        launch, choice = await self.in_db(do)
+        token = lti.deep_link_response(
+            self.campus.lti_key, launch, course_id, choice, self.lti.url("lti/launch")
+        )
+        nonce = secrets.token_urlsafe(12)
+        url = launch.deep_linking["deep_link_return_url"]
+        self.finish_page(html.deep_link_return(url, token, nonce), nonce)
+
+
+#: (path template, handler) of the LTI pages, added to the service's PAGES
+LTI_PAGES = [
+    ("/lti/jwks.json", JwksPage),
+    ("/lti/config", ConfigurationPage),
+    ("/lti/login", LoginPage),
+    ("/lti/launch", LaunchPage),
+    ("/lti/link", LinkPage),
+    ("/lti/deep-link", DeepLinkPage),
+]
