@@ -4,6 +4,9 @@ PendingManual then FullyGraded for a manually graded answer; retries and the aud
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import uuid
 from datetime import timedelta
 
@@ -236,3 +239,27 @@ def test_roster_sync_adds_and_removes_learners_of_the_spoc(linked, database):
     again = lti.sync_course(database, tool.lti_client, tool.lti, "spoc")
     [roster] = again["rosters"].values()
     assert roster.enrolled == [] and roster.unenrolled == []
+
+
+def test_the_sync_command_reposts_a_course(linked, database, tmp_path):
+    tool, platform, username, _ = linked
+    autograde(database, username)
+    send(database, tool)
+    platform.members["bio-7"] = [{"user_id": "s1", "roles": [LEARNER], "status": "Active"}]
+    env = dict(
+        os.environ,
+        NBCAMPUS_DB_URL=str(database.engine.url.render_as_string(hide_password=False)),
+        NBCAMPUS_STATE_DIR=str(tmp_path),
+        NBCAMPUS_LTI_PLATFORMS=tool.lti.platforms_file,
+    )
+    run = subprocess.run(
+        [sys.executable, "-m", "nbcampus", "lti", "sync", "spoc"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "spoc: 1 scores queued, 1 sent" in run.stdout
+    assert "enrolled 0, unenrolled 0" in run.stdout
+    assert len(platform.scores) == 2 and len(platform.line_items_of("bio-7")) == 1

@@ -20,6 +20,7 @@ from nbcampus.apps.enrolment import (
     VouchersApp,
 )
 from nbcampus.apps.grading import DoctorApp, GradeApp, GraderApp, GradesApp, ScoreApp
+from nbcampus.apps.lti import LtiApp
 
 
 class NBCampusApp(Application):
@@ -47,6 +48,7 @@ class NBCampusApp(Application):
         "score": (ScoreApp, ScoreApp.description),
         "doctor": (DoctorApp, DoctorApp.description),
         "certificates": (CertificatesApp, CertificatesApp.description),
+        "lti": (LtiApp, LtiApp.description),
     }
 
     def start(self) -> None:

@@ -103,6 +103,9 @@ def configure_hub(
     else:
         _local_hub(c, settings)
     c.JupyterHub.template_vars = {"school_name": "nbcampus"}
+    if os.environ.get("NBCAMPUS_PUBLIC_URL", "").startswith("https://"):
+        # LTI launches run inside the LMS's iframe: the hub's cookies must cross sites
+        c.JupyterHub.tornado_settings = {"cookie_options": {"samesite": "None", "secure": True}}
 
     # Accounts: learners sign up themselves for open courses; staff and demo accounts are seeded.
     c.JupyterHub.authenticator_class = "nbcampus.hub.authenticator.CampusAuthenticator"
@@ -162,6 +165,8 @@ def configure_hub(
             "NBCAMPUS_SERVICE_CONFIG": os.environ.get("NBCAMPUS_SERVICE_CONFIG", ""),
             # exercises made before from the same source are not made again (CampusService)
             "NBCAMPUS_RELEASE_CACHE": os.environ.get("NBCAMPUS_RELEASE_CACHE", ""),
+            # the LMS platforms trusted for LTI 1.3 launches (docs/lti.md), if any
+            "NBCAMPUS_LTI_PLATFORMS": os.environ.get("NBCAMPUS_LTI_PLATFORMS", ""),
         }
         # the first start generates every exercise's release with nbgrader
         service["timeout"] = settings.service_start_timeout
