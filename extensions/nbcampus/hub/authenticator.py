@@ -12,6 +12,7 @@ from traitlets import Set, Unicode
 
 from nbcampus.hub.login import CampusLoginHandler
 from nbcampus.hub.lti import HANDLERS as LTI_HANDLERS
+from nbcampus.hub.lti import is_lti_username
 from nbcampus.hub.reserved import RESERVED_USERNAMES, is_reserved_username
 from nbcampus.hub.signup import CampusSignUpHandler
 
@@ -65,7 +66,9 @@ class CampusAuthenticator(NativeAuthenticator):
 
     def create_user(self, username, password, **kwargs):
         """Sign-up: refused (None, as for any invalid sign-up) for a reserved name."""
-        if is_reserved_username(self.normalize_username(username), self.reserved_usernames):
+        name = self.normalize_username(username)
+        # names of LMS accounts are the platforms' (LTI launches): nobody may take one here
+        if is_reserved_username(name, self.reserved_usernames) or is_lti_username(name):
             self.log.warning("Sign-up refused: %r is a reserved name", username)
             return None
         return super().create_user(username, password, **kwargs)

@@ -14,7 +14,7 @@ from traitlets.config import Config
 
 from nbcampus.course.loader import load_catalog
 from nbcampus.course.model import Course
-from nbcampus.hub.lti import lti_staff_roles
+from nbcampus.hub.lti import configure_lti, lti_staff_roles
 from nbcampus.hub.reserved import RESERVED_USERNAMES
 from nbcampus.hub.settings import CampusSettings
 from nbcampus.school.core.api import ADMIN, LEARN, cohort_scope, course_scope, custom_scopes
@@ -103,9 +103,6 @@ def configure_hub(
     else:
         _local_hub(c, settings)
     c.JupyterHub.template_vars = {"school_name": "nbcampus"}
-    if os.environ.get("NBCAMPUS_PUBLIC_URL", "").startswith("https://"):
-        # LTI launches run inside the LMS's iframe: the hub's cookies must cross sites
-        c.JupyterHub.tornado_settings = {"cookie_options": {"samesite": "None", "secure": True}}
 
     # Accounts: learners sign up themselves for open courses; staff and demo accounts are seeded.
     c.JupyterHub.authenticator_class = "nbcampus.hub.authenticator.CampusAuthenticator"
@@ -131,6 +128,7 @@ def configure_hub(
         "access:servers!server",
         *token_scopes(courses),
     ]
+    configure_lti(c)  # LMS frames may show the hub and JupyterLab (docs/lti.md)
     spawner = c[settings.spawner_class.rsplit(".", 1)[-1]]
     # the service API as learners' servers reach it (nbgrader's exchange, lessons, quizzes)
     spawner.service_api_url = f"{settings.service_url}/services/{SERVICE}/api/"

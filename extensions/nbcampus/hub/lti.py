@@ -11,7 +11,10 @@ new window" button, for browsers that refuse the hub's cookie inside frames.
 from __future__ import annotations
 
 import json
+import os
+import re
 import time
+from urllib.parse import urlsplit
 
 from jupyterhub import orm
 from jupyterhub.handlers import BaseHandler
@@ -20,10 +23,18 @@ from jwcrypto import jwk, jwt
 from jwcrypto.common import JWException
 from tornado import web
 from tornado.httpclient import AsyncHTTPClient
+from traitlets.config import Config
 
 from nbcampus.course.model import Course
 from nbcampus.school.core.api import course_scope
-from nbcampus.school.lti.api import INSTRUCTOR, TA, TICKET_AUDIENCE, TICKET_ISSUER, staff_group
+from nbcampus.school.lti.api import (
+    INSTRUCTOR,
+    TA,
+    TICKET_AUDIENCE,
+    TICKET_ISSUER,
+    load_platforms,
+    staff_group,
+)
 
 SERVICE = "nbcampus"
 #: hub groups a ticket may add its user to (the staff groups of linked courses)
@@ -47,6 +58,45 @@ def lti_staff_roles(courses: dict[str, Course]) -> list[dict]:
                 }
             )
     return roles
+
+
+_LTI_NAME = re.compile(r"^[a-z][a-z0-9]{0,15}-[0-9a-f]{12}$")
+
+
+def is_lti_username(username: str) -> bool:
+    """Whether ``username`` has the form of the accounts made for platforms' users
+    (``<prefix>-<12 hex digits>``): nobody signs up under such a name."""
+    return bool(_LTI_NAME.match(username))
+
+
+def frame_ancestors(platforms_file: str) -> str:
+    """The origins of the registered platforms (issuer, login URL): the LMS pages that may
+    show the hub and JupyterLab in their frames."""
+    origins = set()
+    for platform in load_platforms(platforms_file):
+        for url in (platform.issuer, platform.auth_login_url):
+            parts = urlsplit(url)
+            if parts.scheme in ("http", "https") and parts.netloc:
+                origins.add(f"{parts.scheme}://{parts.netloc}")
+    return " ".join(sorted(origins))
+
+
+def configure_lti(c: Config) -> None:
+    """Let LMS frames show the hub and learners' servers; cookies that cross sites over HTTPS.
+
+    Reads NBCAMPUS_LTI_PLATFORMS (the platforms file) and NBCAMPUS_PUBLIC_URL. Learners'
+    servers get the frame origins in NBCAMPUS_FRAME_ANCESTORS (hub_config/singleuser reads it).
+    """
+    ancestors = frame_ancestors(os.environ.get("NBCAMPUS_LTI_PLATFORMS", ""))
+    settings: dict = {}
+    if ancestors:
+        settings["headers"] = {"Content-Security-Policy": f"frame-ancestors 'self' {ancestors}"}
+        c.Spawner.environment = {**c.Spawner.environment, "NBCAMPUS_FRAME_ANCESTORS": ancestors}
+    if os.environ.get("NBCAMPUS_PUBLIC_URL", "").startswith("https://"):
+        # inside an LMS frame the hub's cookies are third-party: SameSite=None needs Secure
+        settings["cookie_options"] = {"samesite": "None", "secure": True}
+    if settings:
+        c.JupyterHub.tornado_settings = settings
 
 
 class LtiEnterHandler(BaseHandler):
@@ -95,6 +145,8 @@ class LtiEnterHandler(BaseHandler):
     async def post(self) -> None:
         claims = await self.claims_of(self.get_body_argument("ticket", ""))
         username = claims["sub"]
+        if not is_lti_username(username):
+            raise web.HTTPError(403, "the launch ticket names no LMS account")
         # a native account of the same name is not the platform's user
         if getattr(self.authenticator, "user_exists", lambda _: False)(username):
             raise web.HTTPError(403, f"{username} is a native account of this hub")
