@@ -206,3 +206,24 @@ def test_configuration_page_and_jwks(lms):
         assert tool.lti.url(path) in page.text
     keys = requests.get(tool.lti.url("lti/jwks.json"), timeout=10).json()["keys"]
     assert keys[0]["kty"] == "RSA" and "d" not in keys[0] and keys[0]["kid"]
+
+
+def test_migration_0016_goes_down_and_up_again(database_url):
+    from alembic import command
+    from sqlalchemy import create_engine, inspect
+
+    from nbcampus.school.core.db import alembic_config, upgrade
+
+    def tables():
+        engine = create_engine(database_url)
+        try:
+            return {t for t in inspect(engine).get_table_names() if t.startswith("lti_")}
+        finally:
+            engine.dispose()
+
+    upgrade(database_url)
+    assert len(tables()) == 7
+    command.downgrade(alembic_config(database_url), "0015")
+    assert tables() == set()
+    upgrade(database_url)
+    assert len(tables()) == 7
