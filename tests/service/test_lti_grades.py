@@ -24,6 +24,7 @@ from nbcampus.school.grading import queue as grading
 from nbcampus.school.lti import api as lti
 from nbcampus.school.lti.models import LtiLineItem, LtiScorePost
 from nbcampus.school.publishing.catalog import publish_course
+from nbcampus.school.quizzes.api import publish_quizzes, submit_attempt
 from tests.lti.platform import INSTRUCTOR, LEARNER, PendingLaunch, forms, launch
 from tests.lti.tool import serving_tool
 from tests.service.test_lti_launch import SPOC, ticket_claims
@@ -263,3 +264,23 @@ def test_the_sync_command_reposts_a_course(linked, database, tmp_path):
     assert "spoc: 1 scores queued, 1 sent" in run.stdout
     assert "enrolled 0, unenrolled 0" in run.stdout
     assert len(platform.scores) == 2 and len(platform.line_items_of("bio-7")) == 1
+
+
+def test_quiz_attempts_post_the_best_score_to_the_quizs_own_line_item(
+    linked, database, make_course
+):
+    tool, platform, username, _ = linked
+    with database.session() as session:
+        publish_quizzes(session, load_course(make_course.root / "spoc"))
+    for answer in (0, 1, 0):  # wrong, right, wrong: the best attempt counts
+        with database.session() as session:
+            submit_attempt(session, "spoc", "week1-quiz", username, {"q1": answer})
+    assert send(database, tool) == 2  # 0 of 1, then 1 of 1; the third changes nothing
+    [item] = platform.line_items_of("bio-7")
+    assert (item["resourceId"], item["tag"], item["scoreMaximum"]) == (
+        "nbcampus:spoc:week1-quiz",
+        "quiz",
+        1.0,
+    )
+    assert [s["scoreGiven"] for s in platform.scores] == [0.0, 1.0]
+    assert {s["gradingProgress"] for s in platform.scores} == {"FullyGraded"}
