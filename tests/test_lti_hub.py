@@ -95,6 +95,15 @@ def test_lms_instructor_becomes_instructor_of_the_linked_course_only(lms_campus)
     token = school.user_token(prof["name"], school.tokens["admin"])
     assert school.api(token, "GET", "courses/open-mooc/enrolments").status_code == 200
     assert school.api(token, "GET", "courses/spoc/enrolments").status_code == 403
+    # the same LMS user a learner next term: no longer instructor
+    again = requests.Session()
+    page = launch(again, platform, school.tool_login, PendingLaunch("prof", [LEARNER], "math-101"))
+    assert enter(school, again, page.text).status_code == 302
+    user = requests.get(f"{school.url}hub/api/users/{prof['name']}", headers=admin, timeout=30)
+    assert user.json()["groups"] == []
+    # (a new token: the service keeps what the hub said of a token for a minute)
+    token = school.user_token(prof["name"], school.tokens["admin"])
+    assert school.api(token, "GET", "courses/open-mooc/enrolments").status_code == 403
     learners = [n for n, u in names.items() if n.startswith("lti-") and not u["groups"]]
     for learner in learners:
         other = school.user_token(learner, school.tokens["admin"])

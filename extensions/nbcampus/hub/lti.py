@@ -37,8 +37,6 @@ from nbcampus.school.lti.api import (
 )
 
 SERVICE = "nbcampus"
-#: hub groups a ticket may add its user to (the staff groups of linked courses)
-GROUP_PREFIX = "nbcampus-lti-"
 MAX_USES = 2
 
 _uses: dict[str, tuple[float, int]] = {}
@@ -142,6 +140,25 @@ class LtiEnterHandler(BaseHandler):
         _uses[claims["jti"]] = (exp, uses + 1)
         return claims
 
+    def sync_staff_groups(self, user, course_id: str | None, groups: list[str]) -> None:
+        """The user's LMS staff groups of the launch's course become those of the ticket: a
+        learner today is no longer the instructor they were last term."""
+        if not course_id:
+            return
+        ours = {staff_group(role, course_id) for role in (INSTRUCTOR, TA)}
+        wanted = ours & set(groups)
+        for group in list(user.groups):
+            if group.name in ours and group.name not in wanted:
+                user.groups.remove(group)
+        for name in sorted(wanted):
+            group = orm.Group.find(self.db, name)
+            if group is None:
+                group = orm.Group(name=name)
+                self.db.add(group)
+            if group not in user.groups:
+                user.groups.append(group)
+        self.db.commit()
+
     async def post(self) -> None:
         claims = await self.claims_of(self.get_body_argument("ticket", ""))
         username = claims["sub"]
@@ -151,16 +168,7 @@ class LtiEnterHandler(BaseHandler):
         if getattr(self.authenticator, "user_exists", lambda _: False)(username):
             raise web.HTTPError(403, f"{username} is a native account of this hub")
         user = await self.auth_to_user({"name": username})
-        for name in claims.get("groups", []):
-            if not name.startswith(GROUP_PREFIX):
-                continue
-            group = orm.Group.find(self.db, name)
-            if group is None:
-                group = orm.Group(name=name)
-                self.db.add(group)
-            if group not in user.groups:
-                user.groups.append(group)
-        self.db.commit()
+        self.sync_staff_groups(user, claims.get("course"), claims.get("groups", []))
         self.set_login_cookie(user)
         target = str(claims.get("next") or "/hub/")
         if not target.startswith("/") or target.startswith("//"):

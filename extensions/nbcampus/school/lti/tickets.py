@@ -14,9 +14,11 @@ TICKET_AUDIENCE = "jupyterhub"
 TICKET_SECONDS = 120
 
 
-def hub_ticket(key: jwk.JWK, username: str, groups: list[str], next_url: str) -> str:
-    """A ticket logging ``username`` into the hub, adding them to ``groups`` (staff of a linked
-    course), landing on ``next_url`` (a path on the hub)."""
+def hub_ticket(
+    key: jwk.JWK, username: str, course_id: str, groups: list[str], next_url: str
+) -> str:
+    """A ticket logging ``username`` into the hub with ``groups`` as their LMS staff groups of
+    ``course_id`` (none for a learner), landing on ``next_url`` (a path on the hub)."""
     now = int(time.time())
     token = jwt.JWT(
         header={"alg": "RS256", "kid": key.get("kid"), "typ": "JWT"},
@@ -27,6 +29,7 @@ def hub_ticket(key: jwk.JWK, username: str, groups: list[str], next_url: str) ->
             "iat": now,
             "exp": now + TICKET_SECONDS,
             "jti": secrets.token_urlsafe(16),
+            "course": course_id,
             "groups": groups,
             "next": next_url,
         },

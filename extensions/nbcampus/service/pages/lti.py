@@ -175,7 +175,11 @@ class LaunchPage(LtiPage):
             )
         else:
             ticket = lti.hub_ticket(
-                self.campus.lti_key, answer["username"], answer["groups"], answer["landing"]
+                self.campus.lti_key,
+                answer["username"],
+                answer["course"],
+                answer["groups"],
+                answer["landing"],
             )
             hub = os.environ.get("JUPYTERHUB_BASE_URL", "/").rstrip("/") + "/hub/lti13/enter"
             self.finish_page(html.enter(hub, ticket, answer["title"], nonce), nonce)
@@ -219,6 +223,7 @@ def _enter(session, launch: lti.Launch, username: str, context) -> dict:
     return {
         "next": "hub",
         "username": username,
+        "course": context.course_id,
         "groups": groups,
         "landing": landing(context.course_id, target),
         "title": context.title or context.course_id,
