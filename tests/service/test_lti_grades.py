@@ -4,11 +4,13 @@ PendingManual then FullyGraded for a manually graded answer; retries and the aud
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 import uuid
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import requests
@@ -22,7 +24,7 @@ from nbcampus.school.enrolment.api import is_enrolled
 from nbcampus.school.exchange.models import Submission
 from nbcampus.school.grading import queue as grading
 from nbcampus.school.lti import api as lti
-from nbcampus.school.lti.models import LtiLineItem, LtiScorePost
+from nbcampus.school.lti.models import LtiContext, LtiLineItem, LtiScorePost
 from nbcampus.school.publishing.catalog import publish_course
 from nbcampus.school.quizzes.api import publish_quizzes, submit_attempt
 from tests.lti.platform import INSTRUCTOR, LEARNER, PendingLaunch, forms, launch
@@ -61,12 +63,18 @@ def linked(database, make_course, tmp_path):
         prof = requests.Session()
         page = launch(prof, platform, tool.login_url, PendingLaunch("prof", [INSTRUCTOR], "bio-7"))
         ((action, fields),) = forms(page.text)
+        answer = prof.post(action, data={**fields, "course": "spoc", "cohort": ""}, timeout=30)
+        assert answer.status_code == 200
+        # a kept launch is taken once
+        again = prof.post(action, data={**fields, "course": "spoc", "cohort": ""}, timeout=30)
+        assert again.status_code == 401 and "used or too old" in again.text
 
-        def relink(cohort: str) -> requests.Response:
-            data = {**fields, "course": "spoc", "cohort": cohort}
-            return prof.post(action, data=data, timeout=30)
+        def relink(cohort: str) -> None:
+            """The admin maps the LMS course in the platforms file; the next launch applies it."""
+            mapping = {"course": "spoc", "cohort": cohort}
+            settings = platform.settings(courses=["spoc"], contexts={"bio-7": mapping})
+            Path(tool.lti.platforms_file).write_text(json.dumps([settings]))
 
-        assert relink("").status_code == 200
         answer = launch(
             requests.Session(), platform, tool.login_url, PendingLaunch("s1", [LEARNER], "bio-7")
         )
@@ -155,11 +163,14 @@ def test_no_second_line_item_after_relinking_or_a_lost_record(linked, database):
     tool, platform, username, relink = linked
     submission = autograde(database, username)
     send(database, tool)
-    # the instructor links the LMS course again (another cohort), a second instructor launches
-    assert relink("self-paced").status_code == 200
+    # the LMS course is linked again (by the admin, to a cohort), a second instructor launches
+    relink("self-paced")
     launch(
         requests.Session(), platform, tool.login_url, PendingLaunch("prof2", [INSTRUCTOR], "bio-7")
     )
+    with database.session() as session:
+        context = session.scalar(select(LtiContext))
+        assert (context.cohort, context.linked_by) == ("self-paced", "settings")
     mark(database, submission, 3.0)
     send(database, tool)
     # the tool's own record of the line item is lost (restored database, another replica)

@@ -257,10 +257,14 @@ def keep_launch(session: Session, launch: Launch, username: str) -> str:
 
 
 def kept_launch(session: Session, launch_id: str, platforms: list[Platform]) -> tuple[Launch, str]:
-    """(the launch, the username) kept under ``launch_id``; refused when unknown or too old."""
-    row = session.get(LtiLaunch, launch_id or "")
+    """(the launch, the username) kept under ``launch_id``, taken once; refused when unknown,
+    used or too old."""
+    row = session.get(LtiLaunch, launch_id or "", with_for_update=True)
     if row is None or row.created_at < utcnow() - LOGIN_LIFETIME:
-        raise LaunchRefused("this page's launch is unknown or too old: launch again from the LMS")
+        raise LaunchRefused(
+            "this page's launch is unknown, used or too old: launch again from the LMS"
+        )
+    session.delete(row)
     platform = next(
         (p for p in platforms if p.issuer == row.issuer and p.client_id in _audiences(row.claims)),
         None,
