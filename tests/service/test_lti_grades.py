@@ -223,8 +223,12 @@ def test_sync_posts_every_score_again(linked, database):
     send(database, tool)
     platform.members["bio-7"] = [{"user_id": "s1", "roles": [LEARNER], "status": "Active"}]
     result = lti.sync_course(database, tool.lti_client, tool.lti, "spoc")
-    assert result["queued"] >= 1 and result["sent"] >= 1
-    assert len(platform.scores) == 2 and len(platform.line_items_of("bio-7")) == 1
+    assert (result["line_items"], result["queued"], result["sent"]) == (2, 1, 1)
+    # a column per exercise and quiz, made once: a second sync finds them
+    columns = {li["resourceId"] for li in platform.line_items_of("bio-7")}
+    assert columns == {"nbcampus:spoc:ex1", "nbcampus:spoc:week1-quiz"}
+    lti.sync_course(database, tool.lti_client, tool.lti, "spoc")
+    assert len(platform.line_items_of("bio-7")) == 2 and len(platform.scores) == 3
 
 
 def test_roster_sync_adds_and_removes_learners_of_the_spoc(linked, database):
@@ -272,9 +276,9 @@ def test_the_sync_command_reposts_a_course(linked, database, tmp_path):
         timeout=120,
     )
     assert run.returncode == 0, run.stderr
-    assert "spoc: 1 scores queued, 1 sent" in run.stdout
+    assert "spoc: 2 gradebook columns, 1 scores queued, 1 sent" in run.stdout
     assert "enrolled 0, unenrolled 0" in run.stdout
-    assert len(platform.scores) == 2 and len(platform.line_items_of("bio-7")) == 1
+    assert len(platform.scores) == 2 and len(platform.line_items_of("bio-7")) == 2
 
 
 def test_quiz_attempts_post_the_best_score_to_the_quizs_own_line_item(

@@ -227,3 +227,17 @@ def test_migration_0016_goes_down_and_up_again(database_url):
     assert tables() == set()
     upgrade(database_url)
     assert len(tables()) == 7
+
+
+def test_a_login_for_another_tools_target_is_refused(lms):
+    tool, platform = lms
+    answer = requests.get(
+        tool.login_url,
+        params={
+            "iss": platform.issuer,
+            "login_hint": "s1",
+            "target_link_uri": "https://evil.example/launch",
+        },
+        timeout=30,
+    )
+    refused(answer, "is not one of this tool's")

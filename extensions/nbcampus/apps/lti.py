@@ -43,7 +43,7 @@ class LtiSyncApp(Application):
     def start(self) -> None:
         # loaded with the subcommand, not with `nbcampus` (SQLAlchemy, jwcrypto, requests)
         from nbcampus.school.core.api import Database
-        from nbcampus.school.lti.api import LtiSettings, PlatformClient, sync_course
+        from nbcampus.school.lti.api import LtiSettings, PlatformClient, score_posts, sync_course
 
         if len(self.extra_args) != 1:
             print("usage: nbcampus lti sync COURSE")
@@ -53,6 +53,8 @@ class LtiSyncApp(Application):
         db = Database(self.db_url)
         try:
             result = sync_course(db, PlatformClient(settings.key()), settings, course_id)
+            with db.session(readonly=True) as session:
+                failed = [p for p in score_posts(session, course_id) if p["state"] != "sent"]
         finally:
             db.dispose()
         for context, roster in result["rosters"].items():
@@ -64,7 +66,15 @@ class LtiSyncApp(Application):
                     f"unenrolled {len(roster.unenrolled)}, refused {len(roster.refused)}"
                     + (f" ({json.dumps(roster.refused)})" if roster.refused else "")
                 )
-        print(f"{course_id}: {result['queued']} scores queued, {result['sent']} sent")
+        print(
+            f"{course_id}: {result['line_items']} gradebook columns, "
+            f"{result['queued']} scores queued, {result['sent']} sent"
+        )
+        for post in failed:
+            print(
+                f"  not sent yet: {post['username']} {post['item']} to LMS course "
+                f"{post['lms_course']} ({post['state']}, {post['attempts']} tries): {post['error']}"
+            )
 
 
 class LtiApp(Application):

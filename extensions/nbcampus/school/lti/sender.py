@@ -9,12 +9,13 @@ from nbcampus.school.core.api import CampusError, Database
 from nbcampus.school.lti.client import PlatformClient, PlatformError
 from nbcampus.school.lti.grades import (
     due_posts,
+    gradable_items,
     post_failed,
     post_sent,
     queue_course,
     record_line_item,
 )
-from nbcampus.school.lti.models import LtiContext
+from nbcampus.school.lti.models import LtiContext, LtiLineItem
 from nbcampus.school.lti.platforms import Platform, find_platform
 from nbcampus.school.lti.roster import RosterSync, apply_roster
 from nbcampus.school.lti.settings import LtiSettings
@@ -72,9 +73,52 @@ def sync_course(
         if platform is None or not memberships_url:
             continue
         rosters[str(context_pk)] = sync_roster(db, client, platform, context_pk, memberships_url)
+    columns = ensure_line_items(db, client, settings, course_id)
     with db.session() as session:
         queued = queue_course(session, course_id)
-    return {"rosters": rosters, "queued": queued, "sent": send_scores(db, client, settings)}
+    return {
+        "rosters": rosters,
+        "line_items": columns,
+        "queued": queued,
+        "sent": send_scores(db, client, settings),
+    }
+
+
+def ensure_line_items(
+    db: Database, client: PlatformClient, settings: LtiSettings, course_id: str
+) -> int:
+    """Every exercise and quiz of the course has its column in each linked LMS course (found
+    by resourceId or made); the number of columns the platforms hold for them."""
+    platforms = settings.platforms()
+    with db.session() as session:
+        items = gradable_items(session, course_id)
+        known = set(
+            session.execute(
+                select(LtiLineItem.context_pk, LtiLineItem.item_id)
+                .join(LtiContext, LtiContext.id == LtiLineItem.context_pk)
+                .where(LtiContext.course_id == course_id)
+            ).all()
+        )
+        contexts = [
+            (c.id, c.issuer, c.lineitems_url)
+            for c in session.scalars(
+                select(LtiContext).where(
+                    LtiContext.course_id == course_id, LtiContext.lineitems_url.is_not(None)
+                )
+            )
+        ]
+    count = 0
+    for context_pk, issuer, lineitems_url in contexts:
+        platform = find_platform(platforms, issuer)
+        if platform is None:
+            continue
+        for item in items:
+            if (context_pk, item.id) not in known:
+                url = client.line_item(platform, lineitems_url, course_id, item)
+                with db.session() as session:
+                    record_line_item(session, context_pk, item.id, url)
+            count += 1
+    return count
 
 
 def sync_roster(

@@ -128,6 +128,9 @@ class LoginPage(LtiPage):
             k: self.get_argument(k, "")
             for k in ("login_hint", "lti_message_hint", "target_link_uri")
         }
+        target = params["target_link_uri"]
+        if target and not target.startswith(self.lti.url("lti/")):
+            raise web.HTTPError(400, f"the target link {target!r} is not one of this tool's")
         url = await self.in_db(lti.begin_login, platform, self.lti.url("lti/launch"), params)
         self.redirect(url)
 
