@@ -81,7 +81,7 @@ def linked(database, make_course, tmp_path):
         yield tool, platform, ticket_claims(tool, answer.text)["sub"], relink
 
 
-def autograde(database, username: str, cells=CELLS) -> str:
+def autograde(database, username: str, cells=CELLS, credit: float = 100.0) -> str:
     """A submission of ex1 graded by the queue (the GradeRecorded event published)."""
     with database.session() as session:
         sub = Submission(
@@ -93,7 +93,7 @@ def autograde(database, username: str, cells=CELLS) -> str:
             received_at=utcnow(),
             due_at=None,
             late_stage="on-time",
-            credit_percent=100.0,
+            credit_percent=credit,
             storage=f"submissions/{username}",
             files={},
             size=0,
@@ -299,3 +299,12 @@ def test_quiz_attempts_post_the_best_score_to_the_quizs_own_line_item(
     )
     assert [s["scoreGiven"] for s in platform.scores] == [0.0, 1.0]
     assert {s["gradingProgress"] for s in platform.scores} == {"FullyGraded"}
+
+
+def test_a_late_submission_posts_its_penalised_score(linked, database):
+    tool, platform, username, _ = linked
+    submission = autograde(database, username, credit=50.0)  # the late policy's credit
+    mark(database, submission, 3.0)
+    send(database, tool)
+    assert platform.scores[-1]["scoreGiven"] == 2.5  # 5 points at 50 %
+    assert platform.scores[-1]["scoreMaximum"] == 5.0
