@@ -1,5 +1,6 @@
 """What other packages may use of lti: everything else is private to it."""
 
+from nbcampus.school.lti.arrival import DEEP_LINK, HUB, LINK, Arrival, arrive, arrive_linked, picked
 from nbcampus.school.lti.client import PlatformClient, PlatformError
 from nbcampus.school.lti.deep_links import Choice, choices, deep_link_response, find_choice
 from nbcampus.school.lti.grades import (
@@ -26,6 +27,7 @@ from nbcampus.school.lti.launch import (
     begin_login,
     keep_launch,
     kept_launch,
+    key_id_of,
     take_login,
     unverified_issuer,
     verify_id_token,
@@ -56,6 +58,14 @@ from nbcampus.school.lti.subscribers import subscribe
 from nbcampus.school.lti.tickets import TICKET_AUDIENCE, TICKET_ISSUER, hub_ticket
 
 __all__ = [
+    "DEEP_LINK",
+    "HUB",
+    "LINK",
+    "Arrival",
+    "arrive",
+    "arrive_linked",
+    "picked",
+    "key_id_of",
     "PlatformClient",
     "PlatformError",
     "send_scores",

@@ -153,6 +153,16 @@ def take_login(session: Session, state: str) -> LtiLogin:
     return login
 
 
+def key_id_of(id_token: str) -> str | None:
+    """The ``kid`` of a token's header (which of the platform's keys signed it), if any."""
+    try:
+        token = jws.JWS()
+        token.deserialize(id_token)
+        return token.jose_header.get("kid")
+    except (JWException, ValueError, KeyError, TypeError):
+        return None
+
+
 def unverified_issuer(id_token: str) -> str:
     """The ``iss`` of a token before it is verified (to pick the platform's keys)."""
     try:

@@ -10,7 +10,6 @@ the one-line form submission carrying a nonce in the Content-Security-Policy.
 from __future__ import annotations
 
 import asyncio
-import base64
 import json
 import os
 import secrets
@@ -19,10 +18,9 @@ from urllib.parse import quote
 
 from tornado import web
 
-from nbcampus.school.catalog.api import active_courses
 from nbcampus.school.core.api import CampusError
 from nbcampus.school.lti import api as lti
-from nbcampus.school.lti.api import INSTRUCTOR, LEARNER, LaunchRefused
+from nbcampus.school.lti.api import LaunchRefused
 from nbcampus.service.pages import lti_html as html
 
 
@@ -149,7 +147,9 @@ class LaunchPage(LtiPage):
         if platform is None or lti.unverified_issuer(id_token) != platform.issuer:
             raise web.HTTPError(401, "the id_token comes from another platform than its login")
         try:
-            keys = await self.off_loop(self.campus.lti_client.keys, platform, _kid(id_token))
+            keys = await self.off_loop(
+                self.campus.lti_client.keys, platform, lti.key_id_of(id_token)
+            )
         except lti.PlatformError as e:
             raise web.HTTPError(502, f"the platform's key set could not be read: {e}") from None
         try:
@@ -159,92 +159,37 @@ class LaunchPage(LtiPage):
         await self.proceed(launch)
 
     async def proceed(self, launch: lti.Launch) -> None:
-        answer = await self.in_db(_after_launch, launch)
-        await self.answer(launch, answer)
+        await self.answer(await self.in_db(lti.arrive, launch))
 
-    async def answer(self, launch: lti.Launch, answer: dict) -> None:
-        nonce = secrets.token_urlsafe(12)
-        if answer["next"] == "link":
-            courses = await self.in_db(_linkable, launch.platform)
-            self.finish_page(html.link_picker(self.lti.url("lti/link"), answer["launch"], courses))
-        elif answer["next"] == "deep-link":
+    async def answer(self, arrival: lti.Arrival) -> None:
+        if arrival.step == lti.LINK:
+            page = html.link_picker(self.lti.url("lti/link"), arrival.launch_id, arrival.courses)
+            self.finish_page(page)
+        elif arrival.step == lti.DEEP_LINK:
             self.finish_page(
                 html.deep_link_picker(
                     self.lti.url("lti/deep-link"),
-                    answer["launch"],
-                    answer["course"],
-                    answer["items"],
+                    arrival.launch_id,
+                    arrival.course_id,
+                    list(arrival.items),
                 )
             )
         else:
             ticket = lti.hub_ticket(
                 self.campus.lti_key,
-                answer["username"],
-                answer["course"],
-                answer["groups"],
-                answer["landing"],
+                arrival.username,
+                arrival.course_id,
+                list(arrival.groups),
+                landing(arrival.course_id, arrival.target),
             )
             hub = os.environ.get("JUPYTERHUB_BASE_URL", "/").rstrip("/") + "/hub/lti13/enter"
-            self.finish_page(html.enter(hub, ticket, answer["title"], nonce), nonce)
-
-
-def _kid(id_token: str) -> str | None:
-    try:
-        header = id_token.split(".", 1)[0]
-        padded = header + "=" * (-len(header) % 4)
-        return json.loads(base64.urlsafe_b64decode(padded)).get("kid")
-    except (ValueError, IndexError):
-        return None
-
-
-def _after_launch(session, launch: lti.Launch) -> dict:
-    """The school's part of a launch, in one transaction: account, link, enrolment, landing."""
-    username = lti.account_of(session, launch)
-    context = lti.context_of(session, launch)
-    role = lti.role_of(launch.roles)
-    if launch.message_type == lti.DEEP_LINK_REQUEST:
-        if role != INSTRUCTOR:
-            raise LaunchRefused("only instructors add nbcampus items to an LMS course", 403)
-        if context is None:
-            return {"next": "link", "launch": lti.keep_launch(session, launch, username)}
-        return _deep_link_choices(session, launch, username, context.course_id)
-    if context is None:
-        if role != INSTRUCTOR:
-            raise LaunchRefused(
-                "this LMS course is not linked to an nbcampus course yet: its instructor "
-                "links it at their first launch",
-                409,
-            )
-        return {"next": "link", "launch": lti.keep_launch(session, launch, username)}
-    return _enter(session, launch, username, context)
-
-
-def _enter(session, launch: lti.Launch, username: str, context) -> dict:
-    role = lti.admit(session, launch, context, username)
-    groups = [] if role == LEARNER else [lti.staff_group(role, context.course_id)]
-    target = lti.resource_link_of(launch)
-    return {
-        "next": "hub",
-        "username": username,
-        "course": context.course_id,
-        "groups": groups,
-        "landing": landing(context.course_id, target),
-        "title": context.title or context.course_id,
-    }
-
-
-def _deep_link_choices(session, launch, username, course_id) -> dict:
-    return {
-        "next": "deep-link",
-        "launch": lti.keep_launch(session, launch, username),
-        "course": course_id,
-        "items": lti.choices(session, course_id),
-    }
+            nonce = secrets.token_urlsafe(12)
+            self.finish_page(html.enter(hub, ticket, arrival.title, nonce), nonce)
 
 
 def landing(course_id: str, target: dict[str, str]) -> str:
     """Where a launch lands on the hub: the linked item in the learner's JupyterLab (lessons
-    and exercises open as files of their workspace), else the course in the Courses panel."""
+    and exercises open as files of their workspace), else JupyterLab with the course."""
     course = target.get("course", course_id)
     kind, item = target.get("kind"), target.get("item", "")
     if course != course_id:  # a link copied to another LMS course opens that one's course
@@ -256,51 +201,29 @@ def landing(course_id: str, target: dict[str, str]) -> str:
     return f"/hub/user-redirect/lab?nbcampus-course={quote(course)}"
 
 
-def _linkable(session, platform: lti.Platform) -> list[tuple[str, str, list[str]]]:
-    return [
-        (c.id, c.title, sorted(x.name for x in c.cohorts))
-        for c in active_courses(session)
-        if c.id in platform.courses
-    ]
-
-
 class LinkPage(LaunchPage):
     """``POST /lti/link``: the instructor links the LMS course to a course and cohort."""
 
     async def post(self) -> None:
-        launch_id = self.get_argument("launch", "")
-        course_id = self.get_argument("course", "")
-        cohort = self.get_argument("cohort", "") or None
-        platforms = self.platforms()
-
-        def do(session):
-            launch, username = lti.kept_launch(session, launch_id, platforms)
-            context = lti.link(session, launch, course_id, cohort, username)
-            if launch.message_type == lti.DEEP_LINK_REQUEST:
-                return launch, _deep_link_choices(session, launch, username, context.course_id)
-            return launch, _enter(session, launch, username, context)
-
-        launch, answer = await self.in_db(do)
-        await self.answer(launch, answer)
+        arrival = await self.in_db(
+            lti.arrive_linked,
+            self.get_argument("launch", ""),
+            self.platforms(),
+            self.get_argument("course", ""),
+            self.get_argument("cohort", "") or None,
+        )
+        await self.answer(arrival)
 
 
 class DeepLinkPage(LtiPage):
     """``POST /lti/deep-link``: the picked item goes back to the platform as a resource link."""
 
     async def post(self) -> None:
-        launch_id = self.get_argument("launch", "")
         course_id = self.get_argument("course", "")
         kind, _, item = self.get_argument("choice", "").partition(":")
-        platforms = self.platforms()
-
-        def do(session):
-            launch, _ = lti.kept_launch(session, launch_id, platforms)
-            context = lti.context_of(session, launch)
-            if context is None or context.course_id != course_id:
-                raise LaunchRefused("this LMS course is not linked to that course", 403)
-            return launch, lti.find_choice(session, course_id, kind, item)
-
-        launch, choice = await self.in_db(do)
+        launch, choice = await self.in_db(
+            lti.picked, self.get_argument("launch", ""), self.platforms(), course_id, kind, item
+        )
         token = lti.deep_link_response(
             self.campus.lti_key, launch, course_id, choice, self.lti.url("lti/launch")
         )
