@@ -20,6 +20,7 @@ from nbcampus.apps.enrolment import (
     VouchersApp,
 )
 from nbcampus.apps.grading import DoctorApp, GradeApp, GraderApp, GradesApp, ScoreApp
+from nbcampus.apps.lti import LtiApp
 from nbcampus.apps.mailsink import MailSinkApp
 
 
@@ -49,6 +50,7 @@ class NBCampusApp(Application):
         "doctor": (DoctorApp, DoctorApp.description),
         "certificates": (CertificatesApp, CertificatesApp.description),
         "mailsink": (MailSinkApp, MailSinkApp.description),
+        "lti": (LtiApp, LtiApp.description),
     }
 
     def start(self) -> None:

@@ -13,6 +13,8 @@ from nativeauthenticator import NativeAuthenticator
 from nativeauthenticator.orm import UserInfo
 from traitlets import Bool, Set, Unicode, default
 
+from nbcampus.hub.lti import HANDLERS as LTI_HANDLERS
+from nbcampus.hub.lti import is_lti_username
 from nbcampus.hub.reserved import RESERVED_USERNAMES, is_reserved_username
 from nbcampus.hub.signup import CampusSignUpHandler
 from nbcampus.hub.sso import CampusSSO
@@ -84,10 +86,11 @@ class CampusAuthenticator(NativeAuthenticator):
         return created
 
     def create_user(self, username, password, **kwargs):
-        """Sign-up: refused (None, as for any invalid sign-up) for a reserved name, and for a
-        name the hub has without a native account (signed on, or staff named in a course)."""
+        """Sign-up: refused (None, as for any invalid sign-up) for a reserved name, for a name
+        the hub has without a native account (signed on, or staff named in a course), and for an
+        LMS account's name (LTI launches)."""
         name = self.normalize_username(username)
-        if is_reserved_username(name, self.reserved_usernames):
+        if is_reserved_username(name, self.reserved_usernames) or is_lti_username(name):
             self.log.warning("Sign-up refused: %r is a reserved name", username)
             return None
         if not self.user_exists(name) and orm.User.find(self.db, name) is not None:
@@ -111,4 +114,4 @@ class CampusAuthenticator(NativeAuthenticator):
                 (r"/oauth_login", SSOLoginHandler),
                 (r"/oauth_callback", SSOCallbackHandler),
             ]
-        return handlers
+        return handlers + LTI_HANDLERS  # LTI 1.3 launches log in through the service's ticket

@@ -14,6 +14,7 @@ from traitlets.config import Config
 
 from nbcampus.course.loader import load_catalog
 from nbcampus.course.model import Course
+from nbcampus.hub.lti import configure_lti, lti_staff_roles
 from nbcampus.hub.reserved import RESERVED_USERNAMES
 from nbcampus.hub.settings import CampusSettings
 from nbcampus.hub.sso import configure_sso
@@ -67,7 +68,7 @@ def campus_roles(courses: dict[str, Course], settings: CampusSettings) -> list[d
             if users:
                 name = kind if kind.startswith("manager-") else f"{kind}-{course.id}"
                 roles.append({"name": f"nbcampus-{name}", "scopes": [scope], "users": users})
-    return roles
+    return roles + lti_staff_roles(courses)
 
 
 def token_scopes(courses: dict[str, Course]) -> list[str]:
@@ -128,6 +129,7 @@ def configure_hub(
         "access:servers!server",
         *token_scopes(courses),
     ]
+    configure_lti(c)  # LMS frames may show the hub and JupyterLab (docs/lti.md)
     spawner = c[settings.spawner_class.rsplit(".", 1)[-1]]
     # the service API as learners' servers reach it (nbgrader's exchange, lessons, quizzes)
     spawner.service_api_url = f"{settings.service_url}/services/{SERVICE}/api/"
@@ -163,6 +165,8 @@ def configure_hub(
             "NBCAMPUS_SERVICE_CONFIG": os.environ.get("NBCAMPUS_SERVICE_CONFIG", ""),
             # exercises made before from the same source are not made again (CampusService)
             "NBCAMPUS_RELEASE_CACHE": os.environ.get("NBCAMPUS_RELEASE_CACHE", ""),
+            # the LMS platforms trusted for LTI 1.3 launches (docs/lti.md), if any
+            "NBCAMPUS_LTI_PLATFORMS": os.environ.get("NBCAMPUS_LTI_PLATFORMS", ""),
         }
         # the first start generates every exercise's release with nbgrader
         service["timeout"] = settings.service_start_timeout

@@ -18,6 +18,7 @@ from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 
 from nbcampus.lab.assignments import ACTIONS, AssignmentActionError, exchange_message, run_action
 from nbcampus.lab.forward import forward_rule
+from nbcampus.lab.open_item import OpenExerciseHandler
 from nbcampus.lab.settings import CampusLab
 from nbcampus.school.core.api import Permissions
 from nbcampus.workspace import CourseMaterials
@@ -194,4 +195,9 @@ def handlers(base_url: str) -> list[tuple[str, type]]:
             AssignmentActionHandler,
         ),
         (url_path_join(prefix, "courses", f"({_PANEL_COURSE})", "materials"), MaterialsHandler),
+        # where LTI links to exercises land (docs/lti.md)
+        (
+            url_path_join(prefix, "open", f"({_PANEL_COURSE})", f"({_PANEL_COURSE})"),
+            OpenExerciseHandler,
+        ),
     ]

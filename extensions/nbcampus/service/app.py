@@ -31,14 +31,15 @@ from nbcampus.school.core.api import (
     utcnow,
 )
 from nbcampus.school.exchange.api import Limits
+from nbcampus.school.lti import api as lti
 from nbcampus.school.notifications import api as notifications
 from nbcampus.school.notifications.api import Composer, Mailer, MailSender
 from nbcampus.school.peer_review.api import record_due
 from nbcampus.school.publishing.api import seed_enrolments, sync_catalog
 from nbcampus.service.api import ROUTES
 from nbcampus.service.openapi import openapi_document
-from nbcampus.service.pages.routes import PAGES
 from nbcampus.service.pages.home import HomePage
+from nbcampus.service.pages.routes import PAGES
 from nbcampus.startup import skip_slow_imports
 
 __all__ = ["ROUTES", "CampusService", "main", "route_regex"]
@@ -231,6 +232,10 @@ class CampusService(Application):
             # the key of the mails' unsubscribe links (made once, shared by replicas)
             self.notification_secret = notifications.load_or_create_secret(self.state_dir)
             self.mailer = Mailer(parent=self)
+            # LTI 1.3: the platforms, the tool's key (made once, shared by replicas)
+            self.lti = lti.LtiSettings(parent=self)
+            self.lti_key = self.lti.key()
+            self.lti_client = lti.PlatformClient(self.lti_key)
             self.publish()
 
     def publish(self) -> None:
@@ -317,6 +322,11 @@ class CampusService(Application):
                 self.nudge_interval_seconds,
                 "Learners nudged",
                 lambda: self.in_session(notifications.nudge),
+            ),
+            self.every(
+                self.lti.post_interval_seconds,
+                "LTI scores sent to platforms",
+                lambda: lti.send_scores(self.db, self.lti_client, self.lti),
             ),
         ]
         if self.mailer.enabled:

@@ -8,6 +8,7 @@ from nbcampus.service.pages.certificate import CertificatePdfPage
 from nbcampus.service.pages.course_home import CourseHomePage
 from nbcampus.service.pages.dashboard import DashboardPage
 from nbcampus.service.pages.discussion import DiscussionListPage, ThreadPage
+from nbcampus.service.pages.lti import LTI_PAGES
 from nbcampus.service.pages.nudges import NudgesPage
 from nbcampus.service.pages.report import ReportPage
 from nbcampus.service.pages.verify import VerifyPage
@@ -25,4 +26,5 @@ PAGES: list[tuple[str, type[web.RequestHandler]]] = [
     ("/verify/{certificate}", VerifyPage),
     ("/certificates/{certificate}/pdf", CertificatePdfPage),
     ("/watch.js", WatchScript),
+    *LTI_PAGES,
 ]

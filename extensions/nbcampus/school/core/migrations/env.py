@@ -13,6 +13,7 @@ from nbcampus.school.discussion import models as _discussion  # noqa: F401
 from nbcampus.school.enrolment import models as _enrolment  # noqa: F401
 from nbcampus.school.exchange import models as _exchange  # noqa: F401
 from nbcampus.school.grading import models as _grading  # noqa: F401
+from nbcampus.school.lti import models as _lti  # noqa: F401
 from nbcampus.school.notifications import models as _notifications  # noqa: F401
 from nbcampus.school.peer_review import models as _peer_review  # noqa: F401
 from nbcampus.school.progress import models as _progress  # noqa: F401
