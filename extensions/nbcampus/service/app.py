@@ -199,6 +199,10 @@ class CampusService(Application):
         900.0, help="How often the service queues the deadline reminders now due; 0: never."
     ).tag(config=True)
 
+    session_reminder_minutes = Float(
+        30.0, help="Minutes before a live session its learners are told of it; 0: never."
+    ).tag(config=True)
+
     nudge_interval_seconds = Float(
         3600.0, help="How often the service gives the at-risk nudges now due; 0: never."
     ).tag(config=True)
@@ -307,6 +311,7 @@ class CampusService(Application):
         nudges, mail digests, and the mail sender (when mail is enabled)."""
         composer = Composer(self.mailer, self.notification_secret)
         offsets = tuple(timedelta(hours=h) for h in self.reminder_offsets_hours)
+        session_lead = timedelta(minutes=self.session_reminder_minutes)
         passes = [
             self.every(
                 self.peer_grading_interval_seconds,
@@ -317,6 +322,11 @@ class CampusService(Application):
                 self.reminder_interval_seconds,
                 "Deadline reminders queued",
                 lambda: self.in_session(notifications.remind, offsets),
+            ),
+            self.every(
+                self.reminder_interval_seconds,
+                "Live-session reminders queued",
+                lambda: self.in_session(notifications.remind_sessions, session_lead),
             ),
             self.every(
                 self.nudge_interval_seconds,

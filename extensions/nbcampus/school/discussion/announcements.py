@@ -217,3 +217,48 @@ def upcoming_sessions(
         for s in rows
         if past or s.starts_at + timedelta(minutes=s.minutes) > now
     ]
+
+
+@dataclass(frozen=True)
+class SessionAudience:
+    """A live session and the learners it is for (its cohort's, or the whole course's)."""
+
+    id: int
+    course_id: str
+    title: str
+    starts_at: datetime
+    meeting_url: str
+    learners: tuple[str, ...]
+
+
+def sessions_starting(session: Session, start: datetime, end: datetime) -> list[SessionAudience]:
+    """The live sessions starting in ``(start, end]``, each with the enrolled learners it is
+    for, by the rule that shows sessions to them (``_reaches``)."""
+    starting = session.scalars(
+        select(LiveSession)
+        .where(LiveSession.starts_at > start, LiveSession.starts_at <= end)
+        .order_by(LiveSession.starts_at, LiveSession.id)
+    ).all()
+    audiences = []
+    for entry in starting:
+        learners = session.scalars(
+            select(Enrolment.username)
+            .join(LiveSession, LiveSession.course_id == Enrolment.course_id)
+            .where(
+                LiveSession.id == entry.id,
+                Enrolment.status == ENROLLED,
+                _reaches(LiveSession.cohort_id, Enrolment.cohort_id),
+            )
+            .order_by(Enrolment.username)
+        )
+        audiences.append(
+            SessionAudience(
+                entry.id,
+                entry.course_id,
+                entry.title,
+                entry.starts_at,
+                entry.meeting_url,
+                tuple(learners),
+            )
+        )
+    return audiences

@@ -7,6 +7,7 @@ from nbcampus.school.discussion.announcements import (
     announcement_audience,
     announcements,
     schedule,
+    sessions_starting,
     upcoming_sessions,
 )
 from nbcampus.school.discussion.attendance import record_attendance
@@ -56,6 +57,7 @@ __all__ = [
     "announce",
     "announcements",
     "schedule",
+    "sessions_starting",
     "upcoming_sessions",
     "calendar",
     "key_owner",

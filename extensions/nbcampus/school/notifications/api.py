@@ -15,6 +15,7 @@ from nbcampus.school.notifications.preferences import (
 )
 from nbcampus.school.notifications.reminders import DEFAULT_OFFSETS, remind
 from nbcampus.school.notifications.sender import MailSender
+from nbcampus.school.notifications.sessions import remind_sessions
 from nbcampus.school.notifications.settings import Mailer
 from nbcampus.school.notifications.tokens import load_or_create_secret, verify
 from nbcampus.school.notifications.tokens import verify_address as read_address_key
@@ -42,6 +43,7 @@ __all__ = [
     "verified_address",
     "DEFAULT_OFFSETS",
     "remind",
+    "remind_sessions",
     "MailSender",
     "Mailer",
     "load_or_create_secret",

@@ -130,7 +130,8 @@ class MailProfile(Base):
 
 
 class Reminder(Base):
-    """A deadline reminder given: never twice for one learner, item and offset."""
+    """A reminder given: never twice for one learner, item and offset (a deadline's item, or a
+    live session's ``live-session-<id>`` with its lead time as the offset)."""
 
     __tablename__ = "deadline_reminders"
     __table_args__ = (UniqueConstraint("course_id", "username", "item_id", "offset_minutes"),)

@@ -41,7 +41,7 @@ def _in_words(delta: timedelta) -> str:
     return f"{hours} hours" if hours < 48 else f"{round(hours / 24)} days"
 
 
-def _record_new(session: Session, rows: list[dict]) -> set[tuple[str, str, int]]:
+def record_new(session: Session, rows: list[dict]) -> set[tuple[str, str, int]]:
     """Insert the reminder rows not there yet; the (username, item, offset) of those inserted."""
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     statement = (
@@ -109,7 +109,7 @@ def remind_course(
                     )
     if not rows:
         return 0
-    inserted = _record_new(session, rows)  # another replica's pass may have given some
+    inserted = record_new(session, rows)  # another replica's pass may have given some
     messages = [
         (
             username,
