@@ -84,7 +84,7 @@ def _progress(data: dict[str, Any]) -> str:
         )
     return (
         f"<section id=progress><h2>Progress</h2>"
-        f'<div class=bar role=progressbar aria-valuenow="{percent}" aria-valuemin="0" '
+        f'<div class=bar role=progressbar aria-label="Lessons done" aria-valuenow="{percent}" aria-valuemin="0" '
         f'aria-valuemax="100"><span style="width:{percent}%"></span></div>'
         f"<p class=meta>{done} of {total} lessons done{esc(score)}</p>{resume}</section>"
     )
