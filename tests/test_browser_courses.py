@@ -58,7 +58,8 @@ def sign_up(school, username: str) -> None:
 
 
 def log_in(browser, school, username, password=None, **context_args):  # noqa: F811
-    context = browser.new_context(viewport={"width": 1400, "height": 950}, **context_args)
+    context_args.setdefault("viewport", {"width": 1400, "height": 950})
+    context = browser.new_context(**context_args)
     page = context.new_page()
     page.goto(f"{school.url}hub/login")
     page.fill("#username_input", username)

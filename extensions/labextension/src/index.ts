@@ -19,6 +19,9 @@ const ICON = new LabIcon({
     '<svg xmlns="http://www.w3.org/2000/svg" width="16" viewBox="0 0 24 24"><path class="jp-icon3" fill="#616161" d="M12 3 1 9l11 6 9-4.9V17h2V9L12 3zM5 13.2v4L12 21l7-3.8v-4L12 17l-7-3.8z"/></svg>'
 });
 
+/** Screens this narrow (a phone held upright) get the Courses view full width. */
+const PHONE = '(max-width: 600px)';
+
 const plugin: JupyterFrontEndPlugin<void> = {
   id: '@nbcampus/labextension:courses',
   description: 'nbcampus Courses panel: enrol, deadlines, fetch and submit, grades, progress; course discussions.',
@@ -87,9 +90,28 @@ const plugin: JupyterFrontEndPlugin<void> = {
     );
     panel.title.icon = ICON;
     notebooks.widgetAdded.connect((_, nb) => panel.noteOpened(nb.context.path));
-    app.shell.add(panel, 'left', { rank: 50 });
-    if (restorer) {
-      restorer.add(panel, 'nbcampus-courses');
+    if (shell && window.matchMedia(PHONE).matches) {
+      // a phone: the Courses view fills the screen and documents open one at a time, full
+      // width, instead of being squeezed beside a sidebar (after the layout is restored, which
+      // would bring the sidebar back)
+      panel.title.label = 'Courses';
+      app.shell.add(panel, 'main');
+      void app.restored.then(() => {
+        shell.mode = 'single-document';
+        shell.collapseLeft();
+        shell.collapseRight();
+        for (const side of ['left', 'right'] as const) {
+          if (shell.isSideTabBarVisible(side)) {
+            shell.toggleSideTabBarVisibility(side); // JupyterLab's View menu shows them again
+          }
+        }
+        app.shell.activateById(panel.id);
+      });
+    } else {
+      app.shell.add(panel, 'left', { rank: 50 });
+      if (restorer) {
+        restorer.add(panel, 'nbcampus-courses');
+      }
     }
     void panel.refresh();
   }
