@@ -35,13 +35,11 @@ def test_learner_logs_in_and_opens_week1_lesson(school, browser, output_dir):
         page.click("#login_submit")
         page.wait_for_url("**/user/learner3/lab**", timeout=120_000)
 
-        # the left sidebar shows what this learner's saved workspace had open (maybe the Courses
-        # panel, from another test): wait for it, then bring the file browser forward
-        page.locator("#filebrowser:visible, #nbcampus-courses:visible").first.wait_for(
-            timeout=120_000
-        )
-        if not page.locator("#filebrowser").is_visible():
-            page.locator('.jp-SideBar [data-id="filebrowser"]').click()
+        # JupyterLab lands on the Courses panel (not an empty file browser), whatever the
+        # learner's saved workspace had open; then the file browser is one click away
+        page.locator("#nbcampus-courses .nbc-card").first.wait_for(timeout=120_000)
+        assert not page.locator("#filebrowser").is_visible()
+        page.locator('.jp-SideBar [data-id="filebrowser"]').click()
         page.locator("#filebrowser").wait_for(timeout=30_000)
         browser_items = page.locator(".jp-DirListing-item")
         course = browser_items.filter(has_text="python-data")

@@ -112,6 +112,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
       if (restorer) {
         restorer.add(panel, 'nbcampus-courses');
       }
+      // the landing: a learner's JupyterLab opens on their courses, not an empty file browser
+      void app.restored.then(() => app.shell.activateById(panel.id));
     }
     void panel.refresh();
   }
