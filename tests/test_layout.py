@@ -27,6 +27,7 @@ CONCEPTS = [
     "peer_review",
     "certificates",
     "publishing",
+    "profiles",
 ]
 
 

@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from nbcampus.school.catalog.api import Cohort, get_course
 from nbcampus.school.certificates import badge, keys, pdf
-from nbcampus.school.certificates.models import Certificate
+from nbcampus.school.certificates.models import CERTIFICATE, Certificate
 from nbcampus.school.certificates.settings import CertificateSettings
 from nbcampus.school.core.api import Database, NotFound
 
@@ -69,8 +69,11 @@ def _certificates(db: Database, course_id: str, cohort: str | None) -> list[Cert
                 raise NotFound(
                     f"course {course_id} has no cohort {cohort!r} (cohorts: {', '.join(names) or 'none'})"
                 )
+        # every live certificate, the modules' too; a module badge has no PDF
         query = select(Certificate).where(
-            Certificate.course_id == course_id, Certificate.revoked_at.is_(None)
+            Certificate.course_id == course_id,
+            Certificate.award == CERTIFICATE,
+            Certificate.revoked_at.is_(None),
         )
         if cohort is not None:
             query = query.where(Certificate.cohort == cohort)

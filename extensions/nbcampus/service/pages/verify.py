@@ -61,7 +61,7 @@ def _value(key: str, facts: dict[str, Any]) -> str:
 
 
 def render(result: dict[str, Any], *, issuer: str, json_url: str, key_url: str) -> str:
-    """The HTML page of a check result (``issuance.check``)."""
+    """The HTML page of a check result (``public.check``)."""
     status = result["status"]
     facts = result.get("certificate") or {}
     if status == "valid":
