@@ -42,6 +42,7 @@ from nbcampus.service.pages.course_home import CourseHomePage
 from nbcampus.service.pages.dashboard import DashboardPage
 from nbcampus.service.pages.discussion import DiscussionListPage, ThreadPage
 from nbcampus.service.pages.home import HomePage
+from nbcampus.service.pages.profile import ProfilePage
 from nbcampus.service.pages.report import ReportPage
 from nbcampus.service.pages.verify import VerifyPage
 from nbcampus.startup import skip_slow_imports
@@ -57,6 +58,7 @@ PAGES: list[tuple[str, type[web.RequestHandler]]] = [
     ("/courses/{course}/discussion/{thread}", ThreadPage),
     ("/verify/{certificate}", VerifyPage),
     ("/certificates/{certificate}/pdf", CertificatePdfPage),
+    ("/profile", ProfilePage),
 ]
 
 

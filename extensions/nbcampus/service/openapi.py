@@ -32,6 +32,7 @@ from nbcampus.service.schemas import (
     grading,
     notifications,
     peer_review,
+    profiles,
     progress,
     quizzes,
 )
@@ -48,6 +49,7 @@ SCHEMA_MODULES: list[ModuleType] = [
     discussion,
     peer_review,
     notifications,
+    profiles,
 ]
 PARAMETERS = {
     "course": "a course id",
@@ -75,6 +77,7 @@ REASONS = {
     409: "conflict",
     410: "gone",
     413: "too large",
+    422: "invalid: the message names the field and why",
     429: "too many requests",
 }
 

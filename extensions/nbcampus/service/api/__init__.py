@@ -16,6 +16,7 @@ from nbcampus.service.api import (
     meta,
     notifications,
     peer_review,
+    profiles,
     progress,
     quizzes,
     sessions,
@@ -35,6 +36,7 @@ MODULES = [
     sessions,
     peer_review,
     notifications,
+    profiles,
 ]
 
 #: (path template as in the OpenAPI document, handler), in the document's order

@@ -138,7 +138,7 @@ def thread_item(thread: dict[str, Any], base: str) -> str:
     return (
         f'<li class="thread"><a class="title" href="{esc(base)}/{thread["id"]}">'
         f"{esc(thread['title'])}</a>{badges(thread)}<div class=meta>{esc(place_of(thread))} · "
-        f"by {esc(thread['author'])} · {replies} repl{'y' if replies == 1 else 'ies'} · "
+        f"by {esc(thread['author_name'])} · {replies} repl{'y' if replies == 1 else 'ies'} · "
         f"{thread['votes']} votes · last activity {when(thread['last_activity_at'])}</div></li>"
     )
 
@@ -162,7 +162,7 @@ def announcement_items(found: list[dict[str, Any]]) -> str:
         return ""
     items = "".join(
         f"<article class=notice><h3>{esc(a['title'])}</h3>{a['html']}"
-        f"<div class=meta>{esc(a['author'])} · {when(a['created_at'])}"
+        f"<div class=meta>{esc(a['author_name'])} · {when(a['created_at'])}"
         f"{' · cohort ' + esc(a['cohort']) if a['cohort'] else ''}</div></article>"
         for a in found
     )
@@ -258,7 +258,7 @@ def post_block(post: dict[str, Any], accepted: int | None, new: bool, inner: str
     edited = " · edited" if post["edited_at"] else ""
     return (
         f'<article class="{" ".join(classes)}" id="post-{post["id"]}">'
-        f"<div class=meta>{''.join(marks)}<strong>{esc(post['author'])}</strong> · "
+        f"<div class=meta>{''.join(marks)}<strong>{esc(post['author_name'])}</strong> · "
         f"{when(post['created_at'])}{edited} · {post['votes']} votes</div>"
         f"<div class=body>{post['html']}</div>{inner}</article>"
     )
@@ -308,7 +308,7 @@ def thread_page(
     body = f"""<nav class=back><a href="{esc(list_url)}">← {esc(data["title"])}: discussion</a></nav>
 <h1>{esc(thread["title"])}</h1>
 <p>{badges(thread)}</p>
-<p class=meta>{esc(place_of(thread))} · started by {esc(thread["author"])} {when(thread["created_at"])}
+<p class=meta>{esc(place_of(thread))} · started by {esc(thread["author_name"])} {when(thread["created_at"])}
 · {thread["votes"]} votes</p>
 {cell_snapshot(thread.get("cell"))}
 <section id=posts>{posts_tree(thread, xsrf)}</section>

@@ -34,9 +34,7 @@ def upgrade() -> None:
         )
         batch_op.add_column(sa.Column("module_title", sa.String(length=300), nullable=True))
         batch_op.add_column(
-            sa.Column(
-                "award", sa.String(length=16), nullable=False, server_default="certificate"
-            )
+            sa.Column("award", sa.String(length=16), nullable=False, server_default="certificate")
         )
         batch_op.drop_index("uq_certificates_active_learner")
         batch_op.create_index(
