@@ -421,7 +421,10 @@ def pdf_streams(data: bytes) -> list[bytes]:
         if stream.endswith(b"~>"):
             stream = base64.a85decode(stream, adobe=True)
         try:
-            out.append(zlib.decompress(stream))
+            # a decompressor object, not zlib.decompress: the regex and strip() above may cut
+            # off compressed bytes that look like whitespace at the end of a stream (the text
+            # is before them), which zlib.decompress refuses as an incomplete stream
+            out.append(zlib.decompressobj().decompress(stream))
         except zlib.error:
             out.append(stream)
     return out
