@@ -22,6 +22,7 @@ from nbcampus.school.certificates.models import Certificate
 from nbcampus.school.certificates.settings import CertificateSettings
 from nbcampus.school.core.audit import AuditEvent
 from nbcampus.school.enrolment import enrolments as rules
+from nbcampus.school.notifications import api as notifications
 from nbcampus.school.profiles.api import update_profile
 from nbcampus.school.publishing.catalog import publish_course
 from nbcampus.school.quizzes.attempts import publish_quizzes, submit_attempt
@@ -98,6 +99,11 @@ def test_completing_the_module_issues_its_badge_and_only_then(database, rewarded
         assert award_modules(session, COURSE, "ana") == []
     assert len(awards(database)) == 1
     assert awards(database, "bo") == []
+    # the learner is told, with the link to the public check
+    with database.session(readonly=True) as session:
+        (note,) = notifications.my_notifications(session, "ana")["notifications"]
+    assert note["title"] == f"Your badge for Week 1 of Course {COURSE}"
+    assert note["link"].endswith(f"verify/{cert.id}")
 
 
 def test_the_modules_score_must_reach_the_rewards(database, rewarded):
