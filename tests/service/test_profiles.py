@@ -6,6 +6,7 @@ gives discussions' author labels and the reports' column."""
 from __future__ import annotations
 
 import re
+from datetime import UTC
 
 import pytest
 from sqlalchemy import select
@@ -144,3 +145,27 @@ def test_reports_show_the_name_next_to_the_username(forum):  # noqa: F811
     assert rows["ana"]["display_name"] == "ana"
     columns = reports.learner_columns(plan)
     assert columns[:2] == ["username", "display_name"]
+
+
+def test_the_course_home_shows_times_in_the_learners_time_zone(database, make_course):
+    from datetime import datetime
+
+    from nbcampus.course.loader import load_course
+    from nbcampus.school.core.scopes import LEARN, Permissions
+    from nbcampus.school.enrolment import enrolments as enrolment
+    from nbcampus.school.publishing.catalog import publish_course
+    from nbcampus.service.pages.course_home import home_facts
+    from nbcampus.service.pages.discussion_html import when
+
+    # winter in Paris is UTC+1, summer UTC+2; without a zone: UTC as before
+    assert ">2027-01-15 17:30 UTC<" in when("2027-01-15T17:30:00+00:00")
+    assert ">2027-01-15 18:30 CET<" in when("2027-01-15T17:30:00+00:00", "Europe/Paris")
+    assert ">2027-07-15 19:30 CEST<" in when("2027-07-15T17:30:00+00:00", "Europe/Paris")
+    assert 'datetime="2027-07-15T17:30:00+00:00"' in when("2027-07-15T17:30:00", "Asia/Tokyo")
+    with database.session() as session:
+        publish_course(session, load_course(make_course("zoned")))
+        enrolment.enrol(session, "zoned", enrolment.Learner("ana"))
+    change(database, "ana", time_zone="America/Montreal")
+    with database.session(readonly=True) as session:
+        facts = home_facts(session, Permissions("ana", [LEARN]), "zoned", datetime.now(UTC))
+    assert facts["time_zone"] == "America/Montreal"

@@ -29,6 +29,7 @@ from nbcampus.school.enrolment.api import (
     upgrade_view,
 )
 from nbcampus.school.grading.api import my_grades
+from nbcampus.school.profiles.api import profile_view
 from nbcampus.school.progress.api import learner_report, my_lessons, my_notebooks
 from nbcampus.school.quizzes.api import best_attempts, quiz_id_of
 from nbcampus.service.base import PageHandler
@@ -133,6 +134,8 @@ def home_facts(session, permissions: Permissions, course_id: str, now: datetime)
         "announcements": discussion.announcements(session, permissions, course_id, limit=3),
         "sessions": discussion.upcoming_sessions(session, permissions, course_id)[:3],
         "now": now,
+        # times are shown in the learner's time zone (their profile's; UTC without one)
+        "time_zone": profile_view(session, me)["time_zone"],
     }
 
 

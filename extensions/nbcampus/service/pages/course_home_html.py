@@ -46,7 +46,9 @@ def _open_url(data: dict[str, Any], item: dict[str, Any]) -> str:
 def _item(data: dict[str, Any], item: dict[str, Any]) -> str:
     due = ""
     if item.get("due_at"):
-        due = f"<span class=due>due {when(item['due_at'].isoformat())}</span>"
+        due = (
+            f"<span class=due>due {when(item['due_at'].isoformat(), data.get('time_zone'))}</span>"
+        )
     return (
         f'<li class="item" data-kind="{esc(item["kind"])}">'
         f"<span class=kind>{esc(item['kind'])}</span>"
@@ -61,7 +63,7 @@ def _due_next(data: dict[str, Any]) -> str:
     lines = "".join(
         f'<li><a href="{esc(_open_url(data, i))}">{esc(i["title"])}</a> '
         f"<span class=due>{esc(time_left(i['due_at'], data['now']))}</span> "
-        f"({when(i['due_at'].isoformat())})</li>"
+        f"({when(i['due_at'].isoformat(), data.get('time_zone'))})</li>"
         for i in data["due_next"]
     )
     return f"<div class=next><strong>Due next</strong><ul>{lines}</ul></div>"
@@ -116,7 +118,7 @@ def _news(data: dict[str, Any]) -> str:
             "<section id=announcements><h2>Announcements</h2>"
             + "".join(
                 f'<div class="notice"><strong>{esc(a["title"])}</strong>{a["html"]}'
-                f"<p class=meta>{when(a['created_at'])}</p></div>"
+                f"<p class=meta>{when(a['created_at'], data.get('time_zone'))}</p></div>"
                 for a in data["announcements"]
             )
             + "</section>"
@@ -125,7 +127,7 @@ def _news(data: dict[str, Any]) -> str:
         parts.append(
             "<section id=sessions><h2>Live sessions</h2><ul>"
             + "".join(
-                f"<li>{esc(s['title'])} · {when(s['starts_at'])} · {s['minutes']} min"
+                f"<li>{esc(s['title'])} · {when(s['starts_at'], data.get('time_zone'))} · {s['minutes']} min"
                 + (
                     f' · <a rel="noopener noreferrer" href="{esc(s["meeting_url"])}">join</a>'
                     if (s.get("meeting_url") or "").startswith(("https://", "http://"))
@@ -149,7 +151,7 @@ def _track(data: dict[str, Any]) -> str:
     elif upgrade and upgrade["state"] == "awaiting verification":
         state = (
             "<p class=upgrade-state>Upgrade paid, awaiting identity verification by the staff "
-            f"(since {when(upgrade['requested_at'])}).</p>"
+            f"(since {when(upgrade['requested_at'], data.get('time_zone'))}).</p>"
         )
     else:
         refused = ""

@@ -11,6 +11,7 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from tornado.escape import xhtml_escape as esc
 
@@ -61,13 +62,17 @@ def page(title: str, body: str) -> str:
 {body}</body></html>"""
 
 
-def when(value: str | None) -> str:
-    """A ``<time>`` element in UTC (a stored time without a zone is UTC)."""
+def when(value: str | None, zone: str | None = None) -> str:
+    """A ``<time>`` element in UTC (a stored time without a zone is UTC), or shown in the
+    learner's IANA time ``zone`` (their profile's) with its abbreviation."""
     if not value:
         return ""
     moment = datetime.fromisoformat(value)
     moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
     shown = moment.strftime("%Y-%m-%d %H:%M UTC")
+    if zone:
+        local = moment.astimezone(ZoneInfo(zone))
+        shown = local.strftime("%Y-%m-%d %H:%M ") + esc(local.tzname() or zone)
     return f'<time datetime="{esc(moment.isoformat())}">{shown}</time>'
 
 
