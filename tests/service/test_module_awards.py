@@ -232,3 +232,58 @@ def test_module_awards_share_the_courses_numbers_and_the_export(database, reward
     keys.load_or_create(settings.key_file)
     result = export_zip(database, settings, COURSE, tmp_path / "out.zip", workers=1)
     assert result.count == 1
+
+
+def test_migration_0017_keeps_issued_certificates_and_goes_down_again(database_url):
+    from alembic import command
+    from sqlalchemy import create_engine, inspect, text
+
+    from nbcampus.school.core.db import alembic_config
+
+    config = alembic_config(database_url)
+    command.upgrade(config, "0015")
+    engine = create_engine(database_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO courses (id, title, format, pedagogy, waitlist, data, "
+                    "source_hash, active, updated_at) VALUES "
+                    "('c', 'C', 'mooc', 'xmooc', false, '{}', 'h', true, :at)"
+                ),
+                {"at": "2026-01-01 00:00:00+00:00"},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO certificates (id, course_id, number, username, learner_name, "
+                    "course_title, format, hours, branding, issued_at, issued_by) VALUES "
+                    "('old-certificate-id-1', 'c', 1, 'ana', 'ana', 'C', 'mooc', 2, '{}', :at, "
+                    "'auto')"
+                ),
+                {"at": "2026-01-01 00:00:00+00:00"},
+            )
+        command.upgrade(config, "head")
+        with engine.connect() as conn:
+            row = conn.execute(text("SELECT module_id, award FROM certificates")).one()
+            assert tuple(row) == ("", "certificate")
+            # one live award per learner, course and module: a module's may join the course's
+            conn.execute(
+                text(
+                    "INSERT INTO certificates (id, course_id, number, username, learner_name, "
+                    "course_title, format, hours, branding, issued_at, issued_by, module_id, "
+                    "award) VALUES ('new-module-badge-id', 'c', 2, 'ana', 'ana', 'C', 'mooc', 2, "
+                    "'{}', :at, 'auto', 'week1', 'badge')"
+                ),
+                {"at": "2026-01-02 00:00:00+00:00"},
+            )
+            conn.commit()
+        assert "profiles" in inspect(engine).get_table_names()
+        command.downgrade(config, "0015")
+        engine.dispose()
+        assert "profiles" not in inspect(engine).get_table_names()
+        with engine.connect() as conn:  # the module's award goes, the course's stays
+            ids = conn.execute(text("SELECT id FROM certificates")).scalars().all()
+            assert ids == ["old-certificate-id-1"]
+        command.upgrade(config, "head")
+    finally:
+        engine.dispose()
