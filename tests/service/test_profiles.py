@@ -169,3 +169,18 @@ def test_the_course_home_shows_times_in_the_learners_time_zone(database, make_co
     with database.session(readonly=True) as session:
         facts = home_facts(session, Permissions("ana", [LEARN]), "zoned", datetime.now(UTC))
     assert facts["time_zone"] == "America/Montreal"
+
+
+def test_a_name_that_looks_like_a_formula_stays_text_in_the_csv_reports(forum):  # noqa: F811
+    from nbcampus.school.progress.dashboards import to_csv
+
+    db = forum()
+    change(db, "bo", display_name='=HYPERLINK("http://evil.example","Bo")')
+    change(db, "ana", display_name="@Ana")
+    with db.session(readonly=True) as session:
+        rows = reports.learner_report(session, COURSE)
+        columns = reports.learner_columns(reports.report_plan(session, COURSE))
+    text = to_csv(rows, columns)
+    assert "'=HYPERLINK(" in text and ",'@Ana," in text
+    assert ",=HYPERLINK" not in text
+    assert rows[1]["display_name"].startswith("=")  # the JSON carries the name as written
