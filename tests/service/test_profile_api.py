@@ -10,6 +10,8 @@ import re
 from html import unescape
 
 import pytest
+from playwright.sync_api import expect
+from test_browser import browser  # noqa: F401  (the chromium fixture)
 
 from service.conftest import call
 
@@ -19,7 +21,9 @@ WHO = "cy"  # the session's campus is shared: this test's learner is given back 
 @pytest.fixture
 def cy(campus):
     yield campus
-    call(campus, WHO, "PATCH", "me/profile", json={"display_name": None, "time_zone": None})
+    reset = {"display_name": None, "language": None, "time_zone": None}
+    call(campus, WHO, "PATCH", "me/profile", json=reset)
+    call(campus, WHO, "PATCH", "me/preferences", json={"email": None})
 
 
 def text_of(html: str) -> str:
@@ -61,18 +65,18 @@ def test_my_profile_reads_changes_and_refuses_with_the_field(cy):
 def test_the_profile_page_shows_escaped_and_saves_with_the_xsrf_token(cy):
     campus = cy
     call(campus, WHO, "PATCH", "me/profile", json={"display_name": "<script>x()</script>Cy"})
-    browser = campus.login(WHO)
+    learner = campus.login(WHO)
     url = f"{campus.url}services/nbcampus/profile"
-    r = browser.get(url, timeout=60)
+    r = learner.get(url, timeout=60)
     assert r.status_code == 200 and r.url == url, r.url  # through the hub's OAuth login
     assert "default-src 'none'" in r.headers["Content-Security-Policy"]
     assert "<script>" not in r.text and "&lt;script&gt;x()&lt;/script&gt;Cy" in r.text
     assert "Shown as <script>x()</script>Cy on your certificates" in text_of(r.text)
     xsrf = re.search(r'name="_xsrf" value="([^"]+)"', r.text).group(1)
     # a form from another site has no token: refused, nothing written
-    forged = browser.post(url, data={"form": "profile", "display_name": "Forged"}, timeout=60)
+    forged = learner.post(url, data={"form": "profile", "display_name": "Forged"}, timeout=60)
     assert forged.status_code == 403
-    saved = browser.post(
+    saved = learner.post(
         url,
         data={
             "_xsrf": xsrf,
@@ -92,13 +96,13 @@ def test_the_profile_page_shows_escaped_and_saves_with_the_xsrf_token(cy):
     )
     assert 'value="fr" selected' in saved.text and 'value="Africa/Dakar"' in saved.text
     # a refusal is shown on the page with its status, nothing written
-    bad = browser.post(
+    bad = learner.post(
         url, data={"_xsrf": xsrf, "form": "profile", "time_zone": "Nowhere/Land"}, timeout=60
     )
     assert bad.status_code == 422 and "is not an IANA time zone" in text_of(bad.text)
     assert call(campus, WHO, "GET", "me/profile").json()["time_zone"] == "Africa/Dakar"
     # the address form is the notifications' flow: the address waits for its confirmation
-    mailed = browser.post(
+    mailed = learner.post(
         url, data={"_xsrf": xsrf, "form": "email", "email": "cy@example.org"}, timeout=60
     )
     assert mailed.status_code == 200, mailed.text[:300]
@@ -106,8 +110,35 @@ def test_the_profile_page_shows_escaped_and_saves_with_the_xsrf_token(cy):
     assert "cy@example.org" in shown and "waiting for confirmation" in shown
     state = call(campus, WHO, "GET", "me/profile").json()["email"]
     assert state == {**state, "address": "cy@example.org", "verified": False, "source": "profile"}
-    wrong = browser.post(url, data={"_xsrf": xsrf, "form": "email", "email": "nope"}, timeout=60)
+    wrong = learner.post(url, data={"_xsrf": xsrf, "form": "email", "email": "nope"}, timeout=60)
     assert wrong.status_code == 422 and "not an e-mail address" in text_of(wrong.text)
     # my list of courses links the profile
-    home = browser.get(f"{campus.url}services/nbcampus/", timeout=60)
+    home = learner.get(f"{campus.url}services/nbcampus/", timeout=60)
     assert 'href="/services/nbcampus/profile"' in home.text
+
+
+@pytest.mark.browser
+def test_the_profile_page_fits_a_phone_and_saves_a_name(cy, browser, output_dir):  # noqa: F811
+    campus = cy
+    url = f"{campus.url}services/nbcampus/profile"
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        page.goto(f"{campus.url}hub/login?next=/services/nbcampus/profile")
+        page.fill("#username_input", WHO)
+        page.fill("#password_input", campus.passwords[WHO])
+        page.click("#login_submit")
+        page.wait_for_url(url, timeout=120_000)
+        expect(page.locator("h1")).to_have_text("Your profile")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        # the form by keyboard: the label names the field
+        page.get_by_label("Display name").fill("Cy from the phone")
+        page.get_by_label("Language").select_option("fr")
+        page.get_by_label("Time zone").fill("Europe/Paris")
+        page.get_by_role("button", name="Save", exact=True).press("Enter")
+        expect(page.get_by_role("status")).to_have_text("Saved.")
+        expect(page.locator(".shown-name")).to_have_text("Cy from the phone")
+        page.screenshot(path=str(output_dir / "profile-phone.png"), full_page=True)
+    finally:
+        context.close()
+    assert call(campus, WHO, "GET", "me/profile").json()["time_zone"] == "Europe/Paris"

@@ -55,9 +55,13 @@ def _email(data: dict[str, Any], xsrf: str, action: str) -> str:
             "<span class='state wait'>waiting for confirmation: open the link mailed to it</span>"
         )
     else:
-        state = "<span class=state>none yet</span>"
-    shown = esc(mail["address"]) if mail["address"] else "no address"
-    out = f"<section id=email><h2>E-mail</h2><p><span class=address>{shown}</span> · {state}</p>"
+        state = ""
+    shown = (
+        f"<span class=address>{esc(mail['address'])}</span> · {state}"
+        if mail["address"]
+        else "No address yet: the school mails you only at an address you confirmed."
+    )
+    out = f"<section id=email><h2>E-mail</h2><p>{shown}</p>"
     if mail["source"] != "hub":
         out += (
             f'<form method=post action="{esc(action)}">{xsrf}'
