@@ -287,3 +287,30 @@ def test_migration_0017_keeps_issued_certificates_and_goes_down_again(database_u
         command.upgrade(config, "head")
     finally:
         engine.dispose()
+
+
+def test_the_course_home_shows_the_modules_reward_and_its_check(database, rewarded):
+    from datetime import UTC, datetime
+
+    from nbcampus.school.core.scopes import LEARN, Permissions
+    from nbcampus.service.pages.course_home import home_facts
+    from nbcampus.service.pages.course_home_html import home_page
+
+    rewarded(award="badge", min_score=50)
+    grade(database, COURSE, "ana", 2.0)
+    quiz(database, "ana", RIGHT)
+    (cert,) = awards(database)
+
+    def page_of(username):
+        with database.session(readonly=True) as session:
+            facts = home_facts(session, Permissions(username, [LEARN]), COURSE, datetime.now(UTC))
+        extra = {"lab": f"/user/{username}/", "service": "/services/nbcampus/", "xsrf": ""}
+        return facts, home_page({**facts, **extra, "notice": None, "error": None})
+
+    facts, html = page_of("ana")
+    assert facts["modules"][0]["reward"]["earned"] == cert.id
+    assert f'href="/services/nbcampus/verify/{cert.id}"' in html
+    assert "Your badge is issued" in html
+    facts, html = page_of("bo")
+    assert facts["modules"][0]["reward"]["earned"] is None
+    assert "This module gives a badge: complete every exercise and the quiz with 50%" in html

@@ -166,6 +166,23 @@ def _track(data: dict[str, Any]) -> str:
     return f"<section id=track><h2>Verified track</h2>{state}</section>"
 
 
+def _reward(data: dict[str, Any], module: dict[str, Any]) -> str:
+    """A module's badge or certificate: earned (with its public check), or what it asks."""
+    reward = module.get("reward")
+    if not reward:
+        return ""
+    what = "badge" if reward["award"] == "badge" else "module certificate"
+    if reward["earned"]:
+        check = f"{data['service']}verify/{quote(reward['earned'])}"
+        return (
+            f'<p class="reward ok">Your {what} is issued: <a href="{esc(check)}">check it</a>.</p>'
+        )
+    asks = "complete every exercise and the quiz"
+    if reward["min_score"]:
+        asks += f" with {reward['min_score']:g}% of the module's points"
+    return f"<p class=reward>This module gives a {what}: {esc(asks)}.</p>"
+
+
 def home_page(data: dict[str, Any]) -> str:
     course = data["course"]
     where = [course["format"].upper(), f"{data['track']} track"]
@@ -174,6 +191,7 @@ def home_page(data: dict[str, Any]) -> str:
     outline = "".join(
         f'<section class=module id="module-{esc(m["id"])}"><h2>'
         f"{'Week ' + esc(str(m['week'])) + ': ' if m['week'] else ''}{esc(m['title'])}</h2>"
+        f"{_reward(data, m)}"
         f"<ul class=items>{''.join(_item(data, i) for i in m['items'])}</ul></section>"
         for m in data["modules"]
     )
