@@ -184,3 +184,13 @@ def test_a_name_that_looks_like_a_formula_stays_text_in_the_csv_reports(forum): 
     assert "'=HYPERLINK(" in text and ",'@Ana," in text
     assert ",=HYPERLINK" not in text
     assert rows[1]["display_name"].startswith("=")  # the JSON carries the name as written
+
+
+def test_pages_label_an_author_with_their_username_when_the_names_differ():
+    from nbcampus.service.pages.discussion_html import author
+
+    # a display name cannot pass for someone else's: the username shows beside it, escaped
+    assert author({"author": "ana", "author_name": "ana"}) == "ana"
+    assert author({"author": "ana", "author_name": "Prof. <b>X</b>"}) == (
+        "Prof. &lt;b&gt;X&lt;/b&gt; <span class=handle>@ana</span>"
+    )

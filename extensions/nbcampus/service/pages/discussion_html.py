@@ -37,7 +37,7 @@ textarea{min-height:8rem}button{padding:.5rem 1.2rem;cursor:pointer}
 label{display:block;margin:.5rem 0}label.check{display:flex;gap:.5rem;align-items:center}
 .threads{list-style:none;padding:0}.threads li{border-bottom:1px solid #ddd;padding:.4rem 0}
 .threads a.title{display:block;padding:.5rem 0;font-size:1.05rem;font-weight:600}
-.meta{color:#555;font-size:.85rem}.badge{display:inline-block;padding:0 .4rem;
+.meta{color:#555;font-size:.85rem}.handle{color:#555;font-weight:normal;font-size:.85em}.badge{display:inline-block;padding:0 .4rem;
 border-radius:.3rem;background:#e7ecf3;font-size:.8rem;margin-right:.3rem}
 .unread{background:#1f4fa0;color:#fff}.pinned{background:#fff3c4}.closed{background:#eee}
 .post{border-left:3px solid #ccd;padding:.2rem 0 .2rem .7rem;margin:.8rem 0}
@@ -74,6 +74,15 @@ def when(value: str | None, zone: str | None = None) -> str:
         local = moment.astimezone(ZoneInfo(zone))
         shown = local.strftime("%Y-%m-%d %H:%M ") + esc(local.tzname() or zone)
     return f'<time datetime="{esc(moment.isoformat())}">{shown}</time>'
+
+
+def author(entry: dict[str, Any]) -> str:
+    """The name shown for an author (escaped), with their username when the two differ: a
+    display name is the learner's choice, so it cannot pass for someone else's."""
+    name = esc(entry["author_name"])
+    if entry["author_name"] == entry["author"]:
+        return name
+    return f"{name} <span class=handle>@{esc(entry['author'])}</span>"
 
 
 def error_box(message: str | None) -> str:
@@ -143,7 +152,7 @@ def thread_item(thread: dict[str, Any], base: str) -> str:
     return (
         f'<li class="thread"><a class="title" href="{esc(base)}/{thread["id"]}">'
         f"{esc(thread['title'])}</a>{badges(thread)}<div class=meta>{esc(place_of(thread))} · "
-        f"by {esc(thread['author_name'])} · {replies} repl{'y' if replies == 1 else 'ies'} · "
+        f"by {author(thread)} · {replies} repl{'y' if replies == 1 else 'ies'} · "
         f"{thread['votes']} votes · last activity {when(thread['last_activity_at'])}</div></li>"
     )
 
@@ -167,7 +176,7 @@ def announcement_items(found: list[dict[str, Any]]) -> str:
         return ""
     items = "".join(
         f"<article class=notice><h3>{esc(a['title'])}</h3>{a['html']}"
-        f"<div class=meta>{esc(a['author_name'])} · {when(a['created_at'])}"
+        f"<div class=meta>{author(a)} · {when(a['created_at'])}"
         f"{' · cohort ' + esc(a['cohort']) if a['cohort'] else ''}</div></article>"
         for a in found
     )
@@ -263,7 +272,7 @@ def post_block(post: dict[str, Any], accepted: int | None, new: bool, inner: str
     edited = " · edited" if post["edited_at"] else ""
     return (
         f'<article class="{" ".join(classes)}" id="post-{post["id"]}">'
-        f"<div class=meta>{''.join(marks)}<strong>{esc(post['author_name'])}</strong> · "
+        f"<div class=meta>{''.join(marks)}<strong>{author(post)}</strong> · "
         f"{when(post['created_at'])}{edited} · {post['votes']} votes</div>"
         f"<div class=body>{post['html']}</div>{inner}</article>"
     )
@@ -313,7 +322,7 @@ def thread_page(
     body = f"""<nav class=back><a href="{esc(list_url)}">← {esc(data["title"])}: discussion</a></nav>
 <h1>{esc(thread["title"])}</h1>
 <p>{badges(thread)}</p>
-<p class=meta>{esc(place_of(thread))} · started by {esc(thread["author_name"])} {when(thread["created_at"])}
+<p class=meta>{esc(place_of(thread))} · started by {author(thread)} {when(thread["created_at"])}
 · {thread["votes"]} votes</p>
 {cell_snapshot(thread.get("cell"))}
 <section id=posts>{posts_tree(thread, xsrf)}</section>
