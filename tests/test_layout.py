@@ -28,6 +28,7 @@ CONCEPTS = [
     "certificates",
     "publishing",
     "rewards",
+    "profiles",
 ]
 
 

@@ -28,6 +28,8 @@ LISTING_KEYS = {
     "number",
     "issued_at",
     "revoked_at",
+    "module_id",
+    "award",
     "pdf_url",
     "assertion_url",
     "verify_url",
@@ -97,6 +99,7 @@ def test_a_learner_sees_only_their_own_certificate(campus, people):
     (cert,) = mine(campus, wtoken)
     assert set(cert) == LISTING_KEYS and cert["course_id"] == "open-mooc"
     assert cert["revoked_at"] is None
+    assert (cert["module_id"], cert["award"]) == (None, "certificate")  # the course's own
     assert cert["verify_url"] == f"{campus.url}services/nbcampus/verify/{cert['id']}"
     assert mine(campus, otoken) == []
     pdf = requests.get(campus.url.rstrip("/") + cert["pdf_url"], headers=_auth(wtoken), timeout=60)

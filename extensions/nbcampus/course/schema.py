@@ -81,6 +81,14 @@ QUIZ = _object(
     ["file", "title"],
 )
 
+REWARD = _object(
+    {
+        "award": {"enum": ["badge", "certificate"]},
+        "min_score": {"type": "number", "minimum": 0, "maximum": 100},
+    },
+    ["award"],
+)
+
 MODULE = _object(
     {
         "id": _ID,
@@ -90,6 +98,10 @@ MODULE = _object(
         "lessons": {"type": "array", "items": LESSON},
         "assignments": {"type": "array", "items": ASSIGNMENT},
         "quiz": QUIZ,
+        # a badge (signed Open Badges assertion) or a module certificate (its PDF too) once the
+        # module is complete (every assignment graded, its quiz attempted) at min_score percent
+        # of the module's own weighted score
+        "reward": REWARD,
     },
     ["id", "title", "week"],
 )

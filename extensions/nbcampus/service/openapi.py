@@ -32,6 +32,7 @@ from nbcampus.service.schemas import (
     grading,
     notifications,
     peer_review,
+    profiles,
     progress,
     quizzes,
     rewards,
@@ -50,6 +51,7 @@ SCHEMA_MODULES: list[ModuleType] = [
     peer_review,
     notifications,
     rewards,
+    profiles,
 ]
 PARAMETERS = {
     "course": "a course id",
@@ -77,6 +79,7 @@ REASONS = {
     409: "conflict",
     410: "gone",
     413: "too large",
+    422: "invalid: the message names the field and why",
     429: "too many requests",
 }
 

@@ -77,9 +77,11 @@ def write_course(
     roster: list[str] | None = None,
     due_offset_days: float = 7,
     hard_close_days: float = 3,
+    module_reward: dict | None = None,
     **extra,
 ) -> Path:
-    """Write a valid course folder ``root/course_id`` and return it."""
+    """Write a valid course folder ``root/course_id`` and return it (``module_reward``: the
+    reward block of its module week1, e.g. ``{"award": "badge", "min_score": 50}``)."""
     folder = root / course_id
     (folder / "lessons").mkdir(parents=True)
     (folder / "source" / "ex1").mkdir(parents=True)
@@ -124,6 +126,7 @@ def write_course(
                     }
                 ],
                 "quiz": {"file": "quizzes/quiz1.ipynb", "title": "Quiz 1", "due_offset_days": 7},
+                **({"reward": module_reward} if module_reward else {}),
             }
         ],
         "grading": {"weights": {"assignments": 0.7, "quizzes": 0.3}, "pass_score": 50},

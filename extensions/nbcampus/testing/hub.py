@@ -276,6 +276,8 @@ def running_campus(
         enrolment={"rule": "invite", "invite_codes": ["ROSTER-ONLY"], "seat_cap": 5},
     )
     write_course(courses, "closed", due_offset_days=0, hard_close_days=0)
+    # module rewards: completing week1 gives its badge
+    write_course(courses, "rewards", module_reward={"award": "badge"})
     # discussions: two runs (spring now, autumn later), divided by cohort; manager mentors
     today = date.today()
     runs = [

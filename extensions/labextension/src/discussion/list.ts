@@ -66,7 +66,7 @@ export function announcement(a: Announcement): HTMLElement {
     'div',
     { class: 'nbc-announcement', 'data-announcement-id': String(a.id) },
     h('strong', {}, a.title),
-    h('span', { class: 'nbc-meta' }, ` · ${a.author} · ${localDate(new Date(a.created_at))}${a.cohort ? ` · ${a.cohort}` : ''}`),
+    h('span', { class: 'nbc-meta' }, ` · ${a.author_name}${a.author_name !== a.author ? ` (@${a.author})` : ''} · ${localDate(new Date(a.created_at))}${a.cohort ? ` · ${a.cohort}` : ''}`),
     postBody(a.html)
   );
 }
@@ -108,7 +108,7 @@ function threadRow(t: ThreadSummary, course: Course, act: ListActions): HTMLElem
     h(
       'div',
       { class: 'nbc-meta' },
-      `${t.author} · ${placeLabel(course, t.module, t.item)} · ${t.replies} repl${t.replies === 1 ? 'y' : 'ies'} · ${t.votes} vote(s) · ${localDate(new Date(t.last_activity_at))}`,
+      `${t.author_name}${t.author_name !== t.author ? ` (@${t.author})` : ''} · ${placeLabel(course, t.module, t.item)} · ${t.replies} repl${t.replies === 1 ? 'y' : 'ies'} · ${t.votes} vote(s) · ${localDate(new Date(t.last_activity_at))}`,
       ...badges.map(b => h('span', { class: `nbc-badge nbc-badge-${b.split(' ')[0]}` }, b))
     )
   );

@@ -38,7 +38,8 @@ export function renderThread(course: Course, t: Thread, me: Viewer, act: ThreadA
       h(
         'div',
         { class: 'nbc-meta' },
-        h('strong', {}, p.author),
+        h('strong', { title: p.author }, p.author_name),
+        p.author_name !== p.author ? h('span', { class: 'nbc-handle' }, ` @${p.author}`) : null,
         ` · ${localDate(new Date(p.created_at))}${p.edits ? ` · edited ${p.edits}×` : ''}`,
         accepted ? h('span', { class: 'nbc-badge nbc-badge-accepted' }, '✓ accepted answer') : null,
         p.hidden ? h('span', { class: 'nbc-badge nbc-badge-hidden' }, `hidden by ${p.hidden_by ?? 'staff'}: ${p.hide_reason ?? ''}`) : null

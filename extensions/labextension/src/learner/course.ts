@@ -62,11 +62,18 @@ export function renderCourse(ctx: PanelContext, state: LearnerState, course: Cou
         ])
       );
     }
-    const heading = h('h5', {}, `Week ${module.week}: ${module.title} `, discussButton(ctx, course.id, { module: module.id }));
+    const heading = h(
+      'h5',
+      {},
+      `Week ${module.week}: ${module.title} `,
+      moduleAward(state, course.id, module.id),
+      discussButton(ctx, course.id, { module: module.id })
+    );
     return h('div', { class: 'nbc-module', 'data-module': module.id }, heading, ...rows);
   });
   const percent = items ? Math.round((100 * done) / items) : 0;
-  const certificate = state.certificates.find(c => c.course_id === course.id);
+  // the course's own certificate (module awards show in their module's heading)
+  const certificate = state.certificates.find(c => c.course_id === course.id && !c.module_id && !c.revoked_at);
   add(
     card,
     course.branding?.organisation ? h('div', { class: 'nbc-org' }, course.branding.organisation) : null,
@@ -94,7 +101,7 @@ export function renderCourse(ctx: PanelContext, state: LearnerState, course: Cou
           'div',
           { class: 'nbc-certificate' },
           'Certificate: ',
-          h('a', { href: certificate.pdf_url, target: '_blank', rel: 'noopener' }, 'PDF'),
+          certificate.pdf_url ? h('a', { href: certificate.pdf_url, target: '_blank', rel: 'noopener' }, 'PDF') : null,
           ' · ',
           h('a', { href: certificate.verify_url, target: '_blank', rel: 'noopener' }, 'verify')
         )
@@ -103,6 +110,23 @@ export function renderCourse(ctx: PanelContext, state: LearnerState, course: Cou
     peerReviewRows(ctx, course.id)
   );
   return card;
+}
+
+/** My live award of a module (a badge, or a module certificate with its PDF), if I have one. */
+function moduleAward(state: LearnerState, courseId: string, moduleId: string): HTMLElement | null {
+  const award = state.certificates.find(c => c.course_id === courseId && c.module_id === moduleId && !c.revoked_at);
+  if (!award) {
+    return null;
+  }
+  const label = award.award === 'badge' ? 'Badge' : 'Module certificate';
+  return h(
+    'span',
+    { class: 'nbc-module-award', 'data-award': award.award, title: 'issued for completing this module' },
+    h('a', { href: award.verify_url, target: '_blank', rel: 'noopener' }, `${label} ✓`),
+    award.pdf_url ? ' · ' : null,
+    award.pdf_url ? h('a', { href: award.pdf_url, target: '_blank', rel: 'noopener' }, 'PDF') : null,
+    ' '
+  );
 }
 
 /** THE weighted course score, as the service computes it for my report line (never here). */

@@ -1,5 +1,6 @@
 """What other packages may use of certificates: everything else is private to it."""
 
+from nbcampus.school.certificates.awards import award_modules
 from nbcampus.school.certificates.badge import (
     CONTEXT,
     InvalidAssertion,
@@ -10,18 +11,20 @@ from nbcampus.school.certificates.badge import (
     verify,
 )
 from nbcampus.school.certificates.counts import issued_per_cohort, issued_per_learner
-from nbcampus.school.certificates.eligibility import evaluate, rules
+from nbcampus.school.certificates.eligibility import (
+    evaluate,
+    module_rewards,
+    module_verdicts,
+    rules,
+)
 from nbcampus.school.certificates.export import export_zip
 from nbcampus.school.certificates.issuance import (
     approve,
-    check,
     course_certificates,
-    facts,
     get_certificate,
     issue_eligible,
     my_certificates,
     reissue,
-    revocations,
     revoke,
 )
 from nbcampus.school.certificates.keys import (
@@ -30,12 +33,18 @@ from nbcampus.school.certificates.keys import (
     load_or_create,
     load_public,
 )
-from nbcampus.school.certificates.models import Certificate
+from nbcampus.school.certificates.models import BADGE, CERTIFICATE, Certificate
 from nbcampus.school.certificates.pdf import pdf_input
 from nbcampus.school.certificates.pdf import render as render_pdf
+from nbcampus.school.certificates.public import check, facts, revocations
 from nbcampus.school.certificates.settings import CertificateSettings
 
 __all__ = [
+    "BADGE",
+    "CERTIFICATE",
+    "award_modules",
+    "module_rewards",
+    "module_verdicts",
     "revocations",
     "issued_per_cohort",
     "issued_per_learner",

@@ -89,16 +89,29 @@ def assertion(cert: Certificate, settings: CertificateSettings) -> dict[str, Any
     """The Open Badges 2.0 Assertion of ``cert``."""
     verify_url = settings.verify_url(cert.id)
     course_url = settings.url(f"api/courses/{cert.course_id}")
+    if cert.module_id:
+        # a module's badge: its own BadgeClass, named after the module and its course
+        badge_key = f"#badge-module-{cert.module_id}"
+        name = f"{cert.module_title}: {cert.course_title}"
+        description = f"Completed the module {cert.module_title} of the course {cert.course_title}."
+        criteria = (
+            "Issued by nbcampus under the module's reward rule (every assignment graded, "
+            "the quiz attempted, the module's minimum weighted score)."
+        )
+    else:
+        badge_key, name = "#badge", cert.course_title
+        description = f"Completed the {cert.format.upper()} course {cert.course_title}."
+        criteria = (
+            "Issued by nbcampus under the course's certificate rules "
+            "(minimum weighted score, required modules, track and approval)."
+        )
     badge = {
         "type": "BadgeClass",
-        # embedded in the signed assertion: a stable IRI per course, not a page to fetch
-        "id": f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, course_url + '#badge')}",
-        "name": cert.course_title,
-        "description": f"Completed the {cert.format.upper()} course {cert.course_title}.",
-        "criteria": {
-            "narrative": "Issued by nbcampus under the course's certificate rules "
-            "(minimum weighted score, required modules, track and approval)."
-        },
+        # embedded in the signed assertion: a stable IRI per course (and module), not a page
+        "id": f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, course_url + badge_key)}",
+        "name": name,
+        "description": description,
+        "criteria": {"narrative": criteria},
         "image": badge_image(cert),
         "issuer": issuer_profile(settings),
     }
@@ -118,6 +131,8 @@ def assertion(cert: Certificate, settings: CertificateSettings) -> dict[str, Any
             "number": cert.number,
             "learner": cert.learner_name,
             "course": cert.course_id,
+            "module": cert.module_id or None,
+            "award": cert.award,
             "format": cert.format,
             "cohort": cert.cohort,
             "score": cert.score,

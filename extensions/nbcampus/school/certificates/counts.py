@@ -1,5 +1,6 @@
-"""How many certificates are issued (and not revoked), per learner and per cohort: the reports'
-certificate columns, which the service adds to the progress reports."""
+"""How many course certificates are issued (and not revoked), per learner and per cohort: the
+reports' certificate columns, which the service adds to the progress reports (module awards
+are not course certificates)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,11 @@ def issued_per_learner(session: Session, course_id: str) -> dict[str, int]:
     """``{username: certificates issued and not revoked}`` in the course."""
     rows = session.execute(
         select(Certificate.username, func.count())
-        .where(Certificate.course_id == course_id, Certificate.revoked_at.is_(None))
+        .where(
+            Certificate.course_id == course_id,
+            Certificate.module_id == "",
+            Certificate.revoked_at.is_(None),
+        )
         .group_by(Certificate.username)
     )
     return {username: count for username, count in rows}
@@ -39,7 +44,11 @@ def issued_per_cohort(
             ),
         )
         .outerjoin(Cohort, Cohort.id == Enrolment.cohort_id)
-        .where(Certificate.course_id == course_id, Certificate.revoked_at.is_(None))
+        .where(
+            Certificate.course_id == course_id,
+            Certificate.module_id == "",
+            Certificate.revoked_at.is_(None),
+        )
         .group_by(Cohort.name)
     )
     if cohorts is not None:

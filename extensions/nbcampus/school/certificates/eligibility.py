@@ -8,6 +8,10 @@
 - ``verified_only``: the learner is on the verified track;
 - ``instructor_approval``: a staff member approved the learner.
 
+A module's ``reward`` (a badge or a module certificate) asks that the module be complete (the
+same rule as ``required_modules``) and that the module's own score, THE score rule applied to
+that module's assignments and quiz, reach the reward's ``min_score`` (default 0).
+
 The weighted score is the school's one course score (``nbcampus.school.progress.score``), the
 same the reports and the learner's progress show; a course that scores nothing counts as 100%.
 """
@@ -25,8 +29,8 @@ from nbcampus.school.catalog.api import CourseRecord
 from nbcampus.school.certificates.models import CertificateApproval
 from nbcampus.school.enrolment.api import ENROLLED, VERIFIED_TRACK, Enrolment
 from nbcampus.school.grading.api import Grade, current_grades
-from nbcampus.school.progress.api import rule_of
-from nbcampus.school.quizzes.api import best_attempts, quiz_id_of
+from nbcampus.school.progress.api import ScoreRule, rule_of
+from nbcampus.school.quizzes.api import best_attempts, quiz_id_of, quiz_points
 
 
 @dataclass
@@ -131,4 +135,54 @@ def evaluate(
             verdicts[username] = Eligibility(
                 username, 0.0, [f"{username} is not enrolled in {course.id}"]
             )
+    return verdicts
+
+
+def module_rewards(course: CourseRecord) -> dict[str, dict[str, Any]]:
+    """``{module id: {"award", "min_score", "title"}}`` of the modules with a reward."""
+    return {
+        m["id"]: {
+            "award": m["reward"]["award"],
+            "min_score": float(m["reward"].get("min_score", 0)),
+            "title": m["title"],
+        }
+        for m in course.data.get("modules", [])
+        if m.get("reward")
+    }
+
+
+def module_verdicts(
+    session: Session, course: CourseRecord, username: str, modules: Iterable[str] | None = None
+) -> dict[str, Eligibility]:
+    """The verdict of each rewarded module (or only ``modules``) for one learner: complete,
+    at the reward's score (the module's own), and enrolled."""
+    rewards = module_rewards(course)
+    wanted = [m for m in (modules if modules is not None else rewards) if m in rewards]
+    if not wanted:
+        return {}
+    enrolled = session.scalar(
+        select(Enrolment.username).where(
+            Enrolment.course_id == course.id,
+            Enrolment.username == username,
+            Enrolment.status == ENROLLED,
+        )
+    )
+    grades = current_grades(session, course.id, [username], course.data).get(username, {})
+    quizzes = best_attempts(session, course.id, [username]).get(username, {})
+    points = quiz_points(session, course.id)
+    by_id = {m["id"]: m for m in course.data.get("modules", [])}
+    verdicts = {}
+    for module_id in wanted:
+        rule = ScoreRule.of({**course.data, "modules": [by_id[module_id]]}, points)
+        score = rule.score_grades(grades, quizzes)
+        verdict = Eligibility(username, 100.0 if score is None else score)
+        if enrolled is None:
+            verdict.missing.append(f"{username} is not enrolled in {course.id}")
+        verdict.missing += _module_gaps(course.data, [module_id], grades, quizzes)
+        least = rewards[module_id]["min_score"]
+        if verdict.score + 1e-9 < least:
+            verdict.missing.append(
+                f"module {module_id}: score {verdict.score:.1f}% is below the {least:g}% required"
+            )
+        verdicts[module_id] = verdict
     return verdicts

@@ -20,9 +20,9 @@ from sqlalchemy import select
 
 from nbcampus.school.catalog.api import Cohort, get_course
 from nbcampus.school.certificates import badge, keys, pdf
-from nbcampus.school.certificates.models import Certificate
+from nbcampus.school.certificates.models import CERTIFICATE, Certificate
 from nbcampus.school.certificates.settings import CertificateSettings
-from nbcampus.school.core.api import Database, NotFound
+from nbcampus.school.core.api import Database, NotFound, safe_row
 
 MANIFEST_FIELDS = [
     "number",
@@ -69,8 +69,11 @@ def _certificates(db: Database, course_id: str, cohort: str | None) -> list[Cert
                 raise NotFound(
                     f"course {course_id} has no cohort {cohort!r} (cohorts: {', '.join(names) or 'none'})"
                 )
+        # every live certificate, the modules' too; a module badge has no PDF
         query = select(Certificate).where(
-            Certificate.course_id == course_id, Certificate.revoked_at.is_(None)
+            Certificate.course_id == course_id,
+            Certificate.award == CERTIFICATE,
+            Certificate.revoked_at.is_(None),
         )
         if cohort is not None:
             query = query.where(Certificate.cohort == cohort)
@@ -112,21 +115,23 @@ def export_zip(
                 archive.writestr(f"pdf/{stem}.pdf", pdf_bytes, compress_type=zipfile.ZIP_STORED)
                 archive.writestr(f"assertions/{stem}.jws", token)
                 writer.writerow(
-                    {
-                        "number": cert.number,
-                        "id": cert.id,
-                        "username": cert.username,
-                        "learner": cert.learner_name,
-                        "course_id": cert.course_id,
-                        "cohort": cert.cohort or "",
-                        "score": "" if cert.score is None else f"{cert.score:.2f}",
-                        "hours": f"{cert.hours:g}",
-                        "issued_at": cert.issued_at.isoformat(),
-                        "verify_url": settings.verify_url(cert.id),
-                        "pdf": f"pdf/{stem}.pdf",
-                        "pdf_sha256": hashlib.sha256(pdf_bytes).hexdigest(),
-                        "assertion": f"assertions/{stem}.jws",
-                    }
+                    safe_row(
+                        {
+                            "number": cert.number,
+                            "id": cert.id,
+                            "username": cert.username,
+                            "learner": cert.learner_name,
+                            "course_id": cert.course_id,
+                            "cohort": cert.cohort or "",
+                            "score": "" if cert.score is None else f"{cert.score:.2f}",
+                            "hours": f"{cert.hours:g}",
+                            "issued_at": cert.issued_at.isoformat(),
+                            "verify_url": settings.verify_url(cert.id),
+                            "pdf": f"pdf/{stem}.pdf",
+                            "pdf_sha256": hashlib.sha256(pdf_bytes).hexdigest(),
+                            "assertion": f"assertions/{stem}.jws",
+                        }
+                    )
                 )
                 if progress is not None:
                     progress(1)

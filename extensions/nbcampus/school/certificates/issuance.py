@@ -14,15 +14,20 @@ import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from nbcampus.school.catalog.api import Cohort, CourseRecord, get_course
-from nbcampus.school.certificates.eligibility import Eligibility, evaluate, rules
-from nbcampus.school.certificates.models import Certificate, CertificateApproval
+from nbcampus.school.certificates.eligibility import (
+    Eligibility,
+    evaluate,
+    module_rewards,
+    module_verdicts,
+    rules,
+)
+from nbcampus.school.certificates.models import CERTIFICATE, Certificate, CertificateApproval
 from nbcampus.school.core.api import (
     CampusError,
     CertificateIssued,
@@ -33,6 +38,7 @@ from nbcampus.school.core.api import (
     utcnow,
 )
 from nbcampus.school.enrolment.api import Enrolment, is_enrolled
+from nbcampus.school.profiles.api import shown_name, shown_names
 
 log = logging.getLogger("nbcampus.certificates")
 
@@ -73,11 +79,15 @@ def _next_number(session: Session, course_id: str) -> int:
     return (top or 0) + 1
 
 
-def active_certificate(session: Session, course_id: str, username: str) -> Certificate | None:
+def active_certificate(
+    session: Session, course_id: str, username: str, module_id: str = ""
+) -> Certificate | None:
+    """The learner's live certificate of the course (or award of ``module_id``)."""
     return session.scalar(
         select(Certificate).where(
             Certificate.course_id == course_id,
             Certificate.username == username,
+            Certificate.module_id == module_id,
             Certificate.revoked_at.is_(None),
         )
     )
@@ -95,16 +105,27 @@ def _cohorts(session: Session, course_id: str, usernames: list[str]) -> dict[str
 
 
 def _new_certificate(
-    course: CourseRecord, username: str, score: float, cohort: str | None, number: int, actor: str
+    course: CourseRecord,
+    username: str,
+    name: str,
+    score: float,
+    cohort: str | None,
+    number: int,
+    actor: str,
+    module_id: str = "",
 ) -> Certificate:
     data = course.data
+    reward = module_rewards(course).get(module_id) if module_id else None
     return Certificate(
         id=new_id(),
         course_id=course.id,
         number=number,
         username=username,
-        # the hub knows people by username only; a display name would come from the sign-up
-        learner_name=username,
+        # the name shown for the learner now (profiles); kept as issued when it changes later
+        learner_name=name,
+        module_id=module_id,
+        module_title=reward["title"] if reward else None,
+        award=reward["award"] if reward else CERTIFICATE,
         course_title=course.title,
         format=course.format,
         cohort=cohort,
@@ -147,7 +168,9 @@ def issue_eligible(
     holders = set(
         session.scalars(
             select(Certificate.username).where(
-                Certificate.course_id == course_id, Certificate.revoked_at.is_(None)
+                Certificate.course_id == course_id,
+                Certificate.module_id == "",
+                Certificate.revoked_at.is_(None),
             )
         )
     )
@@ -164,11 +187,13 @@ def issue_eligible(
     if not ready:
         return report
     cohorts = _cohorts(session, course_id, [v.username for v in ready])
+    names = shown_names(session, [v.username for v in ready])
     number = _next_number(session, course_id)
     for offset, verdict in enumerate(ready):
         cert = _new_certificate(
             course,
             verdict.username,
+            names[verdict.username],
             verdict.score,
             cohorts.get(verdict.username),
             number + offset,
@@ -248,10 +273,22 @@ def reissue(session: Session, certificate_id: str, *, actor: str, reason: str) -
     course = _lock_course(session, old.course_id)
     revoke(session, certificate_id, actor=actor, reason=f"re-issued: {reason}".strip())
     session.flush()  # the old one leaves the one-live-certificate index before the new one enters
-    verdict = evaluate(session, course, [old.username])[old.username]
+    if old.module_id:
+        verdict = module_verdicts(session, course, old.username, [old.module_id]).get(old.module_id)
+        if verdict is None:
+            raise Conflict(f"module {old.module_id} of {course.id} gives no award any more")
+    else:
+        verdict = evaluate(session, course, [old.username])[old.username]
     cohort = _cohorts(session, course.id, [old.username]).get(old.username)
     cert = _new_certificate(
-        course, old.username, verdict.score, cohort, _next_number(session, course.id), actor
+        course,
+        old.username,
+        shown_name(session, old.username),
+        verdict.score,
+        cohort,
+        _next_number(session, course.id),
+        actor,
+        old.module_id,
     )
     cert.replaces = old.id
     session.add(cert)
@@ -306,53 +343,3 @@ def my_certificates(session: Session, username: str) -> list[Certificate]:
             .order_by(Certificate.issued_at)
         )
     )
-
-
-def facts(cert: Certificate) -> dict[str, Any]:
-    """What a certificate certifies, as the verification page and JSON show it."""
-    return {
-        "id": cert.id,
-        "number": cert.number,
-        "learner": cert.learner_name,
-        "course_id": cert.course_id,
-        "course": cert.course_title,
-        "format": cert.format,
-        "cohort": cert.cohort,
-        "score": cert.score,
-        "hours": cert.hours,
-        "organisation": (cert.branding or {}).get("organisation"),
-        "issued_at": cert.issued_at.isoformat(),
-        "replaces": cert.replaces,
-    }
-
-
-def check(session: Session, certificate_id: str) -> dict[str, Any]:
-    """The public check: ``valid``, ``revoked`` (when and why) or ``unknown``."""
-    try:
-        cert = get_certificate(session, certificate_id)
-    except NotFound:
-        return {"status": "unknown", "id": certificate_id}
-    result: dict[str, Any] = {"status": "valid", "id": cert.id, "certificate": facts(cert)}
-    if cert.revoked_at is not None:
-        result.update(
-            status="revoked", revoked_at=cert.revoked_at.isoformat(), reason=cert.revoke_reason
-        )
-    return result
-
-
-def revocations(session: Session) -> list[dict[str, Any]]:
-    """The revoked certificates, as entries of an Open Badges RevocationList."""
-    rows = session.execute(
-        select(Certificate.id, Certificate.revoke_reason, Certificate.revoked_at).where(
-            Certificate.revoked_at.is_not(None)
-        )
-    )
-    return [
-        {
-            "id": f"urn:nbcampus:certificate:{i}",
-            "uid": i,
-            "revocationReason": r,
-            "revokedAt": at.isoformat(),
-        }
-        for i, r, at in rows
-    ]

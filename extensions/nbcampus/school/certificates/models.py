@@ -10,13 +10,17 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from nbcampus.school.core.api import Base, UTCDateTime, utcnow
 
+#: what an award is: a certificate (PDF and signed badge) or a module's signed badge only
+CERTIFICATE, BADGE = "certificate", "badge"
+
 
 class Certificate(Base):
     """One issued certificate. Its facts are copied at issue so a later course file does not
     change what was certified; a correction is a revocation and a re-issue (a new id and number).
 
-    ``number`` counts per course (1, 2, 3...): unique with the course. A learner holds at most one
-    certificate per course that is not revoked (a partial unique index).
+    ``number`` counts per course (1, 2, 3...): unique with the course, shared by the course's
+    certificate and its module awards. A learner holds at most one award per course and module
+    that is not revoked (a partial unique index; ``module_id`` is "" for the whole course).
     """
 
     __tablename__ = "certificates"
@@ -26,6 +30,7 @@ class Certificate(Base):
             "uq_certificates_active_learner",
             "course_id",
             "username",
+            "module_id",
             unique=True,
             sqlite_where=text("revoked_at IS NULL"),
             postgresql_where=text("revoked_at IS NULL"),
@@ -38,7 +43,13 @@ class Certificate(Base):
     course_id: Mapped[str] = mapped_column(ForeignKey("courses.id"))
     number: Mapped[int] = mapped_column(Integer)
     username: Mapped[str] = mapped_column(String(255))
+    #: the learner's shown name at issue (``profiles``): a later change leaves it as issued
     learner_name: Mapped[str] = mapped_column(String(255))
+    #: "" for the whole course, else the module whose completion this awards
+    module_id: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    module_title: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    #: certificate (a PDF and its signed badge) or badge (the signed badge only: a module's)
+    award: Mapped[str] = mapped_column(String(16), default=CERTIFICATE, server_default=CERTIFICATE)
     course_title: Mapped[str] = mapped_column(String(300))
     format: Mapped[str] = mapped_column(String(8))
     cohort: Mapped[str | None] = mapped_column(String(64), nullable=True)

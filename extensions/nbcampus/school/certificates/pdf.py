@@ -23,8 +23,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
-from nbcampus.school.certificates.issuance import facts
 from nbcampus.school.certificates.models import Certificate
+from nbcampus.school.certificates.public import facts
 from nbcampus.school.certificates.settings import CertificateSettings
 
 # binary (Flate only) streams: ASCII85 on top costs time and a fifth more bytes, for 7-bit
@@ -161,9 +161,11 @@ def render(data: dict[str, Any]) -> bytes:
     c.setFillColor(colors.black)
     _centred(c, data["learner"], height - 260, "Helvetica-Bold", 32, usable)
     c.setFillColor(colors.HexColor("#333333"))
-    _centred(c, "has completed the course", height - 295, "Helvetica", 14, usable)
+    done = "has completed the module" if data.get("module") else "has completed the course"
+    _centred(c, done, height - 295, "Helvetica", 14, usable)
     c.setFillColor(primary)
-    _centred(c, data["course"], height - 330, "Helvetica-Bold", 22, usable)
+    what = f"{data['module']} \u2014 {data['course']}" if data.get("module") else data["course"]
+    _centred(c, what, height - 330, "Helvetica-Bold", 22, usable)
 
     details = [data["format"].upper()]
     if data.get("cohort"):

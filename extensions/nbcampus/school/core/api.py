@@ -1,6 +1,7 @@
 """What other packages may use of core: everything else is private to it."""
 
 from nbcampus.school.core.audit import AuditEvent, audit, course_audit
+from nbcampus.school.core.cells import safe_row, spreadsheet_safe
 from nbcampus.school.core.db import Database, default_db_url, startup_lock, upgrade
 from nbcampus.school.core.errors import CampusError, Conflict, Forbidden, NotFound
 from nbcampus.school.core.events import (
@@ -28,6 +29,8 @@ from nbcampus.school.core.secret import shared_secret
 from nbcampus.school.core.times import readable, readable_if_time
 
 __all__ = [
+    "safe_row",
+    "spreadsheet_safe",
     "audit",
     "course_audit",
     "ADMIN",

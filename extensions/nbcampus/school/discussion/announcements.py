@@ -25,6 +25,7 @@ from nbcampus.school.discussion.markdown import render
 from nbcampus.school.discussion.members import Viewer, viewer
 from nbcampus.school.discussion.models import Announcement, LiveSession
 from nbcampus.school.enrolment.api import ENROLLED, Enrolment
+from nbcampus.school.profiles.api import shown_name, shown_names
 
 MAX_SESSION_MINUTES = 12 * 60
 
@@ -119,15 +120,16 @@ def announce(
             course_id, who.username, announcement_id=entry.id, cohort_id=entry.cohort_id
         ),
     )
-    return announcement_json(entry, cohort)
+    return announcement_json(entry, cohort, shown_name(session, entry.author))
 
 
-def announcement_json(entry: Announcement, cohort: str | None) -> dict[str, Any]:
+def announcement_json(entry: Announcement, cohort: str | None, author_name: str) -> dict[str, Any]:
     return {
         "id": entry.id,
         "course_id": entry.course_id,
         "cohort": cohort,
         "author": entry.author,
+        "author_name": author_name,
         "title": entry.title,
         "body": entry.body,
         "html": entry.html,
@@ -141,13 +143,16 @@ def announcements(
     """The latest announcements the caller may see, newest first."""
     who = viewer(session, permissions, course_id)
     names = _cohort_names(session, course_id)
-    rows = session.scalars(
-        select(Announcement)
-        .where(_for_me(Announcement, who))
-        .order_by(Announcement.created_at.desc(), Announcement.id.desc())
-        .limit(limit)
+    rows = list(
+        session.scalars(
+            select(Announcement)
+            .where(_for_me(Announcement, who))
+            .order_by(Announcement.created_at.desc(), Announcement.id.desc())
+            .limit(limit)
+        )
     )
-    return [announcement_json(a, names.get(a.cohort_id)) for a in rows]
+    authors = shown_names(session, [a.author for a in rows])
+    return [announcement_json(a, names.get(a.cohort_id), authors[a.author]) for a in rows]
 
 
 def schedule(

@@ -41,6 +41,7 @@ from nbcampus.school.discussion.members import (
 )
 from nbcampus.school.discussion.models import OPENING, QUESTION, Follow, Post, ReadMark, Thread
 from nbcampus.school.discussion.views import thread_summary
+from nbcampus.school.profiles.api import shown_name_sql
 
 MAX_PAGE = 200
 
@@ -55,6 +56,7 @@ SUMMARY = (
     Thread.private,
     Thread.title,
     Thread.author,
+    shown_name_sql(Thread.author).label("author_name"),
     Thread.created_at,
     Thread.last_activity_at,
     Thread.answered_at,

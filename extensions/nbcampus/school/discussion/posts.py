@@ -41,6 +41,7 @@ from nbcampus.school.discussion.threads import (
     write_post,
 )
 from nbcampus.school.discussion.views import post_json, thread_summary
+from nbcampus.school.profiles.api import shown_name_sql
 
 
 def reply(
@@ -168,6 +169,7 @@ POST = (
     Post.parent_id,
     Post.depth,
     Post.author,
+    shown_name_sql(Post.author).label("author_name"),
     Post.body,
     Post.html,
     Post.created_at,

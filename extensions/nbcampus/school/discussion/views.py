@@ -32,6 +32,8 @@ def thread_summary(thread: Thread, votes: int, replies: int, unread: int) -> dic
         "course_wide": thread.cohort_id is None,
         "title": thread.title,
         "author": thread.author,
+        # the name shown for the author (profiles: their display name, else the username)
+        "author_name": thread.author_name,
         "created_at": _time(thread.created_at),
         "last_activity_at": _time(thread.last_activity_at),
         "pinned": thread.pinned,
@@ -56,6 +58,7 @@ def post_json(
         "parent_id": post.parent_id,
         "depth": post.depth,
         "author": post.author,
+        "author_name": post.author_name,
         "body": post.body,
         "html": post.html,
         "created_at": _time(post.created_at),

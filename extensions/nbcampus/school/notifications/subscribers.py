@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nbcampus.school.catalog.api import CourseRecord
+from nbcampus.school.certificates.api import BADGE, Certificate
 from nbcampus.school.core.api import (
     AnnouncementMade,
     CertificateIssued,
@@ -96,13 +97,21 @@ def on_grade_recorded(session: Session, event: GradeRecorded) -> None:
 
 @safely
 def on_certificate_issued(session: Session, event: CertificateIssued) -> None:
+    course = _course_title(session, event.course_id)
+    cert = session.get(Certificate, event.certificate_id)
+    title = f"Your certificate of {course}"
+    body = "Congratulations: your certificate is issued. Download it from the Courses panel."
+    if cert is not None and cert.module_id:
+        what = "badge" if cert.award == BADGE else "module certificate"
+        title = f"Your {what} for {cert.module_title} of {course}"
+        body = f"Congratulations: you completed {cert.module_title}; your {what} is issued."
     notify(
         session,
         event.username,
         CERTIFICATE_ISSUED,
         event.course_id,
-        f"Your certificate of {_course_title(session, event.course_id)}",
-        "Congratulations: your certificate is issued. Download it from the Courses panel.",
+        title,
+        body,
         f"verify/{event.certificate_id}",
     )
 

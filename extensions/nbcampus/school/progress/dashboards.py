@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nbcampus.school.catalog.api import Cohort, get_course
-from nbcampus.school.core.api import NotFound, utcnow
+from nbcampus.school.core.api import NotFound, safe_row, utcnow
 from nbcampus.school.deadlines.api import resolve_deadlines
 from nbcampus.school.enrolment.api import ENROLLED, Enrolment
 from nbcampus.school.exchange.api import Submission
@@ -196,5 +196,6 @@ def to_csv(rows: list[dict[str, Any]], fieldnames: list[str] | None = None) -> s
     if rows or fieldnames:
         writer = csv.DictWriter(out, fieldnames=fieldnames or list(rows[0]))
         writer.writeheader()
-        writer.writerows(rows)
+        # names people wrote (display names, cohorts) stay text in a spreadsheet
+        writer.writerows(safe_row(row) for row in rows)
     return out.getvalue()

@@ -45,6 +45,7 @@ from nbcampus.school.discussion.api import (
 from nbcampus.school.enrolment.api import Enrolment
 from nbcampus.school.peer_review.api import LEARNER_MEASURES as PEER_MEASURES
 from nbcampus.school.peer_review.api import reviews_given_by
+from nbcampus.school.profiles.api import shown_name_sql
 from nbcampus.school.progress.lines import (
     ALL_COHORTS,
     BUCKETS,
@@ -80,13 +81,19 @@ def learner_report(
     learners' certificate counts (``certificates.api.issued_per_learner``; None: not counted)."""
     plan = report_plan(session, course_id)
     now = now or utcnow()
-    query = learner_lines(plan, cohorts, username, now).order_by(Enrolment.username)
+    query = (
+        learner_lines(plan, cohorts, username, now)
+        .add_columns(shown_name_sql(Enrolment.username).label("display_name"))
+        .order_by(Enrolment.username)
+    )
     if limit is not None:
         query = query.limit(limit)
     rows = []
     for r in session.execute(query).mappings():
         row: dict[str, Any] = {
             "username": r["username"],
+            # the name shown for the learner (profiles: their display name, else the username)
+            "display_name": r["display_name"],
             "cohort": r["cohort"],
             "track": r["track"],
             "enrolled_at": r["enrolled_at"].isoformat(),
@@ -153,6 +160,7 @@ def learner_columns(plan: ReportPlan) -> list[str]:
     """The columns of the per-learner report (its CSV header, also when there are no rows)."""
     return [
         "username",
+        "display_name",
         "cohort",
         "track",
         "enrolled_at",

@@ -16,6 +16,7 @@ from nbcampus.service.api import (
     meta,
     notifications,
     peer_review,
+    profiles,
     progress,
     quizzes,
     rewards,
@@ -39,6 +40,7 @@ MODULES = [
     peer_review,
     notifications,
     rewards,
+    profiles,
 ]
 
 #: (path template as in the OpenAPI document, handler), in the document's order

@@ -43,9 +43,13 @@ class CertificateAPIHandler(APIHandler):
             "number": cert.number,
             "issued_at": cert.issued_at.isoformat(),
             "revoked_at": cert.revoked_at.isoformat() if cert.revoked_at else None,
+            "module_id": cert.module_id or None,
+            "award": cert.award,
             # the page, not the API: a browser without the service's cookie is sent through
             # the hub's OAuth login on the way (the API answers such a browser 401)
-            "pdf_url": self.page_path(f"certificates/{cert.id}/pdf"),
+            "pdf_url": self.page_path(f"certificates/{cert.id}/pdf")
+            if cert.award == certificates.CERTIFICATE
+            else None,
             "assertion_url": self.api_path(f"certificates/{cert.id}/assertion"),
             "verify_url": self.settings_.verify_url(cert.id),
         }
@@ -72,6 +76,12 @@ class CertificateAPIHandler(APIHandler):
     async def send_pdf(self, certificate_id: str) -> None:
         """Answer with the certificate's PDF, if the caller may see it (else 404)."""
         cert = await self.own_or_staff(certificate_id)
+        if cert.award != certificates.CERTIFICATE:
+            raise web.HTTPError(
+                404,
+                f"{certificate_id} is the badge of module {cert.module_id}: a signed assertion "
+                "and the public check, no PDF",
+            )
         data = certificates.pdf_input(cert, self.settings_)
         body = await self.campus.run(certificates.render_pdf, data)
         self.set_header("Content-Type", "application/pdf")
@@ -204,8 +214,9 @@ class ReissueHandler(CertificateAPIHandler):
 class CertificatePdfHandler(CertificateAPIHandler):
     @signed_in
     @answers(200, PDF, media="application/pdf", description="the certificate")
+    @answers(404, None, description="not the caller's, or a module badge (no PDF)")
     async def get(self, certificate_id: str) -> None:
-        """The certificate as a PDF (its learner, or staff)."""
+        """The certificate as a PDF (its learner, or staff); a module certificate too."""
         await self.send_pdf(certificate_id)
 
 

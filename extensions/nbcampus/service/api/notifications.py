@@ -55,6 +55,15 @@ def one_button_page(
     )
 
 
+def save_preferences(session, composer, username: str, body: dict) -> tuple[dict, bool]:
+    """The learner's preference changes; a new address of their own gets its confirmation
+    mail (the profile page's address form runs this too). The preferences afterwards, and
+    whether a confirmation mail was queued."""
+    view = notifications.update_preferences(session, username, body)
+    asked = "email" in body and notifications.ask_to_confirm(session, composer, username, utcnow())
+    return view, asked
+
+
 class NotificationsHandler(MyNotificationsAPIHandler):
     @signed_in
     @query(
@@ -111,13 +120,8 @@ class PreferencesHandler(MyNotificationsAPIHandler):
         body = self.body
         composer = notifications.Composer(self.campus.mailer, self.campus.notification_secret)
 
-        def act(session):
-            view = notifications.update_preferences(session, self.username, body)
-            if "email" in body:  # a new address of my own: its confirmation mail
-                notifications.ask_to_confirm(session, composer, self.username, utcnow())
-            return view
-
-        self.write_json(await self.in_db(act))
+        view, _ = await self.in_db(save_preferences, composer, self.username, body)
+        self.write_json(view)
 
 
 class UnsubscribeHandler(APIHandler):

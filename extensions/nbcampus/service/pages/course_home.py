@@ -30,6 +30,7 @@ from nbcampus.school.enrolment.api import (
     upgrade_view,
 )
 from nbcampus.school.grading.api import my_grades
+from nbcampus.school.profiles.api import profile_view
 from nbcampus.school.progress.api import learner_report, my_lessons, my_notebooks
 from nbcampus.school.quizzes.api import best_attempts, quiz_id_of
 from nbcampus.service.base import PageHandler
@@ -111,6 +112,15 @@ def home_facts(session, permissions: Permissions, course_id: str, now: datetime)
     submitted = {line["assignment_id"]: line for line in my_grades(session, me, course_id)}
     quizzes = best_attempts(session, course_id, [me]).get(me, {})
     modules = _outline(course.data, course_id, deadlines, lessons, submitted, quizzes)
+    rewards = certificates.module_rewards(course)
+    earned = {
+        c.module_id: c.id
+        for c in certificates.my_certificates(session, me)
+        if c.course_id == course_id and c.module_id and c.revoked_at is None
+    }
+    for module in modules:
+        if module["id"] in rewards:
+            module["reward"] = {**rewards[module["id"]], "earned": earned.get(module["id"])}
     dated = [i for m in modules for i in m["items"] if i.get("due_at") and not i["done"]]
     due_next = sorted((i for i in dated if i["due_at"] > now), key=lambda i: i["due_at"])
     worked = my_notebooks(session, me, course_id)
@@ -135,6 +145,8 @@ def home_facts(session, permissions: Permissions, course_id: str, now: datetime)
         "announcements": discussion.announcements(session, permissions, course_id, limit=3),
         "sessions": discussion.upcoming_sessions(session, permissions, course_id)[:3],
         "now": now,
+        # times are shown in the learner's time zone (their profile's; UTC without one)
+        "time_zone": profile_view(session, me)["time_zone"],
     }
 
 

@@ -50,7 +50,9 @@ def _open_url(data: dict[str, Any], item: dict[str, Any]) -> str:
 def _item(data: dict[str, Any], item: dict[str, Any]) -> str:
     due = ""
     if item.get("due_at"):
-        due = f"<span class=due>due {when(item['due_at'].isoformat())}</span>"
+        due = (
+            f"<span class=due>due {when(item['due_at'].isoformat(), data.get('time_zone'))}</span>"
+        )
     return (
         f'<li class="item" data-kind="{esc(item["kind"])}">'
         f"<span class=kind>{esc(item['kind'])}</span>"
@@ -65,7 +67,7 @@ def _due_next(data: dict[str, Any]) -> str:
     lines = "".join(
         f'<li><a href="{esc(_open_url(data, i))}">{esc(i["title"])}</a> '
         f"<span class=due>{esc(time_left(i['due_at'], data['now']))}</span> "
-        f"({when(i['due_at'].isoformat())})</li>"
+        f"({when(i['due_at'].isoformat(), data.get('time_zone'))})</li>"
         for i in data["due_next"]
     )
     return f"<div class=next><strong>Due next</strong><ul>{lines}</ul></div>"
@@ -120,7 +122,7 @@ def _news(data: dict[str, Any]) -> str:
             "<section id=announcements><h2>Announcements</h2>"
             + "".join(
                 f'<div class="notice"><strong>{esc(a["title"])}</strong>{a["html"]}'
-                f"<p class=meta>{when(a['created_at'])}</p></div>"
+                f"<p class=meta>{when(a['created_at'], data.get('time_zone'))}</p></div>"
                 for a in data["announcements"]
             )
             + "</section>"
@@ -129,7 +131,7 @@ def _news(data: dict[str, Any]) -> str:
         parts.append(
             "<section id=sessions><h2>Live sessions</h2><ul>"
             + "".join(
-                f"<li>{esc(s['title'])} · {when(s['starts_at'])} · {s['minutes']} min"
+                f"<li>{esc(s['title'])} · {when(s['starts_at'], data.get('time_zone'))} · {s['minutes']} min"
                 + (
                     f' · <a rel="noopener noreferrer" href="{esc(s["meeting_url"])}">join</a>'
                     if (s.get("meeting_url") or "").startswith(("https://", "http://"))
@@ -153,7 +155,7 @@ def _track(data: dict[str, Any]) -> str:
     elif upgrade and upgrade["state"] == "awaiting verification":
         state = (
             "<p class=upgrade-state>Upgrade paid, awaiting identity verification by the staff "
-            f"(since {when(upgrade['requested_at'])}).</p>"
+            f"(since {when(upgrade['requested_at'], data.get('time_zone'))}).</p>"
         )
     else:
         refused = ""
@@ -168,6 +170,23 @@ def _track(data: dict[str, Any]) -> str:
     return f"<section id=track><h2>Verified track</h2>{state}</section>"
 
 
+def _reward(data: dict[str, Any], module: dict[str, Any]) -> str:
+    """A module's badge or certificate: earned (with its public check), or what it asks."""
+    reward = module.get("reward")
+    if not reward:
+        return ""
+    what = "badge" if reward["award"] == "badge" else "module certificate"
+    if reward["earned"]:
+        check = f"{data['service']}verify/{quote(reward['earned'])}"
+        return (
+            f'<p class="reward ok">Your {what} is issued: <a href="{esc(check)}">check it</a>.</p>'
+        )
+    asks = "complete every exercise and the quiz"
+    if reward["min_score"]:
+        asks += f" with {reward['min_score']:g}% of the module's points"
+    return f"<p class=reward>This module gives a {what}: {esc(asks)}.</p>"
+
+
 def home_page(data: dict[str, Any]) -> str:
     course = data["course"]
     where = [course["format"].upper(), f"{data['track']} track"]
@@ -176,6 +195,7 @@ def home_page(data: dict[str, Any]) -> str:
     outline = "".join(
         f'<section class=module id="module-{esc(m["id"])}"><h2>'
         f"{'Week ' + esc(str(m['week'])) + ': ' if m['week'] else ''}{esc(m['title'])}</h2>"
+        f"{_reward(data, m)}"
         f"<ul class=items>{''.join(_item(data, i) for i in m['items'])}</ul></section>"
         for m in data["modules"]
     )

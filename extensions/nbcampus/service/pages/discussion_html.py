@@ -11,6 +11,7 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from tornado.escape import xhtml_escape as esc
 
@@ -36,7 +37,7 @@ textarea{min-height:8rem}button{padding:.5rem 1.2rem;cursor:pointer}
 label{display:block;margin:.5rem 0}label.check{display:flex;gap:.5rem;align-items:center}
 .threads{list-style:none;padding:0}.threads li{border-bottom:1px solid #ddd;padding:.4rem 0}
 .threads a.title{display:block;padding:.5rem 0;font-size:1.05rem;font-weight:600}
-.meta{color:#555;font-size:.85rem}.badge{display:inline-block;padding:0 .4rem;
+.meta{color:#555;font-size:.85rem}.handle{color:#555;font-weight:normal;font-size:.85em}.badge{display:inline-block;padding:0 .4rem;
 border-radius:.3rem;background:#e7ecf3;font-size:.8rem;margin-right:.3rem}
 .unread{background:#1f4fa0;color:#fff}.pinned{background:#fff3c4}.closed{background:#eee}
 .post{border-left:3px solid #ccd;padding:.2rem 0 .2rem .7rem;margin:.8rem 0}
@@ -61,14 +62,27 @@ def page(title: str, body: str) -> str:
 {body}</body></html>"""
 
 
-def when(value: str | None) -> str:
-    """A ``<time>`` element in UTC (a stored time without a zone is UTC)."""
+def when(value: str | None, zone: str | None = None) -> str:
+    """A ``<time>`` element in UTC (a stored time without a zone is UTC), or shown in the
+    learner's IANA time ``zone`` (their profile's) with its abbreviation."""
     if not value:
         return ""
     moment = datetime.fromisoformat(value)
     moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
     shown = moment.strftime("%Y-%m-%d %H:%M UTC")
+    if zone:
+        local = moment.astimezone(ZoneInfo(zone))
+        shown = local.strftime("%Y-%m-%d %H:%M ") + esc(local.tzname() or zone)
     return f'<time datetime="{esc(moment.isoformat())}">{shown}</time>'
+
+
+def author(entry: dict[str, Any]) -> str:
+    """The name shown for an author (escaped), with their username when the two differ: a
+    display name is the learner's choice, so it cannot pass for someone else's."""
+    name = esc(entry["author_name"])
+    if entry["author_name"] == entry["author"]:
+        return name
+    return f"{name} <span class=handle>@{esc(entry['author'])}</span>"
 
 
 def error_box(message: str | None) -> str:
@@ -138,7 +152,7 @@ def thread_item(thread: dict[str, Any], base: str) -> str:
     return (
         f'<li class="thread"><a class="title" href="{esc(base)}/{thread["id"]}">'
         f"{esc(thread['title'])}</a>{badges(thread)}<div class=meta>{esc(place_of(thread))} · "
-        f"by {esc(thread['author'])} · {replies} repl{'y' if replies == 1 else 'ies'} · "
+        f"by {author(thread)} · {replies} repl{'y' if replies == 1 else 'ies'} · "
         f"{thread['votes']} votes · last activity {when(thread['last_activity_at'])}</div></li>"
     )
 
@@ -162,7 +176,7 @@ def announcement_items(found: list[dict[str, Any]]) -> str:
         return ""
     items = "".join(
         f"<article class=notice><h3>{esc(a['title'])}</h3>{a['html']}"
-        f"<div class=meta>{esc(a['author'])} · {when(a['created_at'])}"
+        f"<div class=meta>{author(a)} · {when(a['created_at'])}"
         f"{' · cohort ' + esc(a['cohort']) if a['cohort'] else ''}</div></article>"
         for a in found
     )
@@ -258,7 +272,7 @@ def post_block(post: dict[str, Any], accepted: int | None, new: bool, inner: str
     edited = " · edited" if post["edited_at"] else ""
     return (
         f'<article class="{" ".join(classes)}" id="post-{post["id"]}">'
-        f"<div class=meta>{''.join(marks)}<strong>{esc(post['author'])}</strong> · "
+        f"<div class=meta>{''.join(marks)}<strong>{author(post)}</strong> · "
         f"{when(post['created_at'])}{edited} · {post['votes']} votes</div>"
         f"<div class=body>{post['html']}</div>{inner}</article>"
     )
@@ -308,7 +322,7 @@ def thread_page(
     body = f"""<nav class=back><a href="{esc(list_url)}">← {esc(data["title"])}: discussion</a></nav>
 <h1>{esc(thread["title"])}</h1>
 <p>{badges(thread)}</p>
-<p class=meta>{esc(place_of(thread))} · started by {esc(thread["author"])} {when(thread["created_at"])}
+<p class=meta>{esc(place_of(thread))} · started by {author(thread)} {when(thread["created_at"])}
 · {thread["votes"]} votes</p>
 {cell_snapshot(thread.get("cell"))}
 <section id=posts>{posts_tree(thread, xsrf)}</section>

@@ -16,7 +16,7 @@ _PAGE = """<!doctype html>
 li{{margin:.3rem 0}} .format{{font-size:.8rem;text-transform:uppercase;color:#555;margin-left:.5rem}}</style>
 </head><body>
 <h1>nbcampus</h1>
-<p>Signed in as <strong>{user}</strong>. Your courses open in your JupyterLab: <a href="{hub}">go to your workspace</a>.</p>
+<p>Signed in as <strong>{user}</strong> (<a class=profile href="{profile}">your profile</a>). Your courses open in your JupyterLab: <a href="{hub}">go to your workspace</a>.</p>
 <h2>My courses</h2><ul>{mine}</ul>
 <h2>Catalog</h2><ul>{catalog}</ul>
 <p><a href="{api}openapi.json">API description</a></p>
@@ -47,6 +47,7 @@ class HomePage(HubOAuthenticated, web.RequestHandler):
             _PAGE.format(
                 user=xhtml_escape(user),
                 hub=xhtml_escape(f"/user/{user}/lab"),
+                profile=xhtml_escape(campus.base_url + "profile"),
                 api=xhtml_escape(campus.base_url + "api/"),
                 mine="".join(
                     item.format(

@@ -10,6 +10,7 @@ from nbcampus.service.pages.dashboard import DashboardPage
 from nbcampus.service.pages.discussion import DiscussionListPage, ThreadPage
 from nbcampus.service.pages.lti import LTI_PAGES
 from nbcampus.service.pages.nudges import NudgesPage
+from nbcampus.service.pages.profile import ProfilePage
 from nbcampus.service.pages.report import ReportPage
 from nbcampus.service.pages.verify import VerifyPage
 from nbcampus.service.pages.watch import WatchPage, WatchScript
@@ -25,6 +26,7 @@ PAGES: list[tuple[str, type[web.RequestHandler]]] = [
     ("/courses/{course}/watch", WatchPage),
     ("/verify/{certificate}", VerifyPage),
     ("/certificates/{certificate}/pdf", CertificatePdfPage),
+    ("/profile", ProfilePage),
     ("/watch.js", WatchScript),
     *LTI_PAGES,
 ]

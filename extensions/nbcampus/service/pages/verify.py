@@ -36,6 +36,8 @@ The signed Open Badges assertion can be checked offline against the
 LABELS = [
     ("learner", "Learner"),
     ("course", "Course"),
+    ("module", "Module"),
+    ("award", "Award"),
     ("format", "Format"),
     ("organisation", "Organisation"),
     ("cohort", "Cohort"),
@@ -55,13 +57,17 @@ def _value(key: str, facts: dict[str, Any]) -> str:
         return f"{value:g}"
     if key == "format":
         return str(value).upper()
+    if key == "award":
+        if value == "badge":
+            return "module badge (signed Open Badges assertion)"
+        return "module certificate" if facts.get("module") else "course certificate"
     if key == "number":
         return f"{facts['course_id']}-{value:05d}"
     return str(readable_if_time(value))
 
 
 def render(result: dict[str, Any], *, issuer: str, json_url: str, key_url: str) -> str:
-    """The HTML page of a check result (``issuance.check``)."""
+    """The HTML page of a check result (``public.check``)."""
     status = result["status"]
     facts = result.get("certificate") or {}
     if status == "valid":

@@ -22,13 +22,21 @@ ISSUE = obj({"learner": nullable(NAME)}, [], description="{} for every eligible 
 WHY = obj({"reason": REASON}, ["reason"], description="why: recorded in the audit trail")
 
 # answers
+AWARD = {
+    "enum": ["certificate", "badge"],
+    "description": "certificate: a PDF and its signed badge; badge: a module's signed badge only",
+}
 _LISTING = {
     "id": STRING,
     "course_id": STRING,
     "number": INTEGER,
     "issued_at": TIME,
     "revoked_at": nullable(TIME),
-    "pdf_url": STRING,
+    # a module's award: its module (null for the course's certificate) and what it is
+    "module_id": nullable(STRING),
+    "award": AWARD,
+    # null for a module badge (a signed assertion and the verify page, no PDF)
+    "pdf_url": nullable(STRING),
     "assertion_url": STRING,
     "verify_url": STRING,
 }
@@ -39,6 +47,9 @@ FACTS = obj(
         "learner": STRING,
         "course_id": STRING,
         "course": STRING,
+        "module_id": nullable(STRING),
+        "module": nullable(STRING),
+        "award": AWARD,
         "format": STRING,
         "cohort": nullable(STRING),
         "score": nullable(NUMBER),

@@ -83,6 +83,11 @@ MUTE = obj(
 )
 
 # answers
+AUTHOR_NAME = {
+    **STRING,
+    "description": "the name shown for the author (their display name, else the username): "
+    "text, to be escaped",
+}
 _summary = {
     "id": INTEGER,
     "course_id": STRING,
@@ -94,6 +99,7 @@ _summary = {
     "course_wide": BOOLEAN,
     "title": STRING,
     "author": STRING,
+    "author_name": AUTHOR_NAME,
     "created_at": TIME,
     "last_activity_at": TIME,
     "pinned": BOOLEAN,
@@ -118,6 +124,7 @@ POST = obj(
         "parent_id": nullable(INTEGER),
         "depth": {"enum": [0, 1, 2]},
         "author": STRING,
+        "author_name": AUTHOR_NAME,
         "body": STRING,
         "html": {**STRING, "description": "the body rendered and sanitised: safe to insert"},
         "created_at": TIME,
@@ -136,6 +143,7 @@ POST = obj(
         "parent_id",
         "depth",
         "author",
+        "author_name",
         "body",
         "html",
         "created_at",
@@ -209,6 +217,7 @@ ANNOUNCEMENT = obj(
         "course_id": STRING,
         "cohort": nullable(STRING),
         "author": STRING,
+        "author_name": AUTHOR_NAME,
         "title": STRING,
         "body": STRING,
         "html": {**STRING, "description": "the body rendered and sanitised: safe to insert"},

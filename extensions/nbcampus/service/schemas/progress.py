@@ -76,6 +76,7 @@ NOTEBOOKS = obj(
 LEARNER_LINE = open_obj(
     {
         "username": STRING,
+        "display_name": {**STRING, "description": "the name shown: display name, else username"},
         "cohort": nullable(STRING),
         "track": STRING,
         "enrolled_at": TIME,

@@ -16,6 +16,7 @@ from nbcampus.school.grading import models as _grading  # noqa: F401
 from nbcampus.school.lti import models as _lti  # noqa: F401
 from nbcampus.school.notifications import models as _notifications  # noqa: F401
 from nbcampus.school.peer_review import models as _peer_review  # noqa: F401
+from nbcampus.school.profiles import models as _profiles  # noqa: F401
 from nbcampus.school.progress import models as _progress  # noqa: F401
 from nbcampus.school.quizzes import models as _quizzes  # noqa: F401
 from nbcampus.school.rewards import models as _rewards  # noqa: F401
