@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from nbcampus.school.core.api import utcnow
 from nbcampus.school.notifications import api as notifications
+from nbcampus.school.profiles.api import shown_names as display_names
 from nbcampus.school.rewards import api as rewards
 from nbcampus.service.base import APIHandler
 from nbcampus.service.endpoints import accepts, answers, requires
-from nbcampus.service.names import display_names
 from nbcampus.service.schemas import rewards as schemas
 
 

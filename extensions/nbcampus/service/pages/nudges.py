@@ -13,8 +13,8 @@ from tornado.escape import xhtml_escape
 
 from nbcampus.school.core.api import utcnow
 from nbcampus.school.notifications import api as notifications
+from nbcampus.school.profiles.api import shown_names as display_names
 from nbcampus.service.base import PageHandler
-from nbcampus.service.names import display_names
 from nbcampus.service.pages import html
 
 _FORM = """<form method=post>{xsrf}
