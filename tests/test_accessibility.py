@@ -1,6 +1,6 @@
 """Accessibility (issue 17): the service's pages pass axe-core (from npm, the same engine as
 the browsers' audits) with no serious or critical violation, on a desktop and on a phone, for a
-learner (their courses, the course home, the discussion, a video lesson) and for staff (the
+learner (their courses, their profile, the course home, the discussion, a video lesson) and for staff (the
 dashboard and the report). Violations are listed with the rule, its help and the elements."""
 
 from __future__ import annotations
@@ -60,6 +60,7 @@ def audit(browser, school, username, password, paths, viewport):  # noqa: F811
 
 LEARNER_PAGES = [
     "",
+    "profile",
     f"courses/{COURSE}/",
     f"courses/{COURSE}/discussion",
     f"courses/{COURSE}/watch?file=lessons/week1-intro.webm",
