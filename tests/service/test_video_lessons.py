@@ -204,3 +204,74 @@ def test_the_course_check_asks_a_video_for_its_length_and_real_captions(make_cou
     (folder / "course.yml").write_text(yaml.safe_dump(data, sort_keys=False))
     messages = [p.message for p in check_course(folder)]
     assert messages == ["lessons/bad.vtt: a WebVTT file starts with the line 'WEBVTT'"], messages
+
+
+EXTERNAL = "https://media.example.org/talks/intro.mp4?lang=en"
+
+
+def test_a_video_elsewhere_on_the_web_is_linked_checked_and_watched(database, make_course):
+    folder = make_course("linked-mooc")
+    data = yaml.safe_load((folder / "course.yml").read_text())
+    data["modules"][0]["lessons"].append({"file": EXTERNAL, "title": "A talk", "duration": 60})
+    (folder / "course.yml").write_text(yaml.safe_dump(data, sort_keys=False))
+    assert check_course(folder) == []
+    course = load_course(folder)
+    assert all(not str(p).startswith("https") for p in course.lesson_files())  # nothing to copy
+    with database.session() as session:
+        publish_course(session, course)
+        rules.enrol(session, "linked-mooc", rules.Learner("ana"))
+        # the player names the lesson by its address; a batch's paths are normalised
+        events = parse_events(
+            {
+                "events": [
+                    {
+                        "course_id": "linked-mooc",
+                        "kind": "watch",
+                        "notebook": EXTERNAL,
+                        "segments": [[0, 57]],
+                    }
+                ]
+            }
+        )
+        record_activity(session, "ana", events)
+        line = next(x for x in my_lessons(session, "ana", "linked-mooc") if x["file"] == EXTERNAL)
+        assert line["status"] == "done" and line["watched"] == pytest.approx(0.95)
+        assert session.scalar(select(ActivityEvent.module_id)) == "week1"
+    from nbcampus.service.pages.watch import watch_page
+
+    page = watch_page(
+        {
+            "course": {"id": "linked-mooc", "title": "Linked"},
+            "lesson": {"file": EXTERNAL, "title": "A talk", "duration": 60},
+            "watched": 0.0,
+            "status": "not started",
+            "done_at": 0.9,
+            "api": "/services/nbcampus/api/",
+            "home": "/services/nbcampus/courses/linked-mooc/",
+            "script": "/services/nbcampus/watch.js",
+            "xsrf": "x",
+        }
+    )
+    assert 'src="https://media.example.org/talks/intro.mp4?lang=en"' in page
+
+
+@pytest.mark.parametrize(
+    "entry, message",
+    [
+        (
+            {"file": "http://media.example.org/a.mp4", "title": "t", "duration": 5},
+            "is not an https:// address",
+        ),
+        (
+            {"file": "https://media.example.org/watch", "title": "t"},
+            "a lesson at an address is a video, and 'https://media.example.org/watch' does not look like one",
+        ),
+    ],
+)
+def test_a_linked_lesson_is_an_https_video(make_course, entry, message):
+    folder = make_course("linked-bad")
+    data = yaml.safe_load((folder / "course.yml").read_text())
+    data["modules"][0]["lessons"].append(entry)
+    (folder / "course.yml").write_text(yaml.safe_dump(data, sort_keys=False))
+    messages = [p.message for p in check_course(folder)]
+    assert any(message in m for m in messages), messages

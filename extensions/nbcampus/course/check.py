@@ -11,6 +11,7 @@ from typing import Any
 import jsonschema
 import yaml
 
+from nbcampus.course.model import is_external
 from nbcampus.course.notebooks import check_exercise_folder, check_lesson, check_quiz
 from nbcampus.course.packages import package_problems
 from nbcampus.course.peer_review import peer_review_problems
@@ -240,7 +241,9 @@ class _Semantics:
                     "raise duration_weeks or move the module",
                 )
             for i, lesson in enumerate(module.get("lessons", [])):
-                target = self.file_exists(where + ("lessons", i, "file"), lesson["file"])
+                target = None
+                if not is_external(lesson["file"]):
+                    target = self.file_exists(where + ("lessons", i, "file"), lesson["file"])
                 if target is not None and target.suffix == ".ipynb":
                     self.problems.extend(check_lesson(target))
                 for key in ("captions", "transcript"):

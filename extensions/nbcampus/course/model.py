@@ -12,9 +12,15 @@ VIDEO_SUFFIXES = (".mp4", ".webm")
 DONE_WHEN_WATCHED = 0.9
 
 
+def is_external(file: str) -> bool:
+    """A lesson elsewhere on the web (an https:// address): a video the school links to."""
+    return file.lower().startswith(("https://", "http://"))
+
+
 def is_video(lesson: dict[str, Any]) -> bool:
-    """A video lesson: ``kind: video`` or a video file."""
-    return lesson.get("kind") == "video" or lesson["file"].lower().endswith(VIDEO_SUFFIXES)
+    """A video lesson: ``kind: video`` or a video file (in the course folder or at an address)."""
+    path = lesson["file"].lower().split("?", 1)[0].split("#", 1)[0]
+    return lesson.get("kind") == "video" or path.endswith(VIDEO_SUFFIXES)
 
 
 def lesson_extras(lesson: dict[str, Any]) -> list[str]:
@@ -72,6 +78,7 @@ class Course:
             for module in self.modules
             for lesson in module.get("lessons", [])
             for name in [lesson["file"], *lesson_extras(lesson)]
+            if not is_external(name)
         ]
 
     def cohort_names(self) -> list[str]:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from nbcampus.course.model import VIDEO_SUFFIXES, is_video
+from nbcampus.course.model import VIDEO_SUFFIXES, is_external, is_video
 from nbcampus.course.problem import where_text
 
 #: (where in the course file, what is wrong, how to fix it)
@@ -22,6 +22,21 @@ def video_problems(
     folder: Path, where: tuple[Any, ...], lesson: dict[str, Any]
 ) -> Iterator[VideoProblem]:
     """The problems of one lesson entry at ``where`` (``modules.0.lessons.1``) as a video."""
+    file = lesson["file"]
+    if is_external(file) and not file.lower().startswith("https://"):
+        yield (
+            where + ("file",),
+            f"{where_text(where + ('file',))}: {file!r} is not an https:// address",
+            "link videos elsewhere by https:// only (a learner's browser refuses mixed content)",
+        )
+    if is_external(file) and not is_video(lesson):
+        yield (
+            where + ("file",),
+            f"{where_text(where + ('file',))}: a lesson at an address is a video, and "
+            f"{file!r} does not look like one",
+            "add 'kind: video', or give the lesson as a file of the course folder",
+        )
+        return
     video_only = [
         key for key in ("duration", "captions", "transcript", "done_when_watched") if key in lesson
     ]
@@ -33,7 +48,7 @@ def video_problems(
                 f"remove {key!r}, or make the lesson a {' or '.join(VIDEO_SUFFIXES)} file",
             )
         return
-    if not lesson["file"].lower().endswith(VIDEO_SUFFIXES):
+    if not is_external(file) and not file.lower().endswith(VIDEO_SUFFIXES):
         yield (
             where + ("file",),
             f"{where_text(where + ('file',))}: a video lesson is a {' or '.join(VIDEO_SUFFIXES)} file, "

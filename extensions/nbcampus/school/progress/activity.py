@@ -117,7 +117,8 @@ def module_of(course_data: dict[str, Any], notebook: str | None) -> str | None:
         parts = parts[1:]
     relative = "/".join(parts)
     for module in course_data["modules"]:
-        files = {lesson["file"] for lesson in module.get("lessons", [])}
+        # as a batch names them: normalised paths (an address's '//' becomes '/')
+        files = {str(PurePosixPath(lesson["file"])) for lesson in module.get("lessons", [])}
         if module.get("quiz"):
             files.add(module["quiz"]["file"])
         if relative in files:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from pathlib import PurePosixPath
 from typing import Any
 
 from sqlalchemy import select
@@ -69,7 +70,9 @@ def video_lesson(course_data: dict[str, Any], file: str) -> dict[str, Any] | Non
         file = file[len(prefix) :]
     for module in course_data["modules"]:
         for lesson in module.get("lessons", []):
-            if lesson["file"] == file and is_video(lesson):
+            # an activity batch's path is normalised (an address's '//' becomes '/')
+            named = lesson["file"] in (file, str(PurePosixPath(file)))
+            if (named or str(PurePosixPath(lesson["file"])) == file) and is_video(lesson):
                 return lesson
     return None
 
