@@ -37,6 +37,7 @@ def test_learner_logs_in_and_opens_week1_lesson(school, browser, output_dir):
 
         # JupyterLab lands on the Courses panel (not an empty file browser), whatever the
         # learner's saved workspace had open; then the file browser is one click away
+        page.locator("body[data-nbcampus-landed]").wait_for(state="attached", timeout=120_000)
         page.locator("#nbcampus-courses .nbc-card").first.wait_for(timeout=120_000)
         assert not page.locator("#filebrowser").is_visible()
         page.locator('.jp-SideBar [data-id="filebrowser"]').click()

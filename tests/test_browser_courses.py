@@ -72,6 +72,9 @@ def log_in(browser, school, username, password=None, **context_args):  # noqa: F
 def open_panel(page):
     panel = page.locator("#nbcampus-courses")
     page.locator('.jp-SideBar [data-id="nbcampus-courses"]').wait_for(timeout=120_000)
+    # JupyterLab lands on the panel once its layout is restored: click only after that, or the
+    # click could come first and the landing find it open (or the landing close what it opened)
+    page.locator("body[data-nbcampus-landed]").wait_for(state="attached", timeout=120_000)
     if not panel.is_visible():
         page.locator('.jp-SideBar [data-id="nbcampus-courses"]').click()
     panel.locator(".nbc-card").first.wait_for(timeout=60_000)
