@@ -274,6 +274,33 @@ def test_points_per_module_and_the_leaderboard_hides_who_did_not_opt_in(database
         run(database, rewards.my_points, plain.id, "ana", now)
 
 
+def test_two_first_choices_at_once_make_one_leaderboard_row(database, make_course):
+    from nbcampus.school.rewards.models import LeaderboardChoice
+
+    course, _ = publish(database, make_course("both-tabs", rewards=REWARDS), ("ana",))
+    gate, errors = threading.Barrier(2), []
+
+    def choose(opted_in: bool) -> None:
+        try:
+            with database.session() as session:
+                gate.wait(timeout=30)
+                rewards.choose(session, course.id, "ana", opted_in)
+        except Exception as e:  # pragma: no cover - the failure is the assertion below
+            errors.append(e)
+
+    threads = [threading.Thread(target=choose, args=(flag,)) for flag in (True, False)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert errors == []
+    with database.session() as session:
+        rows = session.scalars(
+            select(LeaderboardChoice).where(LeaderboardChoice.course_id == course.id)
+        ).all()
+    assert [r.username for r in rows] == ["ana"]
+
+
 def test_streaks_count_consecutive_active_weeks(database, make_course):
     monday = datetime(2031, 3, 3, 9, tzinfo=UTC)  # a Monday
     weeks = {week_of(monday - timedelta(weeks=n)) for n in (1, 2, 3, 5)}

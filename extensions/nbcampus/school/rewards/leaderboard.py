@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from nbcampus.course.engagement import has_leaderboard
@@ -85,14 +86,17 @@ def choose(session: Session, course_id: str, username: str, opted_in: bool) -> d
     find_enrolment(session, course_id, username, active=True)
     if not has_leaderboard(course.data):
         raise NotFound(f"course {course_id!r} has no leaderboard")
-    choice = session.scalar(
-        select(LeaderboardChoice)
-        .where(LeaderboardChoice.course_id == course_id, LeaderboardChoice.username == username)
-        .with_for_update()
+    # one statement: two first choices at once (two tabs, two replicas) make one row, the last
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    now = utcnow()
+    statement = dialect.insert(LeaderboardChoice).values(
+        course_id=course_id, username=username, opted_in=opted_in, changed_at=now
     )
-    if choice is None:
-        choice = LeaderboardChoice(course_id=course_id, username=username)
-        session.add(choice)
-    choice.opted_in, choice.changed_at = opted_in, utcnow()
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["course_id", "username"],
+            set_={"opted_in": opted_in, "changed_at": now},
+        )
+    )
     session.flush()
     return leaderboard(session, course_id, username)
