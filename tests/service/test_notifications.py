@@ -28,6 +28,7 @@ from nbcampus.school.notifications import api as notifications
 from nbcampus.school.notifications import subscribers
 from nbcampus.school.notifications.models import Notification, Reminder
 from nbcampus.school.publishing.catalog import publish_course
+from nbcampus.school.quizzes.api import publish_quizzes, submit_attempt
 from nbcampus.testing import add_graded_submission
 
 COURSE = "forum"
@@ -192,14 +193,16 @@ def reminders(database, now):
 
 
 def test_a_reminder_before_ones_own_deadline_once_and_not_after_submitting(database, make_course):
-    folder = make_course("paced", due_offset_days=7)
+    folder = make_course("paced", due_offset_days=7)  # the exercise and the quiz: due in 7 days
     course = load_course(folder)
     run(database, publish_course, course)
+    run(database, publish_quizzes, course)
     for name in ("ana", "bo", "cy"):
         run(database, rules.enrol, course.id, rules.Learner(name))
     with database.session() as session:
         start = session.scalar(select(Enrolment.personal_start).where(Enrolment.username == "ana"))
-        add_graded_submission(session, course.id, "bo")  # bo submitted
+        add_graded_submission(session, course.id, "bo")  # bo submitted the exercise
+        submit_attempt(session, course.id, "week1-quiz", "bo", {"q1": 1})  # and took the quiz
         grant_override(
             session,
             course.data,
@@ -211,19 +214,28 @@ def test_a_reminder_before_ones_own_deadline_once_and_not_after_submitting(datab
         )
     due = start + timedelta(days=7)
     assert reminders(database, due - 60 * HOUR) == 0  # too early for anyone
-    assert reminders(database, due - 47 * HOUR) == 1  # ana: 48 h before (cy's is later)
+    # 48 h before: ana of both; cy of the quiz only (her exercise is later); bo of nothing
+    assert reminders(database, due - 47 * HOUR) == 3
     assert reminders(database, due - 46 * HOUR) == 0  # never twice
-    assert reminders(database, due - 5 * HOUR) == 1  # ana: 6 h before
+    assert reminders(database, due - 5 * HOUR) == 3  # 6 h before
     kinds = [n for n in inbox(database, "ana") if n["kind"] == "deadline_reminder"]
-    assert [n["title"] for n in kinds] == [
-        "Exercise 1 is due in 5 hours",
+    assert sorted(n["title"] for n in kinds) == [
         "Exercise 1 is due in 47 hours",
+        "Exercise 1 is due in 5 hours",
+        "Quiz 1 is due in 47 hours",
+        "Quiz 1 is due in 5 hours",
     ]
     assert not [n for n in inbox(database, "bo") if n["kind"] == "deadline_reminder"]
-    assert not [n for n in inbox(database, "cy") if n["kind"] == "deadline_reminder"]
+    cy = [n["title"] for n in inbox(database, "cy") if n["kind"] == "deadline_reminder"]
+    assert sorted(cy) == ["Quiz 1 is due in 47 hours", "Quiz 1 is due in 5 hours"]
     with database.session() as session:
         rows = session.scalars(select(Reminder).where(Reminder.username == "ana")).all()
-        assert sorted(r.offset_minutes for r in rows) == [360, 2880]
+        assert sorted((r.item_id, r.offset_minutes) for r in rows) == [
+            ("ex1", 360),
+            ("ex1", 2880),
+            ("week1-quiz", 360),
+            ("week1-quiz", 2880),
+        ]
 
 
 def test_a_late_pass_gives_only_the_nearest_reminder(database, make_course):
@@ -232,7 +244,7 @@ def test_a_late_pass_gives_only_the_nearest_reminder(database, make_course):
     run(database, rules.enrol, course.id, rules.Learner("ana"))
     with database.session() as session:
         start = session.scalar(select(Enrolment.personal_start))
-    assert reminders(database, start + timedelta(days=7) - 3 * HOUR) == 1
+    assert reminders(database, start + timedelta(days=7) - 3 * HOUR) == 2  # exercise, quiz
     assert reminders(database, start + timedelta(days=7) - 2 * HOUR) == 0
     with database.session() as session:
         assert session.scalar(select(Notification.title)).endswith("due in 3 hours")

@@ -1,6 +1,7 @@
-"""Deadline reminders: before each learner's own due date of each assignment (the deadlines
-package's rule: extensions, then cohort overrides, then the course file), at configurable
-offsets; none once the learner has submitted, never twice for one learner, item and offset.
+"""Deadline reminders: before each learner's own due date of each assignment and dated quiz
+(the deadlines package's rule: extensions, then cohort overrides, then the course file), at
+configurable offsets; none once the learner has submitted (a quiz: attempted), never twice for
+one learner, item and offset.
 
 A pass works a course at a time in bulk: the deadlines of all its learners from one query of
 its overrides, the reminders given recorded with one INSERT that skips those already there (a
@@ -15,25 +16,39 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from nbcampus.school.catalog.api import CourseRecord, active_courses
+from nbcampus.school.catalog.api import CourseRecord, active_courses, dated_items
 from nbcampus.school.core.api import readable, utcnow
 from nbcampus.school.deadlines.api import resolve_course_deadlines
 from nbcampus.school.enrolment.api import ENROLLED, course_enrolments
 from nbcampus.school.exchange.api import Submission
 from nbcampus.school.notifications.inbox import notify_many
 from nbcampus.school.notifications.models import DEADLINE_REMINDER, Reminder
+from nbcampus.school.quizzes.api import QuizAttempt
 
 DEFAULT_OFFSETS = (timedelta(hours=48), timedelta(hours=6))
 CHUNK = 2000
 
 
-def _assignments(course: CourseRecord) -> dict[str, str]:
-    """The course's assignments (submitted through the exchange): id -> title."""
+def _dated(course: CourseRecord) -> dict[str, str]:
+    """The course's dated items (assignments, and quizzes with a due date): id -> title."""
     return {
-        a["id"]: a.get("title", a["id"])
-        for module in course.data.get("modules", [])
-        for a in module.get("assignments", [])
+        item_id: item.get("title", item_id) for item_id, item in dated_items(course.data).items()
     }
+
+
+def _done(session: Session, course_id: str) -> set[tuple[str, str]]:
+    """(learner, item) of every assignment submitted and every quiz attempted in the course."""
+    submitted = session.execute(
+        select(Submission.username, Submission.assignment_id)
+        .where(Submission.course_id == course_id)
+        .distinct()
+    ).all()
+    attempted = session.execute(
+        select(QuizAttempt.username, QuizAttempt.quiz_id)
+        .where(QuizAttempt.course_id == course_id)
+        .distinct()
+    ).all()
+    return {tuple(r) for r in submitted} | {tuple(r) for r in attempted}
 
 
 def _in_words(delta: timedelta) -> str:
@@ -60,16 +75,10 @@ def remind_course(
     session: Session, course: CourseRecord, offsets: tuple[timedelta, ...], now: datetime
 ) -> int:
     """Queue the reminders now due in one course; how many learners were reminded."""
-    titles = _assignments(course)
+    titles = _dated(course)
     if not titles or not offsets:
         return 0
-    submitted = set(
-        session.execute(
-            select(Submission.username, Submission.assignment_id)
-            .where(Submission.course_id == course.id)
-            .distinct()
-        ).all()
-    )
+    submitted = _done(session, course.id)
     given = set(
         session.execute(
             select(Reminder.username, Reminder.item_id, Reminder.offset_minutes).where(
