@@ -131,6 +131,23 @@ def test_a_learner_upgrades_with_a_code_from_the_course_home(school):
     assert "verified track only" not in text.split("Certificate", 1)[1]
 
 
+def test_the_cooc_home_shows_points_and_an_opt_in_leaderboard(school):
+    session = school.login("learner2")
+    r, text = home(school, session, "acme-secure-coding")
+    assert r.status_code == 200, r.text[:500]
+    points = text.split("Points", 1)[1].split("Leaderboard of my cohort", 1)
+    assert re.search(r"\d+ points", points[0]) and "Handling untrusted input: " in points[0]
+    assert "Nobody on the board yet." in points[1]  # nobody chose to appear
+    xsrf = re.search(r'name="_xsrf" value="([^"]+)"', r.text).group(1)
+    url = f"{school.url}services/nbcampus/courses/acme-secure-coding/"
+    assert session.post(url, data={"leaderboard": "in"}, timeout=60).status_code == 403
+    r = session.post(url, data={"leaderboard": "in", "_xsrf": xsrf}, timeout=60)
+    assert r.status_code == 200 and "You are on the board." in unescape(r.text)
+    assert re.search(r"<li class=me>1\. learner2: \d+ pts</li>", r.text), r.text[-2000:]
+    r = session.post(url, data={"leaderboard": "out", "_xsrf": xsrf}, timeout=60)
+    assert "You left the board." in unescape(r.text) and "<li class=me>" not in r.text
+
+
 @pytest.mark.browser
 def test_the_course_home_fits_a_phone_and_opens_the_lesson(school, browser, output_dir):  # noqa: F811
     name, _ = new_learner(school)

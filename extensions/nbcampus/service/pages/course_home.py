@@ -33,8 +33,10 @@ from nbcampus.school.grading.api import my_grades
 from nbcampus.school.profiles.api import profile_view
 from nbcampus.school.progress.api import learner_report, my_lessons, my_notebooks
 from nbcampus.school.quizzes.api import best_attempts, quiz_id_of
+from nbcampus.school.rewards import api as rewards
 from nbcampus.service.base import PageHandler
 from nbcampus.service.pages import course_home_html as views
+from nbcampus.service.pages.course_home_rewards import rewards_facts
 
 #: how many items "due next" shows
 DUE_NEXT = 3
@@ -145,6 +147,7 @@ def home_facts(session, permissions: Permissions, course_id: str, now: datetime)
         "announcements": discussion.announcements(session, permissions, course_id, limit=3),
         "sessions": discussion.upcoming_sessions(session, permissions, course_id)[:3],
         "now": now,
+        "rewards": rewards_facts(session, course_id, me, now),
         # times are shown in the learner's time zone (their profile's; UTC without one)
         "time_zone": profile_view(session, me)["time_zone"],
     }
@@ -174,6 +177,12 @@ class CourseHomePage(PageHandler):
         await self.show(course_id)
 
     async def post(self, course_id: str) -> None:
+        choice = self.get_body_argument("leaderboard", "")
+        if choice in ("in", "out"):  # the leaderboard's opt-in form
+            await self.in_db(rewards.choose, course_id, self.username, choice == "in")
+            notice = "You are on the board." if choice == "in" else "You left the board."
+            await self.show(course_id, notice=notice)
+            return
         code = self.get_body_argument("code", "").strip()
         try:
             if not code:

@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 from tornado.escape import xhtml_escape as esc
 
+from nbcampus.service.pages.course_home_rewards import rewards_section
 from nbcampus.service.pages.discussion_html import error_box, page, when
 
 _STYLE = """<style>.items{list-style:none;padding:0;margin:0}
@@ -207,7 +208,9 @@ def home_page(data: dict[str, Any]) -> str:
         f'<a href="{esc(discussion)}">Discussion</a></p>'
         + (f"<p class=notice role=status>{esc(data['notice'])}</p>" if data.get("notice") else "")
         + error_box(data.get("error"))
-        + f"{_due_next(data)}{_progress(data)}{_news(data)}{outline}{_certificate(data)}"
+        + f"{_due_next(data)}{_progress(data)}"
+        + rewards_section(data.get("rewards"), data["xsrf"])
+        + f"{_news(data)}{outline}{_certificate(data)}"
         + _track(data)
     )
     return page(course["title"], body)
