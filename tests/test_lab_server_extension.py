@@ -120,3 +120,12 @@ def test_exchange_refusals_come_back_with_the_services_message(learner):
     assert r.status_code == 400
     assert "has not been released" in r.json()["message"]
     assert learner("POST", "assignments/python-data/week1-exercises/delete").status_code == 404
+
+
+def test_releasing_feedback_is_forwarded_and_the_service_checks_who_asks(learner):
+    # the Teaching card's "Release feedback" passes the whitelist; a learner is refused by the
+    # service (its grade scope), not by the forwarder
+    r = learner("POST", "api/courses/testing-spoc/assignments/testing-exercises/feedback/release")
+    assert r.status_code == 403, r.text
+    assert "is not a call the Courses panel may make" not in r.json()["message"]
+    assert "grade" in r.json()["message"]

@@ -44,6 +44,11 @@ RULES: tuple[ForwardRule, ...] = (
         "courses/{course}/assignments/{assignment}/release",
         "staff: release an exercise from the course folder",
     ),
+    _rule(
+        "POST",
+        "courses/{course}/assignments/{assignment}/feedback/release",
+        "staff: release the feedback of graded work",
+    ),
     _rule("GET", "me/enrolments", "my courses and deadlines"),
     _rule(
         "GET POST", "courses/{course}/upgrade", "my upgrade to the verified track; redeem a code"

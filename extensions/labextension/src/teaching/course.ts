@@ -1,6 +1,7 @@
 /**
- * A Teaching card, for a course I teach or grade: each assignment's grading status and its
- * Release button, the deadline-extension form and the link to the course dashboard.
+ * A Teaching card, for a course I teach or grade: each assignment's grading status, its
+ * Release button (the exercise) and Release feedback button (graded work, e.g. a SPOC's),
+ * the deadline-extension form and the link to the course dashboard.
  */
 import { PageConfig } from '@jupyterlab/coreutils';
 import type { PanelContext } from '../shared/context';
@@ -79,7 +80,10 @@ function assignmentRow(ctx: PanelContext, course: Course, a: Assignment): HTMLEl
       const parts = Object.entries(g.jobs)
         .filter(([, n]) => n)
         .map(([state, n]) => `${n} ${state}`);
-      status.textContent = `Grading: ${parts.length ? parts.join(', ') : 'no submissions'} · ${g.grades.length} grade(s)`;
+      const waiting = g.grades.filter(x => x.state === 'graded' && !x.released_at).length;
+      status.textContent =
+        `Grading: ${parts.length ? parts.join(', ') : 'no submissions'} · ${g.grades.length} grade(s)` +
+        (waiting ? ` · ${waiting} awaiting release` : '');
     })
     .catch((e: Error) => (status.textContent = `Grading status: ${e.message}`));
   return h(
@@ -95,6 +99,14 @@ function assignmentRow(ctx: PanelContext, course: Course, a: Assignment): HTMLEl
           // the service releases from the course folder: nothing is needed in my home
           const r = await ctx.api.post('/api/courses/{course}/assignments/{assignment}/release', { course: course.id, assignment: a.id }, undefined);
           ctx.say(r.changed ? `Released ${a.id} (${r.files.join(', ')}).` : `${a.id} is already released as the course folder has it.`);
+        })
+      ),
+      button('Release feedback', 'nbc-release-feedback', () =>
+        ctx.attempt(`Releasing the feedback of ${a.id} failed`, async () => {
+          // graded latest attempts only: work still to be graded by hand stays with the staff
+          const r = await ctx.api.post('/api/courses/{course}/assignments/{assignment}/feedback/release', { course: course.id, assignment: a.id }, undefined);
+          ctx.say(r.released.length ? `Feedback of ${a.id} released to ${r.released.length} learner(s).` : `No graded feedback of ${a.id} is waiting for release.`);
+          await ctx.refresh();
         })
       ),
       peerQueueButton(ctx, course.id, a)
