@@ -16,7 +16,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from nbcampus.course.engagement import nudge_rules
@@ -31,6 +30,7 @@ from nbcampus.school.enrolment.api import ENROLLED, Enrolment, course_enrolments
 from nbcampus.school.exchange.api import Submission
 from nbcampus.school.notifications.inbox import notify_many, one_line
 from nbcampus.school.notifications.models import NUDGE, Nudge
+from nbcampus.school.notifications.reminders import insert_new
 from nbcampus.school.progress.api import last_active, lessons_done, started_modules
 from nbcampus.school.quizzes.api import best_attempts, quiz_id_of
 
@@ -189,19 +189,6 @@ def _message(facts: CourseFacts, enrolment: Enrolment, reasons: list[Reason], no
     return title, body, link
 
 
-def _record_new(session: Session, rows: list[dict]) -> set[tuple[str, str, str]]:
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = (
-        dialect.insert(Nudge)
-        .on_conflict_do_nothing()
-        .returning(Nudge.username, Nudge.rule, Nudge.occasion)
-    )
-    inserted: set[tuple[str, str, str]] = set()
-    for start in range(0, len(rows), 2000):
-        inserted |= {tuple(r) for r in session.execute(statement, rows[start : start + 2000])}
-    return inserted
-
-
 def nudge_course(session: Session, course: CourseRecord, now: datetime) -> int:
     """Give the nudges now due in one course; how many learners were nudged."""
     rules = nudge_rules(course.data)
@@ -237,7 +224,8 @@ def nudge_course(session: Session, course: CourseRecord, now: datetime) -> int:
             )
     if not rows:
         return 0
-    inserted = _record_new(session, rows)  # another replica's pass may have given some
+    # another replica's pass may have given some
+    inserted = insert_new(session, Nudge, (Nudge.username, Nudge.rule, Nudge.occasion), rows)
     messages = []
     for username, (enrolment, reasons) in sorted(due.items()):
         mine = [r for r in reasons if (username, r.rule, r.occasion) in inserted]

@@ -56,19 +56,22 @@ def _in_words(delta: timedelta) -> str:
     return f"{hours} hours" if hours < 48 else f"{round(hours / 24)} days"
 
 
-def record_new(session: Session, rows: list[dict]) -> set[tuple[str, str, int]]:
-    """Insert the reminder rows not there yet; the (username, item, offset) of those inserted."""
+def insert_new(session: Session, model, key: tuple, rows: list[dict]) -> set[tuple]:
+    """Insert the rows of ``model`` not there yet (its unique constraint decides, so two
+    replicas never both insert one); the ``key`` columns of those this call inserted."""
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = (
-        dialect.insert(Reminder)
-        .on_conflict_do_nothing()
-        .returning(Reminder.username, Reminder.item_id, Reminder.offset_minutes)
-    )
-    inserted: set[tuple[str, str, int]] = set()
+    statement = dialect.insert(model).on_conflict_do_nothing().returning(*key)
+    inserted: set[tuple] = set()
     for start in range(0, len(rows), CHUNK):
         result = session.execute(statement, rows[start : start + CHUNK])
         inserted |= {tuple(r) for r in result.all()}
     return inserted
+
+
+def record_new(session: Session, rows: list[dict]) -> set[tuple[str, str, int]]:
+    """Insert the reminder rows not there yet; the (username, item, offset) of those inserted."""
+    key = (Reminder.username, Reminder.item_id, Reminder.offset_minutes)
+    return insert_new(session, Reminder, key, rows)
 
 
 def remind_course(
