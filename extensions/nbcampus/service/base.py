@@ -12,6 +12,7 @@ from tornado import web
 from tornado.escape import xhtml_escape
 
 from nbcampus.school.core.api import ADMIN, CampusError, Permissions
+from nbcampus.school.enrolment.api import is_enrolled
 from nbcampus.service.endpoints import endpoint_of
 from nbcampus.service.pages.html import CSP
 
@@ -97,6 +98,13 @@ class APIHandler(HubOAuthenticated, web.RequestHandler):
         """Refuse with 403 unless the caller may ``action`` (learn/teach/grade/report) on the course."""
         if self.permissions is None or not self.permissions.can(action, course_id):
             raise web.HTTPError(403, f"you may not {action} in course {course_id!r}")
+
+    def may_read_course(self, session, course_id: str) -> None:
+        """Staff of the course, or a learner enrolled in it; 403 for anyone else."""
+        if self.permissions.can("grade", course_id) or self.permissions.can("report", course_id):
+            return
+        if not is_enrolled(session, course_id, self.username):
+            raise web.HTTPError(403, f"you are not enrolled in {course_id}")
 
     def require_admin(self) -> None:
         """Refuse with 403 unless the caller is a hub admin."""

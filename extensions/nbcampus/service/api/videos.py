@@ -15,7 +15,6 @@ from pathlib import Path
 from tornado import web
 
 from nbcampus.school.catalog.api import get_course
-from nbcampus.school.enrolment.api import is_enrolled
 from nbcampus.school.exchange import api as exchange
 from nbcampus.school.exchange.api import LESSONS
 from nbcampus.school.progress.api import is_video_file
@@ -60,14 +59,10 @@ class VideoHandler(APIHandler):
     async def get(self, course_id: str) -> None:
         """A video lesson's file, for an enrolled learner or the course's staff."""
         file = self.get_query_argument("file", "")
-        staff = self.permissions.can("grade", course_id) or self.permissions.can(
-            "report", course_id
-        )
 
         def read(session):
             course = get_course(session, course_id)
-            if not staff and not is_enrolled(session, course_id, self.username):
-                raise web.HTTPError(403, f"you are not enrolled in {course_id}")
+            self.may_read_course(session, course_id)
             if not is_video_file(course.data, file):
                 raise web.HTTPError(404, f"{file!r} is not a video lesson's file of {course_id}")
             release = exchange.current_release(session, course_id, LESSONS)

@@ -19,7 +19,6 @@ from tornado.escape import xhtml_escape as esc
 from nbcampus.course.model import is_external
 from nbcampus.school.catalog.api import get_course
 from nbcampus.school.discussion.api import render as render_markdown
-from nbcampus.school.enrolment.api import is_enrolled
 from nbcampus.school.exchange import api as exchange
 from nbcampus.school.exchange.api import LESSONS
 from nbcampus.school.progress.api import done_share, is_video_file, my_lessons, video_lesson
@@ -37,10 +36,11 @@ _STYLE = """<style>video{width:100%;max-height:70vh;background:#000;border-radiu
 .watched{font-weight:600}.done{color:#2e7d32}details{margin-top:1rem}</style>"""
 
 
-def watch_facts(session, username: str, staff: bool, course_id: str, file: str) -> dict[str, Any]:
+def watch_facts(session, handler: PageHandler, course_id: str, file: str) -> dict[str, Any]:
+    """What the player page shows, for the course's staff or a learner enrolled in it."""
     course = get_course(session, course_id)
-    if not staff and not is_enrolled(session, course_id, username):
-        raise web.HTTPError(403, f"you are not enrolled in {course_id}")
+    handler.may_read_course(session, course_id)
+    username = handler.username
     lesson = video_lesson(course.data, file)
     if lesson is None or not is_video_file(course.data, file):
         raise web.HTTPError(404, f"{file!r} is not a video lesson of {course_id}")
@@ -97,10 +97,7 @@ class WatchPage(PageHandler):
 
     async def get(self, course_id: str) -> None:
         file = self.get_query_argument("file", "")
-        staff = self.permissions.can("grade", course_id) or self.permissions.can(
-            "report", course_id
-        )
-        data = await self.in_db(watch_facts, self.username, staff, course_id, file)
+        data = await self.in_db(watch_facts, self, course_id, file)
         storage = data.pop("transcript_storage")
         if storage is not None:
             path = Path(self.campus.exchange_dir) / storage / data["lesson"]["transcript"]
