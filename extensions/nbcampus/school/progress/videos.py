@@ -62,18 +62,26 @@ def merge(segments: Iterable[tuple[float, float]], length: float) -> Segments:
     return merged
 
 
+def video_lessons(course_data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The course's video lessons, by their file (or address), in course order."""
+    return {
+        lesson["file"]: lesson
+        for module in course_data["modules"]
+        for lesson in module.get("lessons", [])
+        if is_video(lesson)
+    }
+
+
 def video_lesson(course_data: dict[str, Any], file: str) -> dict[str, Any] | None:
     """The video lesson of the course whose file is ``file`` (with or without the course
     folder in front), or None."""
     prefix = course_data["id"] + "/"
     if file.startswith(prefix):
         file = file[len(prefix) :]
-    for module in course_data["modules"]:
-        for lesson in module.get("lessons", []):
-            # an activity batch's path is normalised (an address's '//' becomes '/')
-            named = lesson["file"] in (file, str(PurePosixPath(file)))
-            if (named or str(PurePosixPath(lesson["file"])) == file) and is_video(lesson):
-                return lesson
+    for name, lesson in video_lessons(course_data).items():
+        # an activity batch's path is normalised (an address's '//' becomes '/')
+        if name in (file, str(PurePosixPath(file))) or str(PurePosixPath(name)) == file:
+            return lesson
     return None
 
 
@@ -81,9 +89,8 @@ def is_video_file(course_data: dict[str, Any], file: str) -> bool:
     """Whether ``file`` is a video lesson of the course, or a video lesson's captions or
     transcript: what a learner's player may fetch (never a notebook, a source or a key)."""
     return any(
-        is_video(lesson) and file in (lesson["file"], *lesson_extras(lesson))
-        for module in course_data["modules"]
-        for lesson in module.get("lessons", [])
+        file in (name, *lesson_extras(lesson))
+        for name, lesson in video_lessons(course_data).items()
     )
 
 
@@ -142,12 +149,7 @@ def watched_shares(
     session: Session, username: str, course_data: dict[str, Any]
 ) -> dict[str, float]:
     """The share watched of each video lesson ``username`` played, by lesson file."""
-    lengths = {
-        lesson["file"]: _length(lesson)
-        for module in course_data["modules"]
-        for lesson in module.get("lessons", [])
-        if is_video(lesson)
-    }
+    lengths = {name: _length(lesson) for name, lesson in video_lessons(course_data).items()}
     if not lengths:
         return {}
     rows = session.execute(
@@ -168,12 +170,7 @@ def video_lessons_done(
     session: Session, course_data: dict[str, Any], names: Iterable[str] | None = None
 ) -> dict[str, set[str]]:
     """The video lessons each learner (of ``names``; None: all) has done, by username."""
-    videos = {
-        lesson["file"]: lesson
-        for module in course_data["modules"]
-        for lesson in module.get("lessons", [])
-        if is_video(lesson)
-    }
+    videos = video_lessons(course_data)
     names = None if names is None else list(names)
     if not videos or names == []:
         return {}
