@@ -9,6 +9,8 @@ from pathlib import Path
 from traitlets import Unicode, default
 from traitlets.config import Configurable
 
+from nbcampus.school.core.api import default_state_dir
+
 
 class CertificateSettings(Configurable):
     """The issuing school, its public address (QR codes and badge links) and its signing key."""
@@ -50,9 +52,7 @@ class CertificateSettings(Configurable):
 
     @default("state_dir")
     def _default_state_dir(self) -> str:
-        return getattr(self.parent, "state_dir", None) or os.environ.get(
-            "NBCAMPUS_STATE_DIR", os.path.abspath("var")
-        )
+        return default_state_dir(self.parent)
 
     key_file = Unicode(
         help="The school's private signing key (PEM), made on first start with mode 0600; "

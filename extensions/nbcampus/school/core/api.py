@@ -26,6 +26,7 @@ from nbcampus.school.core.scopes import (
     custom_scopes,
 )
 from nbcampus.school.core.secret import shared_secret
+from nbcampus.school.core.state import default_state_dir
 from nbcampus.school.core.times import readable, readable_if_time
 
 __all__ = [
@@ -64,4 +65,5 @@ __all__ = [
     "upgrade",
     "utcnow",
     "shared_secret",
+    "default_state_dir",
 ]

@@ -9,6 +9,7 @@ from jwcrypto import jwk
 from traitlets import Float, Integer, Unicode, default
 from traitlets.config import Configurable
 
+from nbcampus.school.core.api import default_state_dir
 from nbcampus.school.lti.keys import load_or_create_key
 from nbcampus.school.lti.platforms import Platform, load_platforms
 
@@ -32,9 +33,7 @@ class LtiSettings(Configurable):
 
     @default("state_dir")
     def _default_state_dir(self) -> str:
-        return getattr(self.parent, "state_dir", None) or os.environ.get(
-            "NBCAMPUS_STATE_DIR", os.path.abspath("var")
-        )
+        return default_state_dir(self.parent)
 
     key_file = Unicode(
         help="The tool's private RSA key (PEM) signing its messages to platforms and the hub; "
